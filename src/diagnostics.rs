@@ -1,0 +1,153 @@
+//! The one diagnostic type every analysis produces. Ranges are byte offsets into the file's
+//! text; `src/lsp/` and the CLI convert them at the edge.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Hint,
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Hint => "hint",
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Severity> {
+        Some(match s.to_ascii_lowercase().as_str() {
+            "hint" => Severity::Hint,
+            "info" | "information" | "style" => Severity::Info,
+            "warning" | "warn" => Severity::Warning,
+            "error" => Severity::Error,
+            _ => return None,
+        })
+    }
+}
+
+/// A place in some file of the workspace.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Location {
+    pub path: Arc<Path>,
+    pub range: Range<usize>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Related {
+    pub location: Location,
+    pub message: String,
+}
+
+/// One replacement in one file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileEdit {
+    pub path: Arc<Path>,
+    pub range: Range<usize>,
+    pub new_text: String,
+}
+
+/// A quick fix: edits that may span files.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    pub title: String,
+    pub edits: Vec<FileEdit>,
+    /// The one obvious fix (LSP `isPreferred`; `berth check --fix` applies only these).
+    pub preferred: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tag {
+    Unnecessary,
+    Deprecated,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub path: Arc<Path>,
+    pub range: Range<usize>,
+    pub severity: Severity,
+    /// Stable code: BuildKit or hadolint name where they define the check, else kebab-case.
+    pub code: &'static str,
+    pub message: String,
+    pub related: Vec<Related>,
+    pub fixes: Vec<Fix>,
+    pub tags: Vec<Tag>,
+}
+
+impl Diagnostic {
+    pub fn new(
+        path: &Arc<Path>,
+        range: Range<usize>,
+        severity: Severity,
+        code: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            path: path.clone(),
+            range,
+            severity,
+            code,
+            message: message.into(),
+            related: Vec::new(),
+            fixes: Vec::new(),
+            tags: Vec::new(),
+        }
+    }
+
+    pub fn with_related(
+        mut self,
+        path: &Arc<Path>,
+        range: Range<usize>,
+        message: impl Into<String>,
+    ) -> Self {
+        self.related.push(Related {
+            location: Location { path: path.clone(), range },
+            message: message.into(),
+        });
+        self
+    }
+
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fixes.push(fix);
+        self
+    }
+
+    pub fn with_tag(mut self, tag: Tag) -> Self {
+        self.tags.push(tag);
+        self
+    }
+}
+
+impl Fix {
+    /// A fix that edits only the file the diagnostic is in.
+    pub fn local(
+        title: impl Into<String>,
+        path: &Arc<Path>,
+        edits: Vec<(Range<usize>, String)>,
+        preferred: bool,
+    ) -> Fix {
+        Fix {
+            title: title.into(),
+            edits: edits
+                .into_iter()
+                .map(|(range, new_text)| FileEdit { path: path.clone(), range, new_text })
+                .collect(),
+            preferred,
+        }
+    }
+}
+
+/// Convenience for owned paths in tests and the CLI.
+pub fn path_arc(p: impl Into<PathBuf>) -> Arc<Path> {
+    Arc::from(p.into().into_boxed_path())
+}

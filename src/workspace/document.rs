@@ -1,0 +1,230 @@
+//! A document: its text as a rope, its tree-sitter tree, its version. A `Document` value is
+//! immutable; an edit makes a new one that shares the old tree for an incremental re-parse.
+
+use std::any::Any;
+use std::cell::RefCell;
+use std::ops::Range;
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+
+use ropey::Rope;
+use tree_sitter::{InputEdit, Language, Parser, Point, Tree};
+
+use super::kind::FileKind;
+
+pub struct Document {
+    pub path: Arc<Path>,
+    pub kind: FileKind,
+    /// The client's version; disk files have none.
+    pub version: Option<i32>,
+    pub rope: Rope,
+    /// The same text, contiguous, for analyses that slice it.
+    pub text: Arc<str>,
+    /// None for dotenv files (parsed by hand: the format is a line list) and when a parse was
+    /// cancelled.
+    pub tree: Option<Tree>,
+    /// The per-kind model derived from this version, built on first use by the kind's module
+    /// (`dockerfile::model(doc)`, …). One slot: a document has one kind.
+    model: Arc<OnceLock<Arc<dyn Any + Send + Sync>>>,
+}
+
+impl Clone for Document {
+    fn clone(&self) -> Self {
+        Document {
+            path: self.path.clone(),
+            kind: self.kind,
+            version: self.version,
+            rope: self.rope.clone(),
+            text: self.text.clone(),
+            tree: self.tree.clone(),
+            model: self.model.clone(),
+        }
+    }
+}
+
+impl std::fmt::Debug for Document {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Document")
+            .field("path", &self.path)
+            .field("kind", &self.kind)
+            .field("version", &self.version)
+            .field("len", &self.text.len())
+            .finish()
+    }
+}
+
+pub fn language(kind: FileKind) -> Option<Language> {
+    match kind {
+        FileKind::Dockerfile => Some(tree_sitter_containerfile::LANGUAGE.into()),
+        FileKind::Compose => Some(tree_sitter_yaml::LANGUAGE.into()),
+        FileKind::Python => Some(tree_sitter_python::LANGUAGE.into()),
+        FileKind::Dotenv => None,
+    }
+}
+
+thread_local! {
+    // Parsers are cheap but not free to build; one per language per thread.
+    static PARSERS: RefCell<Vec<(FileKind, Parser)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Parse `text` as `kind`, reusing `old` (already `edit`ed) for an incremental parse.
+pub fn parse(kind: FileKind, text: &str, old: Option<&Tree>) -> Option<Tree> {
+    let lang = language(kind)?;
+    PARSERS.with(|cell| {
+        let mut parsers = cell.borrow_mut();
+        let idx = match parsers.iter().position(|(k, _)| *k == kind) {
+            Some(i) => i,
+            None => {
+                let mut p = Parser::new();
+                p.set_language(&lang).ok()?;
+                parsers.push((kind, p));
+                parsers.len() - 1
+            }
+        };
+        parsers[idx].1.parse(text, old)
+    })
+}
+
+impl Document {
+    pub fn new(path: Arc<Path>, kind: FileKind, version: Option<i32>, text: &str) -> Document {
+        let tree = parse(kind, text, None);
+        Document {
+            path,
+            kind,
+            version,
+            rope: Rope::from_str(text),
+            text: Arc::from(text),
+            tree,
+            model: Default::default(),
+        }
+    }
+
+    /// The byte range clamped to the text and to char boundaries.
+    pub fn clamp(&self, range: Range<usize>) -> Range<usize> {
+        let len = self.text.len();
+        let mut s = range.start.min(len);
+        let mut e = range.end.min(len).max(s);
+        while !self.text.is_char_boundary(s) {
+            s -= 1;
+        }
+        while !self.text.is_char_boundary(e) {
+            e += 1;
+        }
+        s..e
+    }
+
+    /// Apply one replacement (byte range, clamped) and re-parse incrementally.
+    pub fn edit(&self, range: Range<usize>, new_text: &str, version: Option<i32>) -> Document {
+        let range = self.clamp(range);
+        let start_char = self.rope.byte_to_char(range.start);
+        let end_char = self.rope.byte_to_char(range.end);
+        let start_position = point(&self.rope, range.start);
+        let old_end_position = point(&self.rope, range.end);
+
+        let mut rope = self.rope.clone();
+        rope.remove(start_char..end_char);
+        rope.insert(start_char, new_text);
+        let new_end_byte = range.start + new_text.len();
+        let new_end_position = point(&rope, new_end_byte);
+
+        let mut text = String::with_capacity(self.text.len() + new_text.len());
+        text.push_str(&self.text[..range.start]);
+        text.push_str(new_text);
+        text.push_str(&self.text[range.end..]);
+
+        let tree = self.tree.as_ref().and_then(|old| {
+            let mut old = old.clone();
+            old.edit(&InputEdit {
+                start_byte: range.start,
+                old_end_byte: range.end,
+                new_end_byte,
+                start_position,
+                old_end_position,
+                new_end_position,
+            });
+            parse(self.kind, &text, Some(&old))
+        });
+        let tree = tree.or_else(|| parse(self.kind, &text, None));
+        Document {
+            path: self.path.clone(),
+            kind: self.kind,
+            version,
+            rope,
+            text: Arc::from(text),
+            tree,
+            model: Default::default(),
+        }
+    }
+
+    /// Replace the whole text (full sync, or a file changed on disk).
+    pub fn replace_all(&self, text: &str, version: Option<i32>) -> Document {
+        Document::new(self.path.clone(), self.kind, version, text)
+    }
+
+    /// The model of type `M` for this version, built once by `build`.
+    pub fn model<M: Any + Send + Sync>(&self, build: impl FnOnce(&Document) -> M) -> Arc<M> {
+        let any =
+            self.model.get_or_init(|| Arc::new(build(self)) as Arc<dyn Any + Send + Sync>).clone();
+        // A document has exactly one kind and each kind one model type, so this cannot fail
+        // unless two modules disagree on a kind's model type: a bug, caught by every test.
+        any.downcast::<M>().expect("one model type per file kind")
+    }
+
+    /// 0-based line of a byte offset (LSP line breaks: `\n`, `\r\n`, `\r`).
+    pub fn line_of(&self, byte: usize) -> usize {
+        self.rope.byte_to_line(byte.min(self.text.len()))
+    }
+
+    /// Byte range of a 0-based line, without its line break.
+    pub fn line_range(&self, line: usize) -> Range<usize> {
+        let lines = self.rope.len_lines();
+        if line >= lines {
+            return self.text.len()..self.text.len();
+        }
+        let start = self.rope.line_to_byte(line);
+        let end = if line + 1 < lines { self.rope.line_to_byte(line + 1) } else { self.text.len() };
+        let content = &self.text[start..end];
+        let trimmed = content.trim_end_matches(['\n', '\r']);
+        start..start + trimmed.len()
+    }
+}
+
+/// Tree-sitter points count rows by `\n` and columns in bytes. Rows follow the rope's line
+/// breaks, which differ only for a lone `\r`; berth never reads tree points (all analysis uses
+/// byte offsets), so that difference is harmless.
+fn point(rope: &Rope, byte: usize) -> Point {
+    let line = rope.byte_to_line(byte);
+    Point { row: line, column: byte - rope.line_to_byte(line) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::path_arc;
+
+    #[test]
+    fn incremental_edit_matches_fresh_parse() {
+        let d = Document::new(
+            path_arc("/w/Dockerfile"),
+            FileKind::Dockerfile,
+            Some(1),
+            "FROM python:3.12\nRUN pip install x\n",
+        );
+        let d2 = d.edit(5..11, "node", Some(2));
+        assert_eq!(&*d2.text, "FROM node:3.12\nRUN pip install x\n");
+        let fresh = Document::new(d.path.clone(), d.kind, None, &d2.text);
+        assert_eq!(
+            d2.tree.as_ref().unwrap().root_node().to_sexp(),
+            fresh.tree.unwrap().root_node().to_sexp()
+        );
+    }
+
+    #[test]
+    fn line_ranges_with_crlf() {
+        let d = Document::new(path_arc("/w/.env"), FileKind::Dotenv, None, "A=1\r\nB=2\rC=3\n");
+        assert_eq!(d.line_range(0), 0..3);
+        assert_eq!(d.line_range(1), 5..8);
+        assert_eq!(d.line_range(2), 9..12);
+        assert_eq!(d.line_of(10), 2);
+    }
+}
