@@ -151,3 +151,20 @@ impl Fix {
 pub fn path_arc(p: impl Into<PathBuf>) -> Arc<Path> {
     Arc::from(p.into().into_boxed_path())
 }
+
+/// What `berth rules`, `berth rule CODE`, `docs/rules/` and `codeDescription` links are made
+/// from: every rule module exports a `RULES: &[RuleInfo]` table, the one source of truth.
+#[derive(Clone, Copy, Debug)]
+pub struct RuleInfo {
+    pub code: &'static str,
+    /// Which file kinds it reports in, e.g. "Dockerfile", "compose", "dotenv", "Python", "cross-file".
+    pub scope: &'static str,
+    pub default_severity: Severity,
+    /// Off-by-default rules (e.g. version pinning) run only when `berth.toml` enables them.
+    pub enabled_by_default: bool,
+    pub fixable: bool,
+    /// One line.
+    pub summary: &'static str,
+    /// Markdown: why it matters, an example that triggers it, and the fix. Our own words.
+    pub docs: &'static str,
+}
