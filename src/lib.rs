@@ -5,3 +5,5 @@ pub mod ide;
 #[doc(hidden)]
 pub mod testing;
 pub mod workspace;
+pub mod lsp;
+pub mod syntax;

@@ -1,0 +1,4 @@
+//! The protocol edge: tower-lsp-server types, position encodings and dispatch. Everything here
+//! converts and delegates; analysis lives in the file-kind modules.
+
+pub mod position;

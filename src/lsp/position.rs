@@ -1,0 +1,161 @@
+//! The only place where LSP positions (line + column in the negotiated encoding) meet byte
+//! offsets. Out-of-range positions clamp to the nearest valid place; nothing here panics.
+
+use std::ops::Range;
+
+use ropey::Rope;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Encoding {
+    Utf8,
+    #[default]
+    Utf16,
+    Utf32,
+}
+
+impl Encoding {
+    fn units(self, c: char) -> usize {
+        match self {
+            Encoding::Utf8 => c.len_utf8(),
+            Encoding::Utf16 => c.len_utf16(),
+            Encoding::Utf32 => 1,
+        }
+    }
+}
+
+/// A line/column pair in the negotiated encoding (LSP's `Position` without the LSP type).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LineCol {
+    pub line: u32,
+    pub col: u32,
+}
+
+/// Byte offset of a line's end, excluding its line break.
+fn line_content_end(rope: &Rope, line: usize) -> usize {
+    let start = rope.line_to_byte(line);
+    let slice = rope.line(line);
+    let mut len = slice.len_bytes();
+    // Strip `\n`, `\r\n` or `\r`.
+    if len > 0 && slice.byte(len - 1) == b'\n' {
+        len -= 1;
+    }
+    if len > 0 && slice.byte(len - 1) == b'\r' {
+        len -= 1;
+    }
+    start + len
+}
+
+/// Byte offset for a position; a line past the end clamps to the end of the text, a column past
+/// the end of its line clamps to the line's end, a column inside a character to its start.
+pub fn to_offset(rope: &Rope, enc: Encoding, pos: LineCol) -> usize {
+    let line = pos.line as usize;
+    if line >= rope.len_lines() {
+        return rope.len_bytes();
+    }
+    let start = rope.line_to_byte(line);
+    let end = line_content_end(rope, line);
+    let mut offset = start;
+    let mut remaining = pos.col as usize;
+    for c in rope.byte_slice(start..end).chars() {
+        let u = enc.units(c);
+        if remaining < u {
+            break;
+        }
+        remaining -= u;
+        offset += c.len_utf8();
+    }
+    offset
+}
+
+/// Position of a byte offset (clamped to the text; an offset inside a character counts as its
+/// start).
+pub fn to_line_col(rope: &Rope, enc: Encoding, offset: usize) -> LineCol {
+    // `byte_to_char` maps a byte inside a character to that character: snap to its start.
+    let offset = offset.min(rope.len_bytes());
+    let ci = rope.byte_to_char(offset);
+    let offset = rope.char_to_byte(ci);
+    let line = rope.byte_to_line(offset);
+    let start = rope.line_to_byte(line);
+    let col = match enc {
+        Encoding::Utf8 => offset - start,
+        Encoding::Utf16 => {
+            let c0 = rope.byte_to_char(start);
+            rope.char_to_utf16_cu(ci) - rope.char_to_utf16_cu(c0)
+        }
+        Encoding::Utf32 => ci - rope.byte_to_char(start),
+    };
+    LineCol { line: line as u32, col: col as u32 }
+}
+
+pub fn to_range(rope: &Rope, enc: Encoding, start: LineCol, end: LineCol) -> Range<usize> {
+    let s = to_offset(rope, enc, start);
+    let e = to_offset(rope, enc, end);
+    if e < s { e..s } else { s..e }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lc(line: u32, col: u32) -> LineCol {
+        LineCol { line, col }
+    }
+
+    #[test]
+    fn ascii_is_the_same_in_every_encoding() {
+        let r = Rope::from_str("FROM x\nRUN y\n");
+        for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+            assert_eq!(to_offset(&r, enc, lc(1, 4)), 11);
+            assert_eq!(to_line_col(&r, enc, 11), lc(1, 4));
+        }
+    }
+
+    #[test]
+    fn non_ascii_columns_per_encoding() {
+        // 'é' = 2 bytes/1 unit, '世' = 3 bytes/1 unit, '😀' = 4 bytes/2 utf-16 units,
+        // 'e\u{301}' = combining mark: 1 + 2 bytes, two chars.
+        let text = "A=é世😀e\u{301}Z\n";
+        let r = Rope::from_str(text);
+        let z = text.find('Z').unwrap();
+        assert_eq!(to_line_col(&r, Encoding::Utf8, z), lc(0, z as u32));
+        assert_eq!(to_line_col(&r, Encoding::Utf16, z), lc(0, 8));
+        assert_eq!(to_line_col(&r, Encoding::Utf32, z), lc(0, 7));
+        for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+            let p = to_line_col(&r, enc, z);
+            assert_eq!(to_offset(&r, enc, p), z, "{enc:?}");
+        }
+    }
+
+    #[test]
+    fn inside_a_surrogate_pair_or_multibyte_char_snaps_back() {
+        let r = Rope::from_str("😀x");
+        // utf-16 column 1 is inside the emoji: clamp to its start.
+        assert_eq!(to_offset(&r, Encoding::Utf16, lc(0, 1)), 0);
+        assert_eq!(to_offset(&r, Encoding::Utf16, lc(0, 2)), 4);
+        // Byte 2 is inside the emoji.
+        assert_eq!(to_line_col(&r, Encoding::Utf8, 2), lc(0, 0));
+        assert_eq!(to_offset(&r, Encoding::Utf8, lc(0, 2)), 0);
+    }
+
+    #[test]
+    fn out_of_range_positions_clamp() {
+        let r = Rope::from_str("ab\r\ncd");
+        assert_eq!(to_offset(&r, Encoding::Utf16, lc(0, 99)), 2, "clamps before CRLF");
+        assert_eq!(to_offset(&r, Encoding::Utf16, lc(7, 0)), 6, "past the last line");
+        assert_eq!(to_line_col(&r, Encoding::Utf16, 999), lc(1, 2));
+        assert_eq!(to_range(&r, Encoding::Utf8, lc(1, 1), lc(0, 1)), 1..5, "reversed range");
+        let empty = Rope::from_str("");
+        assert_eq!(to_offset(&empty, Encoding::Utf16, lc(3, 3)), 0);
+        assert_eq!(to_line_col(&empty, Encoding::Utf16, 3), lc(0, 0));
+    }
+
+    #[test]
+    fn line_breaks_are_lf_crlf_and_cr() {
+        let r = Rope::from_str("a\rb\r\nc\nd\u{2028}e");
+        assert_eq!(to_line_col(&r, Encoding::Utf16, 2), lc(1, 0));
+        assert_eq!(to_line_col(&r, Encoding::Utf16, 5), lc(2, 0));
+        assert_eq!(to_line_col(&r, Encoding::Utf16, 7), lc(3, 0));
+        // U+2028 is not a line break for LSP.
+        assert_eq!(to_line_col(&r, Encoding::Utf16, 11), lc(3, 2));
+    }
+}

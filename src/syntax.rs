@@ -1,0 +1,467 @@
+//! Syntax errors from tree-sitter trees, in words a person understands. Tree-sitter marks
+//! trouble with ERROR and MISSING nodes; their kinds mean nothing to users, so each language
+//! gets a describer that looks at the text around them.
+
+use std::ops::Range;
+
+use tree_sitter::Node;
+
+use crate::diagnostics::{Diagnostic, RuleInfo, Severity};
+use crate::workspace::{Document, FileKind};
+
+pub const CODE: &str = "syntax-error";
+const MAX_ERRORS: usize = 50;
+
+pub const RULES: &[RuleInfo] = &[RuleInfo {
+    code: CODE,
+    scope: "Dockerfile, compose, Python",
+    default_severity: Severity::Error,
+    enabled_by_default: true,
+    fixable: false,
+    summary: "The file cannot be parsed here.",
+    docs: "The text does not follow the file's syntax, so neither Docker, Compose nor Python \
+           would accept it, and berth's other checks cannot see past this point with \
+           certainty. The message names what was expected, for example an unterminated \
+           heredoc in a Dockerfile, an unclosed `[` in YAML, or a missing `)` in Python.\n\n\
+           ```dockerfile\nRUN <<EOF\necho never closed\n```\n\nClose the construct \
+           (here, a line reading `EOF`).",
+}];
+
+pub fn diagnostics(doc: &Document) -> Vec<Diagnostic> {
+    let Some(tree) = &doc.tree else { return Vec::new() };
+    let root = tree.root_node();
+    let text: &str = &doc.text;
+    let mut out = Vec::new();
+    // Some grammars stop before the end of the text (tree-sitter-yaml does after a bad
+    // indentation): whatever follows was not read at all, and the ERROR that ends there only
+    // says so; the trouble is in what follows.
+    let content_end = text.trim_end().len();
+    let stopped = root.end_byte() < content_end;
+    if root.has_error() {
+        let mut found = Vec::new();
+        collect(root, &mut found);
+        for &(node, wrapper) in &found {
+            if out.len() >= MAX_ERRORS {
+                break;
+            }
+            if stopped && node.is_error() && node.end_byte() == root.end_byte() {
+                continue;
+            }
+            let described = if wrapper {
+                unclosed_outside_inner(node, text, &found)
+            } else {
+                describe(doc.kind, node, text)
+            };
+            if let Some((range, message)) = described {
+                if !out.iter().any(|d: &Diagnostic| d.range == range) {
+                    out.push(Diagnostic::new(&doc.path, range, Severity::Error, CODE, message));
+                }
+            }
+        }
+    }
+    if stopped && out.len() < MAX_ERRORS {
+        let at = skip_ws(text, root.end_byte());
+        let mut tok = token_at(text, at);
+        let message = match doc.kind {
+            FileKind::Compose if tab_indented_line_near(text, at) => {
+                let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+                tok.0 = line_start..line_start + 1;
+                "YAML does not allow tabs for indentation".to_string()
+            }
+            FileKind::Compose => {
+                format!("invalid YAML: unexpected `{}` (check the indentation)", tok.1)
+            }
+            _ => format!("unexpected `{}`", tok.1),
+        };
+        if !out.iter().any(|d: &Diagnostic| d.range.start <= at && at < d.range.end) {
+            out.push(Diagnostic::new(&doc.path, tok.0, Severity::Error, CODE, message));
+        }
+    }
+    out.sort_by_key(|d| d.range.start);
+    out
+}
+
+/// Innermost ERROR nodes and every MISSING node, in order, plus ERROR nodes that wrap other
+/// errors (flagged `true`): those are only searched for unclosed brackets.
+fn collect<'t>(node: Node<'t>, out: &mut Vec<(Node<'t>, bool)>) {
+    // Iterative walk: deeply nested input must not overflow the stack.
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        if n.is_missing() {
+            out.push((n, false));
+            continue;
+        }
+        if !n.has_error() {
+            continue;
+        }
+        let mut cursor = n.walk();
+        let children: Vec<Node> = n.children(&mut cursor).collect();
+        let child_has_error = children.iter().any(|c| c.is_error() || c.has_error());
+        if n.is_error() {
+            out.push((n, child_has_error));
+            if !child_has_error {
+                continue;
+            }
+        }
+        stack.extend(children.into_iter().rev());
+    }
+    out.sort_by_key(|(n, _)| n.start_byte());
+}
+
+fn describe(kind: FileKind, node: Node, text: &str) -> Option<(Range<usize>, String)> {
+    if node.is_missing() {
+        return Some(describe_missing(kind, node, text));
+    }
+    match kind {
+        FileKind::Dockerfile => describe_dockerfile(node, text),
+        FileKind::Compose => Some(describe_yaml(node, text)),
+        FileKind::Python => Some(describe_python(node, text)),
+        FileKind::Dotenv => None,
+    }
+}
+
+fn describe_missing(kind: FileKind, node: Node, text: &str) -> (Range<usize>, String) {
+    let what = node.kind();
+    let human = if what.chars().all(|c| !c.is_alphanumeric()) || what.len() <= 2 {
+        format!("`{what}`")
+    } else {
+        match (kind, what) {
+            (_, "identifier") => "a name".to_string(),
+            (_, "string" | "string_end" | "\"") => "a closing quote".to_string(),
+            (_, "block") => "an indented block".to_string(),
+            (_, "expression" | "primary_expression") => "an expression".to_string(),
+            (_, w) => w.replace('_', " "),
+        }
+    };
+    // A zero-width node: mark the character before it so the editor shows something.
+    let at = node.start_byte();
+    let start = prev_char_start(text, at);
+    (start..at.max(start), format!("expected {human}"))
+}
+
+fn describe_dockerfile(node: Node, text: &str) -> Option<(Range<usize>, String)> {
+    let range = node.byte_range();
+    let body = &text[range.clone()];
+    let start = skip_ws(text, range.start);
+    let (word_range, word) = token_at(text, start);
+
+    // Text after an unterminated heredoc lands in an ERROR right after the instruction that
+    // opened it.
+    if let Some(prev) = node.prev_sibling() {
+        if let Some(marker) = unterminated_heredoc(prev, text) {
+            let delim = heredoc_delimiter(&text[marker.clone()]);
+            return Some((marker, format!("unterminated heredoc: no line reads `{delim}`")));
+        }
+    }
+    if let Some((flag, name)) = empty_flag_value(body, range.start) {
+        return Some((flag, format!("expected a value after `--{name}=`")));
+    }
+    if let Some(open) = unclosed_bracket(body, range.start) {
+        let c = &text[open.clone()];
+        let close = closing(c);
+        return Some((open, format!("unclosed `{c}`: expected `{close}`")));
+    }
+    let upper = word.to_ascii_uppercase();
+    let line_start = text[..start].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let at_line_start = text[line_start..start].trim().is_empty();
+    if at_line_start && word.chars().all(|c| c.is_ascii_alphabetic()) && !word.is_empty() {
+        if !is_instruction(&upper) {
+            // Unknown instructions are reported by the Dockerfile rules with the closest name.
+            return None;
+        }
+        let usage = instruction_usage(&upper);
+        let end = line_end(text, start).min(range.end).max(word_range.end);
+        return Some((start..end, format!("malformed `{upper}` instruction: expected {usage}")));
+    }
+    Some((word_range, format!("unexpected `{word}`")))
+}
+
+fn describe_yaml(node: Node, text: &str) -> (Range<usize>, String) {
+    let range = node.byte_range();
+    let body = &text[range.clone()];
+    let start = skip_ws(text, range.start);
+    if tab_indented_line_near(text, start) || body.contains("\n\t") {
+        let tab = body.find("\n\t").map_or(start, |i| range.start + i + 1);
+        return (tab..tab + 1, "YAML does not allow tabs for indentation".to_string());
+    }
+    let first = text[start..].chars().next().unwrap_or(' ');
+    if first == '"' || first == '\'' {
+        let end = line_end(text, start);
+        return (start..end, "unterminated quoted string".to_string());
+    }
+    if let Some(open) = unclosed_bracket(body, range.start) {
+        let c = &text[open.clone()];
+        return (open.clone(), format!("unclosed `{c}`: expected `{}`", closing(c)));
+    }
+    let (tok_range, tok) = token_at(text, start);
+    (tok_range, format!("invalid YAML: unexpected `{tok}`"))
+}
+
+fn describe_python(node: Node, text: &str) -> (Range<usize>, String) {
+    let range = node.byte_range();
+    let body = &text[range.clone()];
+    if let Some(open) = unclosed_bracket(body, range.start) {
+        let c = &text[open.clone()];
+        return (open.clone(), format!("unclosed `{c}`: expected `{}`", closing(c)));
+    }
+    let start = skip_ws(text, range.start);
+    let (tok_range, tok) = token_at(text, start);
+    (tok_range, format!("Python syntax error: unexpected `{tok}`"))
+}
+
+/// An unclosed bracket in a wrapping ERROR node that no inner error already covers.
+fn unclosed_outside_inner(
+    node: Node,
+    text: &str,
+    found: &[(Node, bool)],
+) -> Option<(Range<usize>, String)> {
+    let range = node.byte_range();
+    let open = unclosed_bracket(&text[range.clone()], range.start)?;
+    let covered = found.iter().any(|(n, wrapper)| {
+        !wrapper && n.id() != node.id() && n.byte_range().contains(&open.start)
+    });
+    if covered {
+        return None;
+    }
+    let c = &text[open.clone()];
+    Some((open.clone(), format!("unclosed `{c}`: expected `{}`", closing(c))))
+}
+
+fn closing(open: &str) -> &'static str {
+    match open {
+        "[" => "]",
+        "{" => "}",
+        _ => ")",
+    }
+}
+
+/// The first opening bracket left unclosed in `body` (ignoring brackets inside quotes).
+fn unclosed_bracket(body: &str, base: usize) -> Option<Range<usize>> {
+    let mut stack: Vec<(usize, char)> = Vec::new();
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for (i, c) in body.char_indices() {
+        if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == q || c == '\n' {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            '"' | '\'' => quote = Some(c),
+            '#' => {
+                // Comments run to the end of the line in all three languages.
+                quote = Some('\n');
+            }
+            '(' | '[' | '{' => stack.push((i, c)),
+            ')' | ']' | '}' => {
+                stack.pop();
+            }
+            _ => {}
+        }
+    }
+    stack.first().map(|&(i, _)| base + i..base + i + 1)
+}
+
+fn empty_flag_value(body: &str, base: usize) -> Option<(Range<usize>, String)> {
+    let mut search = 0;
+    while let Some(i) = body[search..].find("--") {
+        let at = search + i;
+        let rest = &body[at + 2..];
+        let name_len = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).unwrap_or(rest.len());
+        let after = &rest[name_len..];
+        if name_len > 0 && after.starts_with('=') {
+            let value = after[1..].chars().next();
+            if value.is_none_or(|c| c.is_whitespace()) {
+                let end = at + 2 + name_len + 1;
+                return Some((base + at..base + end, rest[..name_len].to_string()));
+            }
+        }
+        search = at + 2;
+    }
+    None
+}
+
+/// The heredoc marker of an instruction node whose heredoc body never ended.
+fn unterminated_heredoc(instr: Node, text: &str) -> Option<Range<usize>> {
+    let mut stack = vec![instr];
+    let mut marker = None;
+    let mut has_end = false;
+    while let Some(n) = stack.pop() {
+        match n.kind() {
+            "heredoc_marker" => marker = Some(n.byte_range()),
+            "heredoc_end" => has_end = true,
+            _ => {}
+        }
+        let mut c = n.walk();
+        stack.extend(n.children(&mut c));
+    }
+    let _ = text;
+    if has_end { None } else { marker }
+}
+
+fn heredoc_delimiter(marker: &str) -> String {
+    marker.trim_start_matches('<').trim_start_matches('-').trim_matches(['"', '\'']).to_string()
+}
+
+pub fn is_instruction(upper: &str) -> bool {
+    matches!(
+        upper,
+        "FROM"
+            | "RUN"
+            | "CMD"
+            | "LABEL"
+            | "MAINTAINER"
+            | "EXPOSE"
+            | "ENV"
+            | "ADD"
+            | "COPY"
+            | "ENTRYPOINT"
+            | "VOLUME"
+            | "USER"
+            | "WORKDIR"
+            | "ARG"
+            | "ONBUILD"
+            | "STOPSIGNAL"
+            | "HEALTHCHECK"
+            | "SHELL"
+    )
+}
+
+fn instruction_usage(upper: &str) -> &'static str {
+    match upper {
+        "FROM" => "`FROM [--platform=<platform>] <image>[:<tag>] [AS <name>]`",
+        "COPY" | "ADD" => "one or more sources and a destination, e.g. `COPY src/ /app/`",
+        "ENV" => "`ENV <key>=<value> …`",
+        "ARG" => "`ARG <name>[=<default>]`",
+        "LABEL" => "`LABEL <key>=<value> …`",
+        "EXPOSE" => "`EXPOSE <port>[/<protocol>] …`",
+        "USER" => "`USER <user>[:<group>]`",
+        "WORKDIR" => "an absolute path, e.g. `WORKDIR /app`",
+        "HEALTHCHECK" => "`HEALTHCHECK [options] CMD <command>` or `HEALTHCHECK NONE`",
+        "SHELL" => "a JSON array, e.g. `SHELL [\"/bin/bash\", \"-c\"]`",
+        "ONBUILD" => "another instruction, e.g. `ONBUILD COPY . /app`",
+        "STOPSIGNAL" => "a signal, e.g. `STOPSIGNAL SIGTERM`",
+        "VOLUME" => "a path or a JSON array of paths",
+        _ => "a command",
+    }
+}
+
+fn skip_ws(text: &str, at: usize) -> usize {
+    let at = at.min(text.len());
+    at + text[at..].len() - text[at..].trim_start().len()
+}
+
+fn line_end(text: &str, at: usize) -> usize {
+    text[at..].find(['\n', '\r']).map_or(text.len(), |i| at + i)
+}
+
+fn prev_char_start(text: &str, at: usize) -> usize {
+    text[..at.min(text.len())].char_indices().next_back().map_or(0, |(i, _)| i)
+}
+
+/// The token starting at `at`: a word, or a single other character.
+fn token_at(text: &str, at: usize) -> (Range<usize>, String) {
+    let rest = &text[at.min(text.len())..];
+    let is_word = |c: char| c.is_alphanumeric() || c == '_' || c == '-' || c == '.';
+    let len = match rest.chars().next() {
+        None => 0,
+        Some(c) if is_word(c) => rest.find(|c: char| !is_word(c)).unwrap_or(rest.len()),
+        Some(c) => c.len_utf8(),
+    };
+    let tok: String = rest[..len].chars().take(40).collect();
+    (at..at + len, tok)
+}
+
+fn tab_indented_line_near(text: &str, at: usize) -> bool {
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    text[line_start..].starts_with('\t')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::fixture;
+    use expect_test::{Expect, expect};
+
+    fn check(fx: &str, expect: Expect) {
+        let f = fixture(fx);
+        let mut out = String::new();
+        for path in &f.files {
+            let doc = f.snapshot.get(path).unwrap();
+            for d in diagnostics(doc) {
+                let snippet = &doc.text[d.range.clone()];
+                out.push_str(&format!("{}..{} {:?}: {}\n", d.range.start, d.range.end, snippet, d.message));
+            }
+        }
+        expect.assert_eq(&out);
+    }
+
+    #[test]
+    fn clean_files_have_no_syntax_errors() {
+        check(
+            r#"
+            #- /Dockerfile
+            FROM python:3.12-slim AS base
+            RUN <<EOF
+            pip install x
+            EOF
+            COPY --from=base /a /b
+            #- /compose.yaml
+            services:
+              web: {image: "x", ports: ["80:80"]}
+            #- /app/settings.py
+            import os
+            X = os.environ["A"]
+            "#,
+            expect![[""]],
+        );
+    }
+
+    #[test]
+    fn dockerfile_errors_read_like_docker() {
+        check(
+            "#- /Dockerfile\nFROM python:3.12\nCOPY --from= a b\nRUN <<EOF\necho hi\n",
+            expect![[r#"
+                22..29 "--from=": expected a value after `--from=`
+                38..43 "<<EOF": unterminated heredoc: no line reads `EOF`
+            "#]],
+        );
+    }
+
+    #[test]
+    fn unknown_instructions_are_left_to_the_rules() {
+        check("#- /Dockerfile\nFROM x\nFORM y\n", expect![[""]]);
+    }
+
+    #[test]
+    fn yaml_errors() {
+        check(
+            "#- /compose.yaml\nservices:\n  web:\n    image: \"abc\n    ports: [1, 2\n",
+            expect![[r#"
+                28..32 "\"abc": unterminated quoted string
+                44..45 "[": unclosed `[`: expected `]`
+            "#]],
+        );
+        check(
+            "#- /compose.yaml\nservices:\n  web:\n\timage: x\n",
+            expect![[r#"
+                17..18 "\t": YAML does not allow tabs for indentation
+            "#]],
+        );
+    }
+
+    #[test]
+    fn python_errors() {
+        check(
+            "#- /settings.py\nimport os\nX = os.environ[\"A\"\nY = 1\n",
+            expect![[r#"
+                24..25 "[": unclosed `[`: expected `]`
+            "#]],
+        );
+    }
+}
