@@ -1,9 +1,13 @@
 //! berth: a language server and checker for containerised Python web applications.
 
+pub mod analysis;
+pub mod cli;
+pub mod config;
 pub mod diagnostics;
 pub mod ide;
+pub mod lsp;
+pub mod suppress;
+pub mod syntax;
 #[doc(hidden)]
 pub mod testing;
 pub mod workspace;
-pub mod lsp;
-pub mod syntax;

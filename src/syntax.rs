@@ -52,10 +52,10 @@ pub fn diagnostics(doc: &Document) -> Vec<Diagnostic> {
             } else {
                 describe(doc.kind, node, text)
             };
-            if let Some((range, message)) = described {
-                if !out.iter().any(|d: &Diagnostic| d.range == range) {
-                    out.push(Diagnostic::new(&doc.path, range, Severity::Error, CODE, message));
-                }
+            if let Some((range, message)) = described
+                && !out.iter().any(|d: &Diagnostic| d.range == range)
+            {
+                out.push(Diagnostic::new(&doc.path, range, Severity::Error, CODE, message));
             }
         }
     }
@@ -147,11 +147,11 @@ fn describe_dockerfile(node: Node, text: &str) -> Option<(Range<usize>, String)>
 
     // Text after an unterminated heredoc lands in an ERROR right after the instruction that
     // opened it.
-    if let Some(prev) = node.prev_sibling() {
-        if let Some(marker) = unterminated_heredoc(prev, text) {
-            let delim = heredoc_delimiter(&text[marker.clone()]);
-            return Some((marker, format!("unterminated heredoc: no line reads `{delim}`")));
-        }
+    if let Some(prev) = node.prev_sibling()
+        && let Some(marker) = unterminated_heredoc(prev, text)
+    {
+        let delim = heredoc_delimiter(&text[marker.clone()]);
+        return Some((marker, format!("unterminated heredoc: no line reads `{delim}`")));
     }
     if let Some((flag, name)) = empty_flag_value(body, range.start) {
         return Some((flag, format!("expected a value after `--{name}=`")));
@@ -272,7 +272,8 @@ fn empty_flag_value(body: &str, base: usize) -> Option<(Range<usize>, String)> {
     while let Some(i) = body[search..].find("--") {
         let at = search + i;
         let rest = &body[at + 2..];
-        let name_len = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).unwrap_or(rest.len());
+        let name_len =
+            rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).unwrap_or(rest.len());
         let after = &rest[name_len..];
         if name_len > 0 && after.starts_with('=') {
             let value = after[1..].chars().next();
@@ -395,7 +396,10 @@ mod tests {
             let doc = f.snapshot.get(path).unwrap();
             for d in diagnostics(doc) {
                 let snippet = &doc.text[d.range.clone()];
-                out.push_str(&format!("{}..{} {:?}: {}\n", d.range.start, d.range.end, snippet, d.message));
+                out.push_str(&format!(
+                    "{}..{} {:?}: {}\n",
+                    d.range.start, d.range.end, snippet, d.message
+                ));
             }
         }
         expect.assert_eq(&out);

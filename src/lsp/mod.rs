@@ -1,4 +1,8 @@
 //! The protocol edge: tower-lsp-server types, position encodings and dispatch. Everything here
 //! converts and delegates; analysis lives in the file-kind modules.
 
+pub mod convert;
 pub mod position;
+pub mod server;
+pub mod store;
+pub mod transport;

@@ -67,8 +67,15 @@ thread_local! {
     static PARSERS: RefCell<Vec<(FileKind, Parser)>> = const { RefCell::new(Vec::new()) };
 }
 
+/// Larger documents are kept as text (edits and positions still work) but not parsed or
+/// analysed: a tree for 20 MB of YAML costs more than any editor would wait for.
+pub const MAX_PARSED_BYTES: usize = 8 * 1024 * 1024;
+
 /// Parse `text` as `kind`, reusing `old` (already `edit`ed) for an incremental parse.
 pub fn parse(kind: FileKind, text: &str, old: Option<&Tree>) -> Option<Tree> {
+    if text.len() > MAX_PARSED_BYTES {
+        return None;
+    }
     let lang = language(kind)?;
     PARSERS.with(|cell| {
         let mut parsers = cell.borrow_mut();

@@ -8,3 +8,4 @@ pub use kind::FileKind;
 pub mod snapshot;
 
 pub use snapshot::Snapshot;
+pub mod load;

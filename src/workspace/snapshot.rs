@@ -6,17 +6,19 @@ use std::sync::Arc;
 
 use super::document::Document;
 use super::kind::FileKind;
+use crate::config::Config;
 
 #[derive(Clone, Default)]
 pub struct Snapshot {
     files: imbl::HashMap<Arc<Path>, Arc<Document>>,
     /// Workspace folders; files outside them are never read from disk.
     pub roots: Arc<Vec<PathBuf>>,
+    pub config: Arc<Config>,
 }
 
 impl Snapshot {
     pub fn new(roots: Vec<PathBuf>) -> Snapshot {
-        Snapshot { files: Default::default(), roots: Arc::new(roots) }
+        Snapshot { files: Default::default(), roots: Arc::new(roots), config: Default::default() }
     }
 
     pub fn get(&self, path: &Path) -> Option<&Arc<Document>> {

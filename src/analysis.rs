@@ -1,0 +1,214 @@
+//! One entry point per feature over a snapshot, dispatching on the file kind. The LSP server
+//! and `berth check` both call these, so the editor and CI can never disagree.
+
+use std::ops::Range;
+
+use crate::config::Level;
+use crate::diagnostics::{Diagnostic, Fix, Location, RuleInfo, Severity};
+use crate::ide::{
+    CompletionItem, Fold, Highlight, HoverResult, Link, RenameTarget, SemanticToken, Symbol,
+    TextEdit,
+};
+use crate::suppress;
+use crate::workspace::document::MAX_PARSED_BYTES;
+use crate::workspace::{Document, Snapshot};
+
+pub const FILE_TOO_LARGE: &str = "file-too-large";
+
+const GENERAL_RULES: &[RuleInfo] = &[RuleInfo {
+    code: FILE_TOO_LARGE,
+    scope: "any",
+    default_severity: Severity::Info,
+    enabled_by_default: true,
+    fixable: false,
+    summary: "The file is too large to analyse.",
+    docs: "berth keeps files of any size open and in sync, but does not parse or check a file \
+           larger than 8 MB: a tree for that much YAML or Python costs more time than an editor \
+           should wait for on each keystroke. Split the file, or exclude it with a \
+           `.berthignore` entry if it is generated.",
+}];
+
+/// Every rule berth knows, in one list (the source of `berth rules` and `docs/rules/`).
+pub fn all_rules() -> Vec<&'static RuleInfo> {
+    let tables: &[&[RuleInfo]] = &[GENERAL_RULES, crate::syntax::RULES];
+    tables.iter().flat_map(|t| t.iter()).collect()
+}
+
+pub fn rule(code: &str) -> Option<&'static RuleInfo> {
+    all_rules().into_iter().find(|r| r.code.eq_ignore_ascii_case(code))
+}
+
+/// All diagnostics for one file: its own and the cross-file ones reported in it, after
+/// `# berth: ignore` comments and the configured rule levels.
+pub fn diagnostics(snap: &Snapshot, doc: &Document) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if doc.text.len() > MAX_PARSED_BYTES {
+        out.push(Diagnostic::new(
+            &doc.path,
+            0..0,
+            Severity::Info,
+            FILE_TOO_LARGE,
+            format!(
+                "not analysed: {:.1} MB is larger than the {} MB berth parses",
+                doc.text.len() as f64 / 1_048_576.0,
+                MAX_PARSED_BYTES / 1_048_576
+            ),
+        ));
+        return out;
+    }
+    out.extend(crate::syntax::diagnostics(doc));
+    finish(snap, doc, out)
+}
+
+/// Clamp ranges, apply suppressions and configured levels, sort.
+fn finish(snap: &Snapshot, doc: &Document, mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    suppress::retain_unsuppressed(doc, &mut diags);
+    let config = &snap.config;
+    diags.retain_mut(|d| {
+        d.range = doc.clamp(d.range.clone());
+        match config.rules.get(d.code) {
+            Some(Level::Off) => false,
+            Some(Level::On(s)) => {
+                d.severity = *s;
+                true
+            }
+            // Off-by-default rules may be emitted by their modules; they show only when enabled.
+            None => rule(d.code).is_none_or(|r| r.enabled_by_default),
+        }
+    });
+    diags.sort_by(|a, b| {
+        (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
+    });
+    diags.dedup_by(|a, b| a.range == b.range && a.code == b.code && a.message == b.message);
+    diags
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::testing::fixture;
+    use std::sync::Arc;
+
+    #[test]
+    fn config_levels_and_suppression_apply() {
+        let mut f = fixture("#- /compose.yaml\nservices:\n  web:\n    ports: [1, 2\n");
+        let doc = f.doc("compose.yaml").clone();
+        assert_eq!(diagnostics(&f.snapshot, &doc).len(), 1);
+        let mut config = Config::default();
+        config.rules.insert("syntax-error".into(), Level::On(Severity::Warning));
+        f.snapshot.config = Arc::new(config.clone());
+        assert_eq!(diagnostics(&f.snapshot, &doc)[0].severity, Severity::Warning);
+        config.rules.insert("syntax-error".into(), Level::Off);
+        f.snapshot.config = Arc::new(config);
+        assert!(diagnostics(&f.snapshot, &doc).is_empty());
+    }
+
+    #[test]
+    fn every_rule_code_is_unique_and_documented() {
+        let rules = all_rules();
+        for (i, r) in rules.iter().enumerate() {
+            assert!(!r.summary.is_empty() && !r.docs.is_empty(), "{}", r.code);
+            assert!(rules[i + 1..].iter().all(|o| o.code != r.code), "duplicate code {}", r.code);
+        }
+    }
+}
+
+/// A code action: a diagnostic's fix, or "ignore this rule here".
+#[derive(Clone, Debug)]
+pub struct Action {
+    pub fix: Fix,
+    /// The diagnostic it addresses.
+    pub diagnostic: Diagnostic,
+    pub quickfix: bool,
+}
+
+/// Fixes for the diagnostics overlapping `range`, then an "ignore" action per diagnostic.
+pub fn code_actions(snap: &Snapshot, doc: &Document, range: Range<usize>) -> Vec<Action> {
+    let diags = diagnostics(snap, doc);
+    let touching = |d: &Diagnostic| d.range.start <= range.end && range.start <= d.range.end;
+    let mut actions = Vec::new();
+    for d in diags.iter().filter(|d| touching(d)) {
+        for fix in &d.fixes {
+            actions.push(Action { fix: fix.clone(), diagnostic: d.clone(), quickfix: true });
+        }
+    }
+    for d in diags.iter().filter(|d| touching(d)) {
+        let line = doc.line_of(d.range.start);
+        let line_range = doc.line_range(line);
+        let indent: String =
+            doc.text[line_range.clone()].chars().take_while(|c| *c == ' ' || *c == '\t').collect();
+        let eol = if doc.text.contains("\r\n") { "\r\n" } else { "\n" };
+        let fix = Fix::local(
+            format!("Ignore `{}` on this line", d.code),
+            &doc.path,
+            vec![(
+                line_range.start..line_range.start,
+                format!("{indent}{}{eol}", suppress::ignore_comment(d.code)),
+            )],
+            false,
+        );
+        actions.push(Action { fix, diagnostic: d.clone(), quickfix: true });
+    }
+    actions
+}
+
+pub fn hover(snap: &Snapshot, doc: &Document, offset: usize) -> Option<HoverResult> {
+    let _ = (snap, doc, offset);
+    None
+}
+
+pub fn complete(snap: &Snapshot, doc: &Document, offset: usize) -> Vec<CompletionItem> {
+    let _ = (snap, doc, offset);
+    Vec::new()
+}
+
+pub fn definition(snap: &Snapshot, doc: &Document, offset: usize) -> Vec<Location> {
+    let _ = (snap, doc, offset);
+    Vec::new()
+}
+
+pub fn references(
+    snap: &Snapshot,
+    doc: &Document,
+    offset: usize,
+    include_decl: bool,
+) -> Vec<Location> {
+    let _ = (snap, doc, offset, include_decl);
+    Vec::new()
+}
+
+pub fn highlights(snap: &Snapshot, doc: &Document, offset: usize) -> Vec<Highlight> {
+    let _ = (snap, doc, offset);
+    Vec::new()
+}
+
+pub fn rename(snap: &Snapshot, doc: &Document, offset: usize) -> Option<RenameTarget> {
+    let _ = (snap, doc, offset);
+    None
+}
+
+pub fn symbols(doc: &Document) -> Vec<Symbol> {
+    let _ = doc;
+    Vec::new()
+}
+
+pub fn folds(doc: &Document) -> Vec<Fold> {
+    let _ = doc;
+    Vec::new()
+}
+
+pub fn links(snap: &Snapshot, doc: &Document) -> Vec<Link> {
+    let _ = (snap, doc);
+    Vec::new()
+}
+
+pub fn format(doc: &Document, range: Option<Range<usize>>) -> Vec<TextEdit> {
+    let _ = (doc, range);
+    Vec::new()
+}
+
+pub fn semantic_tokens(doc: &Document) -> Vec<SemanticToken> {
+    let _ = doc;
+    Vec::new()
+}

@@ -1,0 +1,346 @@
+//! Analysis results → LSP structs (and LSP positions → byte offsets), at the edge only.
+
+use std::ops::Range;
+use std::path::Path;
+
+use tower_lsp_server::ls_types as lsp;
+
+use super::position::{self, Encoding, LineCol};
+use crate::diagnostics::{Diagnostic, Severity, Tag};
+use crate::ide;
+use crate::workspace::Document;
+
+/// Where each rule's page lives; `codeDescription` links point here.
+pub const RULE_DOCS_BASE: &str = "https://github.com/berth-lsp/berth/blob/main/docs/rules/";
+
+pub fn offset(doc: &Document, enc: Encoding, pos: lsp::Position) -> usize {
+    position::to_offset(&doc.rope, enc, LineCol { line: pos.line, col: pos.character })
+}
+
+pub fn byte_range(doc: &Document, enc: Encoding, r: lsp::Range) -> Range<usize> {
+    position::to_range(
+        &doc.rope,
+        enc,
+        LineCol { line: r.start.line, col: r.start.character },
+        LineCol { line: r.end.line, col: r.end.character },
+    )
+}
+
+pub fn pos(doc: &Document, enc: Encoding, offset: usize) -> lsp::Position {
+    let lc = position::to_line_col(&doc.rope, enc, offset);
+    lsp::Position { line: lc.line, character: lc.col }
+}
+
+pub fn range(doc: &Document, enc: Encoding, r: &Range<usize>) -> lsp::Range {
+    lsp::Range { start: pos(doc, enc, r.start), end: pos(doc, enc, r.end) }
+}
+
+pub fn severity(s: Severity) -> lsp::DiagnosticSeverity {
+    match s {
+        Severity::Error => lsp::DiagnosticSeverity::ERROR,
+        Severity::Warning => lsp::DiagnosticSeverity::WARNING,
+        Severity::Info => lsp::DiagnosticSeverity::INFORMATION,
+        Severity::Hint => lsp::DiagnosticSeverity::HINT,
+    }
+}
+
+/// Resolves a path to its document (for ranges) and URI; files unknown to the snapshot are
+/// skipped by callers.
+pub trait Resolver {
+    fn doc(&self, path: &Path) -> Option<&Document>;
+    fn uri(&self, path: &Path) -> Option<lsp::Uri>;
+}
+
+pub fn diagnostic(
+    doc: &Document,
+    enc: Encoding,
+    d: &Diagnostic,
+    res: &dyn Resolver,
+) -> lsp::Diagnostic {
+    let related: Vec<lsp::DiagnosticRelatedInformation> = d
+        .related
+        .iter()
+        .filter_map(|r| {
+            let other = res.doc(&r.location.path)?;
+            Some(lsp::DiagnosticRelatedInformation {
+                location: lsp::Location {
+                    uri: res.uri(&r.location.path)?,
+                    range: range(other, enc, &r.location.range),
+                },
+                message: r.message.clone(),
+            })
+        })
+        .collect();
+    let tags: Vec<lsp::DiagnosticTag> = d
+        .tags
+        .iter()
+        .map(|t| match t {
+            Tag::Unnecessary => lsp::DiagnosticTag::UNNECESSARY,
+            Tag::Deprecated => lsp::DiagnosticTag::DEPRECATED,
+        })
+        .collect();
+    lsp::Diagnostic {
+        range: range(doc, enc, &d.range),
+        severity: Some(severity(d.severity)),
+        code: Some(lsp::NumberOrString::String(d.code.to_string())),
+        code_description: format!("{RULE_DOCS_BASE}{}.md", d.code)
+            .parse()
+            .ok()
+            .map(|href| lsp::CodeDescription { href }),
+        source: Some("berth".to_string()),
+        message: d.message.clone(),
+        related_information: if related.is_empty() { None } else { Some(related) },
+        tags: if tags.is_empty() { None } else { Some(tags) },
+        data: None,
+    }
+}
+
+pub fn completion_kind(k: ide::CompletionKind) -> lsp::CompletionItemKind {
+    use ide::CompletionKind as K;
+    match k {
+        K::Keyword => lsp::CompletionItemKind::KEYWORD,
+        K::Property => lsp::CompletionItemKind::PROPERTY,
+        K::Value => lsp::CompletionItemKind::VALUE,
+        K::Variable => lsp::CompletionItemKind::VARIABLE,
+        K::Reference => lsp::CompletionItemKind::REFERENCE,
+        K::File => lsp::CompletionItemKind::FILE,
+        K::Snippet => lsp::CompletionItemKind::SNIPPET,
+        K::Module => lsp::CompletionItemKind::MODULE,
+        K::EnumMember => lsp::CompletionItemKind::ENUM_MEMBER,
+        K::Constant => lsp::CompletionItemKind::CONSTANT,
+    }
+}
+
+/// Strip snippet syntax for clients that cannot expand snippets: `${1:x}` → `x`, `$1`/`$0` → ``.
+pub fn plain_from_snippet(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                if let Some(n) = chars.next() {
+                    out.push(n);
+                }
+            }
+            '$' if chars.peek() == Some(&'{') => {
+                chars.next();
+                while chars.peek().is_some_and(|c| c.is_ascii_digit()) {
+                    chars.next();
+                }
+                if chars.peek() == Some(&':') {
+                    chars.next();
+                }
+                let mut depth = 1;
+                for c in chars.by_ref() {
+                    match c {
+                        '{' => depth += 1,
+                        '}' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    out.push(c);
+                }
+            }
+            '$' if chars.peek().is_some_and(|c| c.is_ascii_digit()) => {
+                while chars.peek().is_some_and(|c| c.is_ascii_digit()) {
+                    chars.next();
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+pub fn completion(
+    doc: &Document,
+    enc: Encoding,
+    c: &ide::CompletionItem,
+    snippets: bool,
+) -> lsp::CompletionItem {
+    let text = c.insert_text.clone().unwrap_or_else(|| c.label.clone());
+    let (new_text, format) = if c.snippet && snippets {
+        (text, lsp::InsertTextFormat::SNIPPET)
+    } else if c.snippet {
+        (plain_from_snippet(&text), lsp::InsertTextFormat::PLAIN_TEXT)
+    } else {
+        (text, lsp::InsertTextFormat::PLAIN_TEXT)
+    };
+    lsp::CompletionItem {
+        label: c.label.clone(),
+        kind: Some(completion_kind(c.kind)),
+        detail: c.detail.clone(),
+        documentation: c.documentation.as_ref().map(|d| {
+            lsp::Documentation::MarkupContent(lsp::MarkupContent {
+                kind: lsp::MarkupKind::Markdown,
+                value: d.clone(),
+            })
+        }),
+        deprecated: if c.deprecated { Some(true) } else { None },
+        tags: if c.deprecated { Some(vec![lsp::CompletionItemTag::DEPRECATED]) } else { None },
+        sort_text: c.sort_text.clone(),
+        filter_text: c.filter_text.clone(),
+        insert_text_format: Some(format),
+        text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit {
+            range: range(doc, enc, &c.replace),
+            new_text,
+        })),
+        ..Default::default()
+    }
+}
+
+pub fn symbol_kind(k: ide::SymbolKind) -> lsp::SymbolKind {
+    use ide::SymbolKind as K;
+    match k {
+        K::File => lsp::SymbolKind::FILE,
+        K::Module => lsp::SymbolKind::MODULE,
+        K::Namespace => lsp::SymbolKind::NAMESPACE,
+        K::Class => lsp::SymbolKind::CLASS,
+        K::Function => lsp::SymbolKind::FUNCTION,
+        K::Variable => lsp::SymbolKind::VARIABLE,
+        K::Constant => lsp::SymbolKind::CONSTANT,
+        K::Key => lsp::SymbolKind::KEY,
+        K::Property => lsp::SymbolKind::PROPERTY,
+        K::Field => lsp::SymbolKind::FIELD,
+        K::Event => lsp::SymbolKind::EVENT,
+        K::Object => lsp::SymbolKind::OBJECT,
+        K::Array => lsp::SymbolKind::ARRAY,
+        K::String => lsp::SymbolKind::STRING,
+    }
+}
+
+#[allow(deprecated)] // `deprecated` is a required field of DocumentSymbol.
+pub fn symbol(doc: &Document, enc: Encoding, s: &ide::Symbol) -> lsp::DocumentSymbol {
+    let full = range(doc, enc, &s.range);
+    let mut sel = range(doc, enc, &s.selection);
+    // LSP requires the selection inside the full range.
+    if sel.start < full.start || sel.end > full.end {
+        sel = full;
+    }
+    lsp::DocumentSymbol {
+        name: if s.name.is_empty() { "?".to_string() } else { s.name.clone() },
+        detail: s.detail.clone(),
+        kind: symbol_kind(s.kind),
+        tags: None,
+        deprecated: None,
+        range: full,
+        selection_range: sel,
+        children: if s.children.is_empty() {
+            None
+        } else {
+            Some(s.children.iter().map(|c| symbol(doc, enc, c)).collect())
+        },
+    }
+}
+
+pub fn fold(doc: &Document, f: &ide::Fold) -> Option<lsp::FoldingRange> {
+    let start = doc.line_of(f.range.start) as u32;
+    let end = doc.line_of(f.range.end) as u32;
+    if end <= start {
+        return None;
+    }
+    Some(lsp::FoldingRange {
+        start_line: start,
+        end_line: end,
+        kind: Some(match f.kind {
+            ide::FoldKind::Comment => lsp::FoldingRangeKind::Comment,
+            ide::FoldKind::Region => lsp::FoldingRangeKind::Region,
+        }),
+        ..Default::default()
+    })
+}
+
+pub const TOKEN_TYPES: &[lsp::SemanticTokenType] = &[
+    lsp::SemanticTokenType::KEYWORD,
+    lsp::SemanticTokenType::VARIABLE,
+    lsp::SemanticTokenType::PARAMETER,
+    lsp::SemanticTokenType::PROPERTY,
+    lsp::SemanticTokenType::STRING,
+    lsp::SemanticTokenType::NUMBER,
+    lsp::SemanticTokenType::COMMENT,
+    lsp::SemanticTokenType::OPERATOR,
+    lsp::SemanticTokenType::NAMESPACE,
+    lsp::SemanticTokenType::TYPE,
+    lsp::SemanticTokenType::FUNCTION,
+    lsp::SemanticTokenType::MACRO,
+];
+pub const TOKEN_MODIFIERS: &[lsp::SemanticTokenModifier] = &[lsp::SemanticTokenModifier::READONLY];
+
+fn token_index(t: ide::TokenType) -> u32 {
+    use ide::TokenType as T;
+    match t {
+        T::Keyword => 0,
+        T::Variable => 1,
+        T::Parameter => 2,
+        T::Property => 3,
+        T::String => 4,
+        T::Number => 5,
+        T::Comment => 6,
+        T::Operator => 7,
+        T::Namespace => 8,
+        T::Type => 9,
+        T::Function => 10,
+        T::Macro => 11,
+    }
+}
+
+/// Encode tokens relative to each other, splitting multi-line tokens per line (not every client
+/// supports multiline tokens).
+pub fn semantic_tokens(
+    doc: &Document,
+    enc: Encoding,
+    tokens: &[ide::SemanticToken],
+) -> Vec<lsp::SemanticToken> {
+    let mut sorted: Vec<&ide::SemanticToken> = tokens.iter().collect();
+    sorted.sort_by_key(|t| t.range.start);
+    let mut out = Vec::with_capacity(sorted.len());
+    let (mut prev_line, mut prev_col) = (0u32, 0u32);
+    let mut last_end = 0usize;
+    for t in sorted {
+        if t.range.start < last_end || t.range.is_empty() {
+            continue; // overlapping tokens are not allowed
+        }
+        last_end = t.range.end;
+        let first = doc.line_of(t.range.start);
+        let last = doc.line_of(t.range.end);
+        for line in first..=last {
+            let lr = doc.line_range(line);
+            let s = t.range.start.max(lr.start);
+            let e = t.range.end.min(lr.end);
+            if e <= s {
+                continue;
+            }
+            let start = pos(doc, enc, s);
+            let end = pos(doc, enc, e);
+            let delta_line = start.line - prev_line;
+            let delta_start =
+                if delta_line == 0 { start.character - prev_col } else { start.character };
+            out.push(lsp::SemanticToken {
+                delta_line,
+                delta_start,
+                length: end.character - start.character,
+                token_type: token_index(t.kind),
+                token_modifiers_bitset: u32::from(t.readonly),
+            });
+            prev_line = start.line;
+            prev_col = start.character;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippets_degrade_to_plain_text() {
+        assert_eq!(plain_from_snippet("FROM ${1:image}:${2:tag}$0"), "FROM image:tag");
+        assert_eq!(plain_from_snippet("key:\n  - $1"), "key:\n  - ");
+        assert_eq!(plain_from_snippet("a \\$ b"), "a $ b");
+    }
+}

@@ -1,0 +1,914 @@
+//! The language server: tower-lsp-server handlers that convert parameters, call `analysis` on a
+//! snapshot, and convert the result. Document changes are applied synchronously in message
+//! order; diagnostics are computed by one background task that always works on the newest
+//! snapshot and drops stale results.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+
+use serde_json::Value;
+use tokio::sync::mpsc;
+use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer, LspService, Server};
+
+use super::convert::{self, Resolver};
+use super::position::Encoding;
+use super::store::{Store, path_of, uri_of};
+use super::transport;
+use crate::analysis;
+use crate::config::{Config, Level};
+use crate::diagnostics::Severity;
+use crate::workspace::{Document, Snapshot, load};
+
+/// What the client told us it can do.
+#[derive(Clone, Copy, Default)]
+struct ClientCaps {
+    snippets: bool,
+    dynamic_watchers: bool,
+    work_done_progress: bool,
+    hierarchical_symbols: bool,
+}
+
+pub struct Backend {
+    client: Client,
+    store: Arc<Store>,
+    enc: Arc<RwLock<Encoding>>,
+    caps: RwLock<ClientCaps>,
+    /// Editor-side settings (initializationOptions / workspace configuration), layered over
+    /// the project's `berth.toml`.
+    editor_settings: RwLock<Value>,
+    dirty: mpsc::UnboundedSender<Option<Arc<Path>>>,
+}
+
+pub fn run_stdio() -> i32 {
+    let rt =
+        match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+            Ok(rt) => rt,
+            Err(e) => {
+                eprintln!("error: cannot start the async runtime: {e}");
+                return 2;
+            }
+        };
+    rt.block_on(async {
+        let (service, socket) = LspService::new(Backend::new);
+        let (server_in, filter_out) = tokio::io::duplex(1 << 20);
+        let (server_out, merge_in) = tokio::io::duplex(1 << 20);
+        let (err_tx, err_rx) = mpsc::unbounded_channel();
+        let input = tokio::spawn(transport::filter_input(tokio::io::stdin(), filter_out, err_tx));
+        let output = tokio::spawn(transport::merge_output(merge_in, err_rx, tokio::io::stdout()));
+        Server::new(server_in, server_out, socket).serve(service).await;
+        input.abort();
+        let _ = output.await;
+    });
+    // The runtime's blocking pool may still hold a stdin read: don't wait for it.
+    rt.shutdown_background();
+    0
+}
+
+struct SnapResolver<'a>(&'a Snapshot);
+
+impl Resolver for SnapResolver<'_> {
+    fn doc(&self, path: &Path) -> Option<&Document> {
+        self.0.get(path).map(|d| &**d)
+    }
+    fn uri(&self, path: &Path) -> Option<Uri> {
+        uri_of(path)
+    }
+}
+
+fn internal(e: impl std::fmt::Display) -> Error {
+    let mut err = Error::internal_error();
+    err.message = format!("berth: {e}").into();
+    err
+}
+
+impl Backend {
+    fn new(client: Client) -> Backend {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let store = Arc::new(Store::default());
+        let enc = Arc::new(RwLock::new(Encoding::default()));
+        tokio::spawn(diagnostics_loop(client.clone(), store.clone(), enc.clone(), rx));
+        Backend {
+            client,
+            store,
+            enc,
+            caps: RwLock::new(ClientCaps::default()),
+            editor_settings: RwLock::new(Value::Null),
+            dirty: tx,
+        }
+    }
+
+    fn enc(&self) -> Encoding {
+        *self.enc.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn caps(&self) -> ClientCaps {
+        *self.caps.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn mark_dirty(&self, path: Option<Arc<Path>>) {
+        let _ = self.dirty.send(path);
+    }
+
+    /// Run `f` on the document's snapshot off the protocol threads. A panic inside becomes an
+    /// error response; a cancelled request drops the result.
+    async fn with_doc<T, F>(&self, uri: &Uri, f: F) -> Result<Option<T>>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Snapshot, &Document, Encoding) -> Option<T> + Send + 'static,
+    {
+        let snap = self.store.snapshot();
+        let path = path_of(uri);
+        let enc = self.enc();
+        let Some(doc) = snap.get(&path).cloned() else { return Ok(None) };
+        match tokio::task::spawn_blocking(move || f(&snap, &doc, enc)).await {
+            Ok(r) => Ok(r),
+            Err(e) if e.is_panic() => {
+                let msg = panic_message(e.into_panic());
+                tracing_log(&format!("handler panicked: {msg}"));
+                Err(internal(format!("internal error: {msg}")))
+            }
+            Err(e) => Err(internal(e)),
+        }
+    }
+
+    fn effective_config(&self, roots: &[PathBuf]) -> (Config, Option<crate::config::ConfigError>) {
+        let (mut config, error) = match roots.first().map(|r| Config::discover(r)) {
+            Some(Ok(c)) => (c, None),
+            Some(Err(e)) => (Config::default(), Some(e)),
+            None => (Config::default(), None),
+        };
+        let settings = self.editor_settings.read().unwrap_or_else(|e| e.into_inner()).clone();
+        apply_editor_settings(&mut config, &settings);
+        (config, error)
+    }
+
+    async fn reload_config(&self) {
+        let roots = self.store.snapshot().roots.to_vec();
+        let (config, error) = self.effective_config(&roots);
+        self.store.set_config(config);
+        self.publish_config_error(error).await;
+        self.mark_dirty(None);
+    }
+
+    async fn publish_config_error(&self, error: Option<crate::config::ConfigError>) {
+        let Some(e) = error else { return };
+        let Some(uri) = uri_of(&e.path) else { return };
+        let text = std::fs::read_to_string(&e.path).unwrap_or_default();
+        let doc = Document::new(
+            Arc::from(e.path.as_path()),
+            crate::workspace::FileKind::Dotenv,
+            None,
+            &text,
+        );
+        let range = convert::range(&doc, self.enc(), &e.range.clone().unwrap_or(0..0));
+        let diag = Diagnostic {
+            range,
+            severity: Some(DiagnosticSeverity::ERROR),
+            code: Some(NumberOrString::String("invalid-config".into())),
+            source: Some("berth".into()),
+            message: format!("invalid berth configuration: {}", e.message),
+            ..Default::default()
+        };
+        self.client.publish_diagnostics(uri, vec![diag], None).await;
+    }
+
+    async fn scan_workspace(&self) {
+        let roots = self.store.snapshot().roots.to_vec();
+        if roots.is_empty() {
+            return;
+        }
+        let progress = if self.caps().work_done_progress {
+            let token = NumberOrString::String("berth/scan".into());
+            match self.client.create_work_done_progress(token.clone()).await {
+                Ok(()) => Some(
+                    self.client
+                        .progress(token, "berth: indexing")
+                        .with_message("scanning the workspace")
+                        .with_percentage(0)
+                        .begin()
+                        .await,
+                ),
+                Err(_) => None,
+            }
+        } else {
+            None
+        };
+        let (ptx, mut prx) = mpsc::unbounded_channel::<(usize, usize)>();
+        let scan = tokio::task::spawn_blocking(move || {
+            load::scan(&roots, &move |done, total| {
+                let _ = ptx.send((done, total));
+            })
+        });
+        let mut scan = std::pin::pin!(scan);
+        let result = loop {
+            tokio::select! {
+                r = &mut scan => break r,
+                Some((done, total)) = prx.recv() => {
+                    if let Some(p) = &progress {
+                        let pct = (done * 100 / total.max(1)) as u32;
+                        p.report_with_message(format!("{done}/{total} files"), pct).await;
+                    }
+                }
+            }
+        };
+        match result {
+            Ok(scan) => {
+                let n = scan.docs.len();
+                for (path, why) in &scan.skipped {
+                    self.client
+                        .log_message(MessageType::WARNING, format!("{}: {why}", path.display()))
+                        .await;
+                }
+                for path in &scan.lossy {
+                    self.client
+                        .log_message(
+                            MessageType::WARNING,
+                            format!(
+                                "{}: not valid UTF-8; invalid bytes read as U+FFFD",
+                                path.display()
+                            ),
+                        )
+                        .await;
+                }
+                self.store.add_scanned(scan.docs);
+                if let Some(p) = progress {
+                    p.finish_with_message(format!("{n} files indexed")).await;
+                }
+                self.client
+                    .log_message(MessageType::INFO, format!("berth: indexed {n} files"))
+                    .await;
+            }
+            Err(e) => {
+                if let Some(p) = progress {
+                    p.finish_with_message("indexing failed").await;
+                }
+                self.client
+                    .log_message(MessageType::ERROR, format!("berth: workspace scan failed: {e}"))
+                    .await;
+            }
+        }
+        self.mark_dirty(None);
+    }
+
+    async fn register_watchers(&self) {
+        if !self.caps().dynamic_watchers {
+            return;
+        }
+        let globs = [
+            "**/{Dockerfile,Containerfile}",
+            "**/{Dockerfile,Containerfile}.*",
+            "**/*.{dockerfile,Dockerfile,containerfile}",
+            "**/{compose,docker-compose}*.{yaml,yml}",
+            "**/.env",
+            "**/.env.*",
+            "**/*.env",
+            "**/*.py",
+            "**/berth.toml",
+            "**/pyproject.toml",
+        ];
+        let watchers = globs
+            .iter()
+            .map(|g| FileSystemWatcher {
+                glob_pattern: GlobPattern::String(g.to_string()),
+                kind: None,
+            })
+            .collect();
+        let options = DidChangeWatchedFilesRegistrationOptions { watchers };
+        let reg = Registration {
+            id: "berth-watch".into(),
+            method: "workspace/didChangeWatchedFiles".into(),
+            register_options: serde_json::to_value(options).ok(),
+        };
+        if let Err(e) = self.client.register_capability(vec![reg]).await {
+            self.client
+                .log_message(MessageType::WARNING, format!("berth: cannot watch files: {e}"))
+                .await;
+        }
+    }
+}
+
+fn panic_message(p: Box<dyn std::any::Any + Send>) -> String {
+    if let Some(s) = p.downcast_ref::<&str>() {
+        s.to_string()
+    } else if let Some(s) = p.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "panic".to_string()
+    }
+}
+
+fn tracing_log(msg: &str) {
+    eprintln!("berth: {msg}");
+}
+
+/// `{"rules": {"DL3008": "warning", "env-unused": "off"}, "maskSecrets": false}` (also accepted
+/// nested under `berth`).
+fn apply_editor_settings(config: &mut Config, settings: &Value) {
+    let s = settings.get("berth").unwrap_or(settings);
+    if let Some(rules) = s.get("rules").and_then(Value::as_object) {
+        for (code, level) in rules {
+            let Some(level) = level.as_str() else { continue };
+            let parsed = if level.eq_ignore_ascii_case("off") {
+                Some(Level::Off)
+            } else {
+                Severity::parse(level).map(Level::On)
+            };
+            if let Some(l) = parsed {
+                config.rules.insert(code.clone(), l);
+            }
+        }
+    }
+    if let Some(mask) = s.get("maskSecrets").and_then(Value::as_bool) {
+        config.mask_secrets = mask;
+    }
+}
+
+fn negotiate_encoding(params: &InitializeParams) -> Encoding {
+    let offered = params
+        .capabilities
+        .general
+        .as_ref()
+        .and_then(|g| g.position_encodings.clone())
+        .unwrap_or_default();
+    if offered.contains(&PositionEncodingKind::UTF8) {
+        Encoding::Utf8
+    } else if offered.contains(&PositionEncodingKind::UTF16) || offered.is_empty() {
+        Encoding::Utf16
+    } else if offered.contains(&PositionEncodingKind::UTF32) {
+        Encoding::Utf32
+    } else {
+        Encoding::Utf16
+    }
+}
+
+fn encoding_kind(e: Encoding) -> PositionEncodingKind {
+    match e {
+        Encoding::Utf8 => PositionEncodingKind::UTF8,
+        Encoding::Utf16 => PositionEncodingKind::UTF16,
+        Encoding::Utf32 => PositionEncodingKind::UTF32,
+    }
+}
+
+fn roots_of(params: &InitializeParams) -> Vec<PathBuf> {
+    let mut roots: Vec<PathBuf> = params
+        .workspace_folders
+        .iter()
+        .flatten()
+        .filter_map(|f| f.uri.to_file_path().map(|p| p.into_owned()))
+        .collect();
+    #[allow(deprecated)] // root_uri is what older clients send.
+    if roots.is_empty()
+        && let Some(p) = params.root_uri.as_ref().and_then(|u| u.to_file_path())
+    {
+        roots.push(p.into_owned());
+    }
+    roots
+}
+
+fn capabilities(enc: Encoding) -> ServerCapabilities {
+    ServerCapabilities {
+        position_encoding: Some(encoding_kind(enc)),
+        text_document_sync: Some(TextDocumentSyncCapability::Options(TextDocumentSyncOptions {
+            open_close: Some(true),
+            change: Some(TextDocumentSyncKind::INCREMENTAL),
+            save: Some(TextDocumentSyncSaveOptions::Supported(false)),
+            ..Default::default()
+        })),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
+        completion_provider: Some(CompletionOptions {
+            trigger_characters: Some(
+                ["$", "{", "-", "=", ":", " ", "/", ",", "\"", ".", "["]
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect(),
+            ),
+            ..Default::default()
+        }),
+        definition_provider: Some(OneOf::Left(true)),
+        references_provider: Some(OneOf::Left(true)),
+        document_highlight_provider: Some(OneOf::Left(true)),
+        rename_provider: Some(OneOf::Right(RenameOptions {
+            prepare_provider: Some(true),
+            work_done_progress_options: Default::default(),
+        })),
+        document_symbol_provider: Some(OneOf::Left(true)),
+        folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+        document_link_provider: Some(DocumentLinkOptions {
+            resolve_provider: Some(false),
+            work_done_progress_options: Default::default(),
+        }),
+        document_formatting_provider: Some(OneOf::Left(true)),
+        document_range_formatting_provider: Some(OneOf::Left(true)),
+        code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+            code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+            ..Default::default()
+        })),
+        semantic_tokens_provider: Some(SemanticTokensServerCapabilities::SemanticTokensOptions(
+            SemanticTokensOptions {
+                legend: SemanticTokensLegend {
+                    token_types: convert::TOKEN_TYPES.to_vec(),
+                    token_modifiers: convert::TOKEN_MODIFIERS.to_vec(),
+                },
+                full: Some(SemanticTokensFullOptions::Bool(true)),
+                range: None,
+                work_done_progress_options: Default::default(),
+            },
+        )),
+        workspace: Some(WorkspaceServerCapabilities {
+            workspace_folders: Some(WorkspaceFoldersServerCapabilities {
+                supported: Some(true),
+                change_notifications: Some(OneOf::Left(true)),
+            }),
+            file_operations: None,
+        }),
+        ..Default::default()
+    }
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let enc = negotiate_encoding(&params);
+        *self.enc.write().unwrap_or_else(|e| e.into_inner()) = enc;
+        let c = &params.capabilities;
+        let caps = ClientCaps {
+            snippets: c
+                .text_document
+                .as_ref()
+                .and_then(|t| t.completion.as_ref())
+                .and_then(|c| c.completion_item.as_ref())
+                .and_then(|i| i.snippet_support)
+                .unwrap_or(false),
+            dynamic_watchers: c
+                .workspace
+                .as_ref()
+                .and_then(|w| w.did_change_watched_files.as_ref())
+                .and_then(|d| d.dynamic_registration)
+                .unwrap_or(false),
+            work_done_progress: c
+                .window
+                .as_ref()
+                .and_then(|w| w.work_done_progress)
+                .unwrap_or(false),
+            hierarchical_symbols: c
+                .text_document
+                .as_ref()
+                .and_then(|t| t.document_symbol.as_ref())
+                .and_then(|d| d.hierarchical_document_symbol_support)
+                .unwrap_or(false),
+        };
+        *self.caps.write().unwrap_or_else(|e| e.into_inner()) = caps;
+        if let Some(opts) = &params.initialization_options {
+            *self.editor_settings.write().unwrap_or_else(|e| e.into_inner()) = opts.clone();
+        }
+        let roots = roots_of(&params);
+        let (config, error) = self.effective_config(&roots);
+        self.store.set_roots(roots, config);
+        if let Some(e) = error {
+            eprintln!("berth: {e}");
+        }
+        Ok(InitializeResult {
+            capabilities: capabilities(enc),
+            server_info: Some(ServerInfo {
+                name: "berth".to_string(),
+                version: Some(env!("CARGO_PKG_VERSION").to_string()),
+            }),
+            offset_encoding: None,
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        self.register_watchers().await;
+        let roots = self.store.snapshot().roots.to_vec();
+        let (_, error) = self.effective_config(&roots);
+        self.publish_config_error(error).await;
+        self.scan_workspace().await;
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let td = params.text_document;
+        let path = path_of(&td.uri);
+        if self.store.open(td.uri, &td.language_id, td.version, &td.text).is_some() {
+            self.mark_dirty(Some(path))
+        }
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let enc = self.enc();
+        let uri = params.text_document.uri;
+        let version = params.text_document.version;
+        let changes = params.content_changes;
+        let result = self.store.change(&uri, version, move |doc| {
+            let mut doc = doc.clone();
+            for change in changes {
+                doc = match change.range {
+                    Some(r) => {
+                        let range = convert::byte_range(&doc, enc, r);
+                        doc.edit(range, &change.text, Some(version))
+                    }
+                    None => doc.replace_all(&change.text, Some(version)),
+                };
+            }
+            doc
+        });
+        match result {
+            Ok(()) => self.mark_dirty(Some(path_of(&uri))),
+            Err(e) => self.client.log_message(MessageType::WARNING, format!("berth: {e}")).await,
+        }
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        self.store.close(&uri);
+        // Diagnostics are published for open documents only.
+        self.client.publish_diagnostics(uri, Vec::new(), None).await;
+        self.mark_dirty(None);
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let mut config_changed = false;
+        for change in params.changes {
+            let Some(path) = change.uri.to_file_path().map(|p| p.into_owned()) else { continue };
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if name == crate::config::FILE_NAME || name == "pyproject.toml" {
+                config_changed = true;
+                continue;
+            }
+            if change.typ == FileChangeType::DELETED {
+                self.store.disk_deleted(&path);
+            } else if let Err(e) = self.store.disk_changed(&path) {
+                self.client.log_message(MessageType::WARNING, format!("berth: {e}")).await;
+            }
+        }
+        if config_changed {
+            self.reload_config().await;
+        } else {
+            self.mark_dirty(None);
+        }
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        if !params.settings.is_null() {
+            *self.editor_settings.write().unwrap_or_else(|e| e.into_inner()) = params.settings;
+        }
+        self.reload_config().await;
+    }
+
+    async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
+        let mut roots = self.store.snapshot().roots.to_vec();
+        for removed in params.event.removed {
+            if let Some(p) = removed.uri.to_file_path() {
+                roots.retain(|r| r != p.as_ref());
+            }
+        }
+        for added in params.event.added {
+            if let Some(p) = added.uri.to_file_path() {
+                roots.push(p.into_owned());
+            }
+        }
+        let (config, _) = self.effective_config(&roots);
+        self.store.set_roots(roots, config);
+        self.scan_workspace().await;
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let p = params.text_document_position_params;
+        self.with_doc(&p.text_document.uri, move |snap, doc, enc| {
+            let offset = convert::offset(doc, enc, p.position);
+            let h = analysis::hover(snap, doc, offset)?;
+            Some(Hover {
+                contents: HoverContents::Markup(MarkupContent {
+                    kind: MarkupKind::Markdown,
+                    value: h.markdown,
+                }),
+                range: Some(convert::range(doc, enc, &h.range)),
+            })
+        })
+        .await
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let p = params.text_document_position;
+        let snippets = self.caps().snippets;
+        self.with_doc(&p.text_document.uri, move |snap, doc, enc| {
+            let offset = convert::offset(doc, enc, p.position);
+            let items = analysis::complete(snap, doc, offset);
+            let items = items.iter().map(|c| convert::completion(doc, enc, c, snippets)).collect();
+            Some(CompletionResponse::List(CompletionList { is_incomplete: false, items }))
+        })
+        .await
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        let p = params.text_document_position_params;
+        self.with_doc(&p.text_document.uri, move |snap, doc, enc| {
+            let offset = convert::offset(doc, enc, p.position);
+            let locs = locations(snap, enc, &analysis::definition(snap, doc, offset));
+            if locs.is_empty() { None } else { Some(GotoDefinitionResponse::Array(locs)) }
+        })
+        .await
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        let p = params.text_document_position;
+        let include = params.context.include_declaration;
+        self.with_doc(&p.text_document.uri, move |snap, doc, enc| {
+            let offset = convert::offset(doc, enc, p.position);
+            Some(locations(snap, enc, &analysis::references(snap, doc, offset, include)))
+        })
+        .await
+    }
+
+    async fn document_highlight(
+        &self,
+        params: DocumentHighlightParams,
+    ) -> Result<Option<Vec<DocumentHighlight>>> {
+        let p = params.text_document_position_params;
+        self.with_doc(&p.text_document.uri, move |snap, doc, enc| {
+            let offset = convert::offset(doc, enc, p.position);
+            let hs = analysis::highlights(snap, doc, offset);
+            Some(
+                hs.iter()
+                    .map(|h| DocumentHighlight {
+                        range: convert::range(doc, enc, &h.range),
+                        kind: Some(if h.write {
+                            DocumentHighlightKind::WRITE
+                        } else {
+                            DocumentHighlightKind::READ
+                        }),
+                    })
+                    .collect(),
+            )
+        })
+        .await
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResponse>> {
+        self.with_doc(&params.text_document.uri, move |snap, doc, enc| {
+            let offset = convert::offset(doc, enc, params.position);
+            let t = analysis::rename(snap, doc, offset)?;
+            Some(PrepareRenameResponse::RangeWithPlaceholder {
+                range: convert::range(doc, enc, &t.range),
+                placeholder: t.placeholder,
+            })
+        })
+        .await
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        let p = params.text_document_position;
+        let new_name = params.new_name;
+        if new_name.trim().is_empty() || new_name.chars().any(char::is_whitespace) {
+            return Err(Error::invalid_params("a name cannot be empty or contain spaces"));
+        }
+        self.with_doc(&p.text_document.uri, move |snap, doc, enc| {
+            let offset = convert::offset(doc, enc, p.position);
+            let t = analysis::rename(snap, doc, offset)?;
+            let edits = t
+                .occurrences
+                .iter()
+                .map(|l| crate::diagnostics::FileEdit {
+                    path: l.path.clone(),
+                    range: l.range.clone(),
+                    new_text: new_name.clone(),
+                })
+                .collect::<Vec<_>>();
+            workspace_edit(snap, enc, &edits)
+        })
+        .await
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        let hierarchical = self.caps().hierarchical_symbols;
+        let uri = params.text_document.uri.clone();
+        self.with_doc(&params.text_document.uri, move |_, doc, enc| {
+            let syms = analysis::symbols(doc);
+            if hierarchical {
+                return Some(DocumentSymbolResponse::Nested(
+                    syms.iter().map(|s| convert::symbol(doc, enc, s)).collect(),
+                ));
+            }
+            let mut flat = Vec::new();
+            flatten_symbols(doc, enc, &uri, &syms, None, &mut flat);
+            Some(DocumentSymbolResponse::Flat(flat))
+        })
+        .await
+    }
+
+    async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        self.with_doc(&params.text_document.uri, move |_, doc, _| {
+            Some(analysis::folds(doc).iter().filter_map(|f| convert::fold(doc, f)).collect())
+        })
+        .await
+    }
+
+    async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
+        self.with_doc(&params.text_document.uri, move |snap, doc, enc| {
+            let links = analysis::links(snap, doc);
+            Some(
+                links
+                    .iter()
+                    .filter_map(|l| {
+                        let target = if l.target.contains("://") {
+                            l.target.parse::<Uri>().ok()?
+                        } else {
+                            uri_of(Path::new(&l.target))?
+                        };
+                        Some(DocumentLink {
+                            range: convert::range(doc, enc, &l.range),
+                            target: Some(target),
+                            tooltip: l.tooltip.clone(),
+                            data: None,
+                        })
+                    })
+                    .collect(),
+            )
+        })
+        .await
+    }
+
+    async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
+        self.with_doc(&params.text_document.uri, move |_, doc, enc| {
+            Some(text_edits(doc, enc, &analysis::format(doc, None)))
+        })
+        .await
+    }
+
+    async fn range_formatting(
+        &self,
+        params: DocumentRangeFormattingParams,
+    ) -> Result<Option<Vec<TextEdit>>> {
+        self.with_doc(&params.text_document.uri, move |_, doc, enc| {
+            let range = convert::byte_range(doc, enc, params.range);
+            Some(text_edits(doc, enc, &analysis::format(doc, Some(range))))
+        })
+        .await
+    }
+
+    async fn semantic_tokens_full(
+        &self,
+        params: SemanticTokensParams,
+    ) -> Result<Option<SemanticTokensResult>> {
+        self.with_doc(&params.text_document.uri, move |_, doc, enc| {
+            let data = convert::semantic_tokens(doc, enc, &analysis::semantic_tokens(doc));
+            Some(SemanticTokensResult::Tokens(SemanticTokens { result_id: None, data }))
+        })
+        .await
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let uri = params.text_document.uri.clone();
+        self.with_doc(&params.text_document.uri, move |snap, doc, enc| {
+            let range = convert::byte_range(doc, enc, params.range);
+            let res = SnapResolver(snap);
+            let actions = analysis::code_actions(snap, doc, range);
+            let out = actions
+                .iter()
+                .filter_map(|a| {
+                    let edit = workspace_edit(snap, enc, &a.fix.edits)?;
+                    let _ = &uri;
+                    Some(CodeActionOrCommand::CodeAction(CodeAction {
+                        title: a.fix.title.clone(),
+                        kind: Some(CodeActionKind::QUICKFIX),
+                        diagnostics: Some(vec![convert::diagnostic(doc, enc, &a.diagnostic, &res)]),
+                        edit: Some(edit),
+                        is_preferred: if a.fix.preferred { Some(true) } else { None },
+                        ..Default::default()
+                    }))
+                })
+                .collect();
+            Some(out)
+        })
+        .await
+    }
+}
+
+fn flatten_symbols(
+    doc: &Document,
+    enc: Encoding,
+    uri: &Uri,
+    syms: &[crate::ide::Symbol],
+    container: Option<&str>,
+    out: &mut Vec<SymbolInformation>,
+) {
+    for s in syms {
+        #[allow(deprecated)] // `deprecated` is a required field of SymbolInformation.
+        out.push(SymbolInformation {
+            name: s.name.clone(),
+            kind: convert::symbol_kind(s.kind),
+            tags: None,
+            deprecated: None,
+            location: Location { uri: uri.clone(), range: convert::range(doc, enc, &s.range) },
+            container_name: container.map(str::to_string),
+        });
+        flatten_symbols(doc, enc, uri, &s.children, Some(&s.name), out);
+    }
+}
+
+fn locations(
+    snap: &Snapshot,
+    enc: Encoding,
+    locs: &[crate::diagnostics::Location],
+) -> Vec<Location> {
+    locs.iter()
+        .filter_map(|l| {
+            let doc = snap.get(&l.path)?;
+            Some(Location { uri: uri_of(&l.path)?, range: convert::range(doc, enc, &l.range) })
+        })
+        .collect()
+}
+
+fn text_edits(doc: &Document, enc: Encoding, edits: &[crate::ide::TextEdit]) -> Vec<TextEdit> {
+    edits
+        .iter()
+        .map(|e| TextEdit {
+            range: convert::range(doc, enc, &e.range),
+            new_text: e.new_text.clone(),
+        })
+        .collect()
+}
+
+/// Edits across files as one `WorkspaceEdit`; None when a file is unknown.
+fn workspace_edit(
+    snap: &Snapshot,
+    enc: Encoding,
+    edits: &[crate::diagnostics::FileEdit],
+) -> Option<WorkspaceEdit> {
+    let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
+    for e in edits {
+        let doc = snap.get(&e.path)?;
+        changes.entry(uri_of(&e.path)?).or_default().push(TextEdit {
+            range: convert::range(doc, enc, &e.range),
+            new_text: e.new_text.clone(),
+        });
+    }
+    Some(WorkspaceEdit { changes: Some(changes), ..Default::default() })
+}
+
+/// Publishes diagnostics for open documents: the changed one first, then the others whose
+/// results differ from what was last published. Stale results are dropped.
+async fn diagnostics_loop(
+    client: Client,
+    store: Arc<Store>,
+    enc: Arc<RwLock<Encoding>>,
+    mut rx: mpsc::UnboundedReceiver<Option<Arc<Path>>>,
+) {
+    let mut published: HashMap<Arc<Path>, Vec<Diagnostic>> = HashMap::new();
+    while let Some(first) = rx.recv().await {
+        let mut changed = first;
+        while let Ok(next) = rx.try_recv() {
+            changed = next.or(changed);
+        }
+        let snap = store.snapshot();
+        let enc = *enc.read().unwrap_or_else(|e| e.into_inner());
+        let mut open = store.open_docs();
+        open.sort_by_key(|(p, _, _)| Some(p) != changed.as_ref());
+        published.retain(|p, _| open.iter().any(|(o, _, _)| o == p));
+        for (path, uri, version) in open {
+            let Some(doc) = snap.get(&path).cloned() else { continue };
+            let s = snap.clone();
+            let computed = tokio::task::spawn_blocking(move || {
+                let diags = analysis::diagnostics(&s, &doc);
+                let res = SnapResolver(&s);
+                diags.iter().map(|d| convert::diagnostic(&doc, enc, d, &res)).collect::<Vec<_>>()
+            })
+            .await;
+            let diags = match computed {
+                Ok(d) => d,
+                Err(e) => {
+                    let msg =
+                        if e.is_panic() { panic_message(e.into_panic()) } else { e.to_string() };
+                    tracing_log(&format!("diagnostics for {} failed: {msg}", path.display()));
+                    continue;
+                }
+            };
+            if store.version_of(&path) != Some(version) {
+                continue; // a newer edit is queued; its run will publish
+            }
+            let is_changed = changed.as_deref() == Some(&*path);
+            if !is_changed && published.get(&path) == Some(&diags) {
+                continue;
+            }
+            published.insert(path.clone(), diags.clone());
+            client.publish_diagnostics(uri, diags, Some(version)).await;
+            if !rx.is_empty() {
+                break; // newer changes: start over on a fresh snapshot
+            }
+        }
+    }
+}

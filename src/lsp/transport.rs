@@ -1,0 +1,146 @@
+//! Framing in front of tower-lsp-server. Its reader stops for good after the first message
+//! that is not valid JSON (the framed stream ends on a decode error), which would leave an
+//! editor with a dead server. So berth reads the frames itself: valid messages are passed on,
+//! invalid ones are answered with a JSON-RPC parse error and skipped, and whole frames from both
+//! sources are written to stdout without interleaving.
+
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
+use tokio::sync::mpsc;
+
+/// Largest message berth accepts (a 20 MB document plus JSON escaping fits).
+const MAX_MESSAGE: usize = 256 * 1024 * 1024;
+
+pub fn frame(body: &[u8]) -> Vec<u8> {
+    let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+    out.extend_from_slice(body);
+    out
+}
+
+fn parse_error(detail: &str) -> Vec<u8> {
+    let msg = serde_json::json!({
+        "jsonrpc": "2.0",
+        "id": null,
+        "error": {"code": -32700, "message": format!("Parse error: {detail}")}
+    });
+    frame(msg.to_string().as_bytes())
+}
+
+/// Read one frame: `Ok(Some(body))`, `Ok(None)` at end of input, `Err(reason)` for a frame
+/// that was skipped (bad header or too large).
+async fn read_frame<R: AsyncRead + Unpin>(
+    r: &mut BufReader<R>,
+) -> std::io::Result<Option<Result<Vec<u8>, String>>> {
+    let mut len: Option<usize> = None;
+    let mut bad_header = None;
+    let mut saw_any = false;
+    loop {
+        let mut line = Vec::new();
+        if r.read_until(b'\n', &mut line).await? == 0 {
+            return Ok(None);
+        }
+        let text = String::from_utf8_lossy(&line);
+        let text = text.trim_end_matches(['\r', '\n']);
+        if text.is_empty() {
+            if saw_any {
+                break;
+            }
+            continue; // stray blank line between messages
+        }
+        saw_any = true;
+        if let Some((name, value)) = text.split_once(':') {
+            if name.trim().eq_ignore_ascii_case("content-length") {
+                match value.trim().parse::<usize>() {
+                    Ok(n) => len = Some(n),
+                    Err(_) => {
+                        bad_header = Some(format!("invalid Content-Length `{}`", value.trim()))
+                    }
+                }
+            }
+        } else {
+            bad_header = Some("malformed header line".to_string());
+        }
+    }
+    let Some(len) = len else {
+        return Ok(Some(Err(bad_header.unwrap_or_else(|| "missing Content-Length".to_string()))));
+    };
+    if len > MAX_MESSAGE {
+        // Skip it without holding it in memory.
+        let mut left = len as u64;
+        let mut sink = tokio::io::sink();
+        left -= tokio::io::copy(&mut r.take(left), &mut sink).await?;
+        let _ = left;
+        return Ok(Some(Err(format!("message of {len} bytes is too large"))));
+    }
+    let mut body = vec![0; len];
+    r.read_exact(&mut body).await?;
+    Ok(Some(Ok(body)))
+}
+
+/// Read frames from `input`, forward valid ones to `to_server`, answer invalid ones on `errors`.
+pub async fn filter_input<R, W>(input: R, mut to_server: W, errors: mpsc::UnboundedSender<Vec<u8>>)
+where
+    R: AsyncRead + Unpin,
+    W: AsyncWrite + Unpin,
+{
+    let mut r = BufReader::with_capacity(64 * 1024, input);
+    loop {
+        match read_frame(&mut r).await {
+            Ok(Some(Ok(body))) => {
+                if serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_err() {
+                    let _ = errors.send(parse_error("the message is not valid JSON"));
+                    continue;
+                }
+                if to_server.write_all(&frame(&body)).await.is_err()
+                    || to_server.flush().await.is_err()
+                {
+                    return;
+                }
+            }
+            Ok(Some(Err(reason))) => {
+                let _ = errors.send(parse_error(&reason));
+            }
+            Ok(None) | Err(_) => return, // end of input: dropping `to_server` ends the server
+        }
+    }
+}
+
+/// Copy whole frames from the server and from `errors` to `out`.
+pub async fn merge_output<R, W>(
+    from_server: R,
+    mut errors: mpsc::UnboundedReceiver<Vec<u8>>,
+    mut out: W,
+) where
+    R: AsyncRead + Unpin,
+    W: AsyncWrite + Unpin,
+{
+    let mut r = BufReader::with_capacity(64 * 1024, from_server);
+    let mut errors_open = true;
+    loop {
+        tokio::select! {
+            frame_read = read_frame(&mut r) => match frame_read {
+                Ok(Some(Ok(body))) => {
+                    if out.write_all(&frame(&body)).await.is_err() || out.flush().await.is_err() {
+                        return;
+                    }
+                }
+                Ok(Some(Err(_))) => continue,
+                Ok(None) | Err(_) => {
+                    // Server finished; flush any pending errors and stop.
+                    while let Ok(e) = errors.try_recv() {
+                        let _ = out.write_all(&e).await;
+                    }
+                    let _ = out.flush().await;
+                    return;
+                }
+            },
+            e = errors.recv(), if errors_open => match e {
+                Some(bytes) => {
+                    if out.write_all(&bytes).await.is_err() || out.flush().await.is_err() {
+                        return;
+                    }
+                }
+                None => errors_open = false,
+            },
+        }
+    }
+}

@@ -1,0 +1,201 @@
+//! Reading files from disk: the workspace scan at start-up and single files that change on
+//! disk. Hostile files (binary, huge, not UTF-8, unreadable) are skipped or read lossily with a
+//! reason, never a panic.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use super::document::Document;
+use super::kind::{FileKind, kind_from_name};
+
+/// Files larger than this are not read from disk by the scan (an opened document of any size
+/// is kept, but see `MAX_ANALYSED_BYTES`).
+pub const MAX_SCANNED_BYTES: u64 = 4 * 1024 * 1024;
+
+#[derive(Debug)]
+pub enum Skip {
+    TooLarge(u64),
+    Binary,
+    Unreadable(String),
+}
+
+impl std::fmt::Display for Skip {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Skip::TooLarge(n) => write!(
+                f,
+                "skipped: {:.1} MB is larger than the {} MB berth reads from disk",
+                *n as f64 / 1_048_576.0,
+                MAX_SCANNED_BYTES / 1_048_576
+            ),
+            Skip::Binary => write!(f, "skipped: looks like a binary file"),
+            Skip::Unreadable(e) => write!(f, "skipped: cannot read it ({e})"),
+        }
+    }
+}
+
+/// The outcome of reading one file.
+pub struct Loaded {
+    pub doc: Document,
+    /// The file was not valid UTF-8; invalid bytes became U+FFFD.
+    pub lossy: bool,
+}
+
+/// Decode bytes as text; binary content (a NUL byte early on) is refused.
+pub fn decode(bytes: &[u8]) -> Result<(String, bool), Skip> {
+    if bytes[..bytes.len().min(8192)].contains(&0) {
+        return Err(Skip::Binary);
+    }
+    match String::from_utf8(bytes.to_vec()) {
+        Ok(s) => Ok((s, false)),
+        Err(e) => Ok((String::from_utf8_lossy(e.as_bytes()).into_owned(), true)),
+    }
+}
+
+pub fn load_file(path: &Path, kind: FileKind) -> Result<Loaded, Skip> {
+    let meta = std::fs::metadata(path).map_err(|e| Skip::Unreadable(e.to_string()))?;
+    if meta.len() > MAX_SCANNED_BYTES {
+        return Err(Skip::TooLarge(meta.len()));
+    }
+    let bytes = std::fs::read(path).map_err(|e| Skip::Unreadable(e.to_string()))?;
+    let (text, lossy) = decode(&bytes)?;
+    let path: Arc<Path> = Arc::from(path);
+    Ok(Loaded { doc: Document::new(path, kind, None, &text), lossy })
+}
+
+/// Everything a scan found.
+#[derive(Default)]
+pub struct Scan {
+    pub docs: Vec<Document>,
+    /// Files not read, with the reason.
+    pub skipped: Vec<(PathBuf, String)>,
+    /// Files read lossily (invalid UTF-8).
+    pub lossy: Vec<PathBuf>,
+}
+
+/// Paths of relevant files under `root`, honouring `.gitignore`, `.ignore` and global git
+/// ignores (hidden files are included: `.env` is hidden). Symlinks are not followed, so loops
+/// cannot trap the walk.
+/// Files found (with their kind) and places that could not be read (with why).
+pub type Discovered = (Vec<(PathBuf, FileKind)>, Vec<(PathBuf, String)>);
+
+pub fn discover(root: &Path) -> Discovered {
+    let mut found = Vec::new();
+    let mut errors = Vec::new();
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(false)
+        .follow_links(false)
+        .git_ignore(true)
+        .git_exclude(true)
+        .require_git(false)
+        // A `.berthignore` (gitignore syntax) hides files from berth alone.
+        .add_custom_ignore_filename(".berthignore")
+        .filter_entry(|e| {
+            // Never descend into VCS metadata or dependency trees.
+            let name = e.file_name().to_str().unwrap_or("");
+            !matches!(
+                name,
+                ".git" | "node_modules" | ".venv" | "venv" | "__pycache__" | ".tox" | ".mypy_cache"
+            )
+        })
+        .build();
+    for entry in walker {
+        match entry {
+            Ok(e) => {
+                if e.file_type().is_some_and(|t| t.is_file())
+                    && let Some(kind) = kind_from_name(e.path())
+                {
+                    found.push((e.into_path(), kind));
+                }
+            }
+            Err(err) => {
+                let path = match &err {
+                    ignore::Error::WithPath { path, .. } => path.clone(),
+                    _ => root.to_path_buf(),
+                };
+                errors.push((path, err.to_string()));
+            }
+        }
+    }
+    (found, errors)
+}
+
+/// Read every relevant file under the roots in parallel. `progress(done, total)` is called as
+/// files are read (from worker threads).
+pub fn scan(roots: &[PathBuf], progress: &(dyn Fn(usize, usize) + Sync)) -> Scan {
+    let mut files = Vec::new();
+    let mut out = Scan::default();
+    for root in roots {
+        let (f, errors) = discover(root);
+        files.extend(f);
+        out.skipped.extend(errors);
+    }
+    let total = files.len();
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let results: Vec<(PathBuf, Result<Loaded, Skip>)> = files
+        .into_par_iter()
+        .map(|(path, kind)| {
+            let r = load_file(&path, kind);
+            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            if n.is_multiple_of(64) || n == total {
+                progress(n, total);
+            }
+            (path, r)
+        })
+        .collect();
+    for (path, r) in results {
+        match r {
+            Ok(l) => {
+                if l.lossy {
+                    out.lossy.push(path);
+                }
+                out.docs.push(l.doc);
+            }
+            Err(skip) => out.skipped.push((path, skip.to_string())),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn binary_and_invalid_utf8() {
+        assert!(matches!(decode(b"FROM x\0\x01"), Err(Skip::Binary)));
+        let (text, lossy) = decode(b"FROM caf\xe9\n").unwrap();
+        assert!(lossy);
+        assert_eq!(text, "FROM caf\u{fffd}\n");
+        assert!(!decode(b"FROM x\n").unwrap().1);
+    }
+
+    #[test]
+    fn scan_finds_kinds_and_honours_gitignore() {
+        let dir = std::env::temp_dir().join(format!("berth-scan-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("app/settings")).unwrap();
+        std::fs::create_dir_all(dir.join("build")).unwrap();
+        std::fs::write(dir.join(".gitignore"), "build/\n").unwrap();
+        std::fs::write(dir.join("Dockerfile"), "FROM python:3.12\n").unwrap();
+        std::fs::write(dir.join("compose.yaml"), "services: {}\n").unwrap();
+        std::fs::write(dir.join(".env"), "A=1\n").unwrap();
+        std::fs::write(dir.join("app/settings/base.py"), "import os\n").unwrap();
+        std::fs::write(dir.join("build/Dockerfile"), "FROM x\n").unwrap();
+        std::fs::write(dir.join("notes.txt"), "x").unwrap();
+        std::fs::write(dir.join("Dockerfile.bin"), b"\x7fELF\0\0\0").unwrap();
+        let scan = scan(std::slice::from_ref(&dir), &|_, _| {});
+        let mut names: Vec<String> = scan
+            .docs
+            .iter()
+            .map(|d| d.path.strip_prefix(&dir).unwrap().display().to_string())
+            .collect();
+        names.sort();
+        assert_eq!(names, vec![".env", "Dockerfile", "app/settings/base.py", "compose.yaml"]);
+        assert_eq!(scan.skipped.len(), 1);
+        assert!(scan.skipped[0].1.contains("binary"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,0 +1,94 @@
+//! The server driven over JSON-RPC as an editor drives it.
+
+mod common;
+
+use common::{Client, TempDir, pos, range, uri};
+use serde_json::json;
+
+#[test]
+fn open_change_diagnostics_shutdown() {
+    let dir = TempDir::new("lifecycle");
+    let path = dir.write("compose.yaml", "");
+    let mut c = Client::spawn();
+    let init = c.initialize(Some(&dir.0), &["utf-16"]);
+    assert_eq!(init["capabilities"]["textDocumentSync"]["change"], 2, "incremental sync");
+    assert_eq!(init["capabilities"]["positionEncoding"], "utf-16");
+    assert_eq!(init["serverInfo"]["name"], "berth");
+
+    let u = uri(&path);
+    c.open(&u, "dockercompose", "services:\n  web:\n    image: x\n");
+    assert!(c.diagnostics(&u, Some(1)).is_empty());
+
+    // Break the YAML with an incremental edit: `image: x` → `image: [x`.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": u, "version": 2},
+               "contentChanges": [{"range": range(2, 11, 2, 11), "text": "["}]}),
+    );
+    let diags = c.diagnostics(&u, Some(2));
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(diags[0]["source"], "berth");
+    assert_eq!(diags[0]["code"], "syntax-error");
+    assert_eq!(diags[0]["range"], range(2, 11, 2, 12));
+    assert!(diags[0]["message"].as_str().unwrap().contains("unclosed `[`"));
+    assert!(diags[0]["codeDescription"]["href"].as_str().unwrap().ends_with("syntax-error.md"));
+
+    // And mend it again.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": u, "version": 3},
+               "contentChanges": [{"range": range(2, 13, 2, 13), "text": "]"}]}),
+    );
+    assert!(c.diagnostics(&u, Some(3)).is_empty());
+    c.shutdown();
+}
+
+#[test]
+fn utf8_encoding_is_preferred_and_positions_count_bytes() {
+    let mut c = Client::spawn();
+    let init = c.initialize(None, &["utf-16", "utf-8"]);
+    assert_eq!(init["capabilities"]["positionEncoding"], "utf-8");
+    let u = "file:///nowhere/compose.yaml";
+    // 'é' is two bytes: in utf-8 the `[` sits at byte column 16.
+    c.open(u, "yaml", "services:\n  wé:\n    image: \"é\" [\n");
+    let diags = c.diagnostics(u, Some(1));
+    assert!(!diags.is_empty());
+    c.shutdown();
+}
+
+#[test]
+fn bad_input_keeps_the_server_serving() {
+    let mut c = Client::spawn();
+    c.initialize(None, &["utf-16"]);
+    // A change for a document that was never opened is logged, not fatal.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": "file:///nope/Dockerfile", "version": 2},
+               "contentChanges": [{"range": range(0, 0, 0, 0), "text": "x"}]}),
+    );
+    let u = "file:///p/Dockerfile";
+    c.open(u, "dockerfile", "FROM python:3.12\n");
+    c.diagnostics(u, Some(1));
+    // Out-of-range positions clamp.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": u, "version": 2},
+               "contentChanges": [{"range": range(40, 3, 99, 99), "text": "RUN echo hi\n"}]}),
+    );
+    c.diagnostics(u, Some(2));
+    let hover = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": u}, "position": pos(500, 500)}),
+    );
+    assert!(hover.is_null() || hover.is_object());
+    // Unknown methods get MethodNotFound.
+    let id = c.request_async("berth/noSuchMethod", json!({}));
+    let resp = c.response(id);
+    assert_eq!(resp["error"]["code"], -32601);
+    // Malformed JSON with a valid frame: the server answers with a parse error and goes on.
+    c.send_raw(b"Content-Length: 9\r\n\r\n{not json");
+    let syms = c.request("textDocument/documentSymbol", json!({"textDocument": {"uri": u}}));
+    assert!(syms.is_array());
+    assert!(c.is_alive());
+    c.shutdown();
+}
