@@ -4,7 +4,8 @@
 local script = vim.fn.fnamemodify(debug.getinfo(1, 'S').source:gsub('^@', ''), ':p')
 local plugin_dir = vim.fn.fnamemodify(script, ':h:h')
 vim.opt.runtimepath:prepend(plugin_dir)
-vim.cmd('filetype on')
+vim.cmd('filetype plugin on')
+vim.cmd('syntax on')
 
 local passed, failed = 0, 0
 local function check(what, got, want)
@@ -45,6 +46,12 @@ for name, want in pairs(cases) do
   check(name, vim.bo.filetype, want)
   vim.cmd('bwipeout!')
 end
+
+-- ftplugin and syntax for dotenv
+vim.cmd('edit ' .. vim.fn.fnameescape(dir .. '/.env'))
+check('.env commentstring', vim.bo.commentstring, '# %s')
+check('.env syntax', vim.b.current_syntax, 'dotenv')
+vim.cmd('bwipeout!')
 
 local ok, config = pcall(dofile, plugin_dir .. '/lsp/berth.lua')
 check('lsp/berth.lua loads', ok, true)
