@@ -249,14 +249,14 @@ impl Ty {
             Ty::ByteSize => "byte size".into(),
             Ty::Enum(_) => "enum".into(),
             Ty::Format(f) => match f {
-                Format::Port => "port (`[[IP:]HOST:]CONTAINER[/PROTOCOL]`)",
-                Format::Volume => "volume (`[SOURCE:]TARGET[:MODE]`)",
+                Format::Port => "port string",
+                Format::Volume => "volume string",
                 Format::Restart => "restart policy",
                 Format::PullPolicy => "pull policy",
                 Format::Cpus => "number of CPUs",
                 Format::ExtraHost => "`HOST:IP`",
                 Format::KeyValue => "`KEY=VALUE`",
-                Format::Device => "device (`HOST[:CONTAINER[:PERMISSIONS]]`)",
+                Format::Device => "device string",
             }
             .into(),
             Ty::Object(_) => "mapping".into(),
@@ -280,7 +280,7 @@ impl Ty {
         match self {
             Ty::Str | Ty::Suggest(_) => "strings".into(),
             Ty::Object(_) => "mappings".into(),
-            Ty::OneOf(_) => format!("({one})"),
+            Ty::OneOf(_) if one.contains(" or ") => format!("({one})"),
             _ => one,
         }
     }

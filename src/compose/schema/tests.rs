@@ -121,7 +121,7 @@ fn lookup_follows_paths() {
     expect![[r#"
         services.*.build.target : string
         services.web.build : string or mapping
-        services.*.ports : list of (port (`[[IP:]HOST:]CONTAINER[/PROTOCOL]`) or integer or mapping)
+        services.*.ports : list of (port string or integer or mapping)
         services.*.ports.[].published : string or integer
         services.*.depends_on.db.condition : enum
         services.*.environment : map of names to (string or number or boolean) or list of `KEY=VALUE`
