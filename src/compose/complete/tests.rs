@@ -401,3 +401,41 @@ fn survives_odd_input() {
         }
     }
 }
+
+#[test]
+fn long_form_source_inside_an_item_after_comments() {
+    check(
+        r#"
+        #- /compose.yaml
+        services:
+          web:
+            # secrets the app reads at start-up
+            secrets:
+
+              - source: $0
+        "#,
+        expect![[r#"
+            path=["services", "web", "secrets", "[]", "source"] on_key=false prefix="" replace="" existing=[]
+            db_password
+        "#]],
+    );
+}
+
+/// The path alone, for inputs a fixture cannot express (CRLF line ends).
+fn check_path(text: &str, expect: Expect) {
+    let offset = text.find("$0").expect("cursor");
+    let text = text.replace("$0", "");
+    let ctx = context_from_text(&text, offset);
+    expect.assert_eq(&format!(
+        "{:?} on_key={} existing={:?}",
+        ctx.path, ctx.on_key, ctx.existing_keys
+    ));
+}
+
+#[test]
+fn crlf_and_quoted_keys() {
+    check_path(
+        "services:\r\n  web:\r\n    image: x\r\n    \"build\":\r\n      tar$0\r\n      context: .\r\n",
+        expect![[r#"["services", "web", "build"] on_key=true existing=["context"]"#]],
+    );
+}
