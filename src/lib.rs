@@ -2,6 +2,7 @@
 
 pub mod analysis;
 pub mod cli;
+pub mod compose;
 pub mod config;
 pub mod diagnostics;
 pub mod ide;

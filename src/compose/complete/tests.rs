@@ -1,0 +1,441 @@
+use expect_test::{Expect, expect};
+
+use super::*;
+use crate::testing::fixture;
+
+fn names() -> Names<'static> {
+    Names {
+        services: vec!["web", "db", "worker"],
+        networks: vec!["front", "back"],
+        volumes: vec!["pgdata"],
+        secrets: vec!["db_password"],
+        configs: vec!["nginx_conf"],
+        models: vec!["llm"],
+        stages: vec!["base", "dev", "prod"],
+        build_args: vec!["PYTHON_VERSION", "APP_ENV"],
+        images: vec!["myapp:latest"],
+        variables: vec!["DATABASE_URL", "DEBUG"],
+    }
+}
+
+/// The context, then the items a client would show for the typed prefix (the server sends
+/// them all; the client filters): label, then what it inserts when that differs.
+fn check(text: &str, expect: Expect) {
+    let f = fixture(text);
+    let (doc, offset) = f.at_cursor();
+    let ctx = context_from_text(&doc.text, offset);
+    let items = complete(&ctx, &names());
+    let mut out = format!(
+        "path={:?} on_key={} prefix={:?} replace={:?} existing={:?}\n",
+        ctx.path,
+        ctx.on_key,
+        ctx.prefix,
+        &doc.text[ctx.replace.clone()],
+        ctx.existing_keys
+    );
+    let typed = ctx.prefix.rsplit(['{', '$']).next().unwrap_or("");
+    for item in items.iter().filter(|i| i.label.starts_with(typed)) {
+        out.push_str(&item.label);
+        if let Some(ins) = item.insert_text.as_ref().filter(|t| **t != item.label) {
+            out.push_str(&format!(" => {ins:?}"));
+        }
+        if item.replace != ctx.replace {
+            out.push_str(&format!(" [replaces {:?}]", &doc.text[item.replace.clone()]));
+        }
+        if item.deprecated {
+            out.push_str(" (deprecated)");
+        }
+        out.push('\n');
+    }
+    expect.assert_eq(&out);
+}
+
+#[test]
+fn top_level_keys() {
+    check(
+        r#"
+        #- /compose.yaml
+        services:
+          web: {}
+        $0
+        "#,
+        expect![[r#"
+            path=[] on_key=true prefix="" replace="" existing=["services"]
+            name => "name: $0"
+            version => "version: $0" (deprecated)
+            networks => "networks:\n  $0"
+            volumes => "volumes:\n  $0"
+            secrets => "secrets:\n  $0"
+            configs => "configs:\n  $0"
+            include => "include:\n  - $0"
+            models => "models:\n  $0"
+        "#]],
+    );
+}
+
+#[test]
+fn service_keys_with_prefix_skip_present_ones() {
+    check(
+        r#"
+        #- /compose.yaml
+        services:
+          web:
+            image: app
+            dep$0
+            environment:
+              A: 1
+          db:
+            image: postgres
+        "#,
+        expect![[r#"
+            path=["services", "web"] on_key=true prefix="dep" replace="dep" existing=["image", "environment"]
+            depends_on => "depends_on:\n      - $0"
+            deploy => "deploy:\n      $0"
+        "#]],
+    );
+}
+
+#[test]
+fn service_key_snippets_open_the_right_shape() {
+    check(
+        r#"
+        #- /compose.yaml
+        services:
+          web:
+            po$0
+        "#,
+        expect![[r#"
+            path=["services", "web"] on_key=true prefix="po" replace="po" existing=[]
+            ports => "ports:\n      - $0"
+            post_start => "post_start:\n      - $0"
+        "#]],
+    );
+}
+
+#[test]
+fn enum_values() {
+    check(
+        r#"
+        #- /compose.yaml
+        services:
+          web:
+            restart: $0
+        "#,
+        expect![[r#"
+            path=["services", "web", "restart"] on_key=false prefix="" replace="" existing=[]
+            no
+            always
+            on-failure
+            unless-stopped
+        "#]],
+    );
+}
+
+#[test]
+fn depends_on_list_offers_other_services() {
+    check(
+        r#"
+        #- /compose.yaml
+        services:
+          web:
+            depends_on:
+              - $0
+        "#,
+        expect![[r#"
+            path=["services", "web", "depends_on", "[]"] on_key=false prefix="" replace="" existing=[]
+            db
+            worker
+        "#]],
+    );
+}
+
+#[test]
+fn depends_on_map_keys_and_conditions() {
+    check(
+        r#"
+        #- /compose.yaml
+        services:
+          worker:
+            depends_on:
+              db:
+                condition: service_healthy
+              $0
+        "#,
+        expect![[r#"
+            path=["services", "worker", "depends_on"] on_key=true prefix="" replace="" existing=["db"]
+            web => "web:\n        $0"
+        "#]],
+    );
+    check(
+        r#"
+        #- /compose.yaml
+        services:
+          worker:
+            depends_on:
+              db:
+                condition: service_$0
+        "#,
+        expect![[r#"
+            path=["services", "worker", "depends_on", "db", "condition"] on_key=false prefix="service_" replace="service_" existing=[]
+            service_started
+            service_healthy
+            service_completed_successfully
+        "#]],
+    );
+}
+
+#[test]
+fn build_target_offers_stages() {
+    check(
+        r#"
+        #- /compose.yaml
+        services:
+          web:
+            build:
+              context: .
+              target: "$0"
+        "#,
+        expect![[r#"
+            path=["services", "web", "build", "target"] on_key=false prefix="" replace="" existing=[]
+            base
+            dev
+            prod
+        "#]],
+    );
+}
+
+#[test]
+fn build_args_offer_arg_names() {
+    check(
+        r#"
+        #- /compose.yaml
+        services:
+          web:
+            build:
+              args:
+                $0
+        "#,
+        expect![[r#"
+            path=["services", "web", "build", "args"] on_key=true prefix="" replace="" existing=[]
+            PYTHON_VERSION => "PYTHON_VERSION: $0"
+            APP_ENV => "APP_ENV: $0"
+        "#]],
+    );
+    check(
+        r#"
+        #- /compose.yaml
+        services:
+          web:
+            build:
+              args:
+                - $0
+        "#,
+        expect![[r#"
+            path=["services", "web", "build", "args", "[]"] on_key=false prefix="" replace="" existing=[]
+            PYTHON_VERSION => "PYTHON_VERSION="
+            APP_ENV => "APP_ENV="
+        "#]],
+    );
+}
+
+#[test]
+fn long_port_keys_inside_an_item() {
+    check(
+        r#"
+        #- /compose.yaml
+        services:
+          web:
+            ports:
+              - target: 8000
+                $0
+        "#,
+        expect![[r#"
+            path=["services", "web", "ports", "[]"] on_key=true prefix="" replace="" existing=["target"]
+            name => "name: $0"
+            published => "published: $0"
+            host_ip => "host_ip: $0"
+            protocol => "protocol: $0"
+            app_protocol => "app_protocol: $0"
+            mode => "mode: $0"
+        "#]],
+    );
+}
+
+#[test]
+fn indentless_sequence_item() {
+    check(
+        r#"
+        #- /compose.yaml
+        services:
+          web:
+            secrets:
+            - $0
+        "#,
+        expect![[r#"
+            path=["services", "web", "secrets", "[]"] on_key=false prefix="" replace="" existing=[]
+            db_password
+            source => "source: $0"
+            target => "target: $0"
+            uid => "uid: $0"
+            gid => "gid: $0"
+            mode => "mode: $0"
+        "#]],
+    );
+}
+
+#[test]
+fn volume_short_syntax_offers_named_volumes() {
+    check(
+        r#"
+        #- /compose.yaml
+        services:
+          web:
+            volumes:
+              - $0
+        volumes:
+          pgdata:
+        "#,
+        expect![[r#"
+            path=["services", "web", "volumes", "[]"] on_key=false prefix="" replace="" existing=[]
+            pgdata => "pgdata:$0"
+            type => "type: $0"
+            source => "source: $0"
+            target => "target: $0"
+            read_only => "read_only: $0"
+            consistency => "consistency: $0"
+            bind => "bind:\n          $0"
+            volume => "volume:\n          $0"
+            tmpfs => "tmpfs:\n          $0"
+            image => "image:\n          $0"
+        "#]],
+    );
+}
+
+#[test]
+fn variables_inside_interpolation() {
+    check(
+        r#"
+        #- /compose.yaml
+        services:
+          web:
+            environment:
+              URL: "${DATA$0}"
+        "#,
+        expect![[r#"
+            path=["services", "web", "environment", "URL"] on_key=false prefix="${DATA" replace="${DATA}" existing=[]
+            DATABASE_URL [replaces "DATA"]
+        "#]],
+    );
+}
+
+#[test]
+fn booleans() {
+    check(
+        r#"
+        #- /compose.yaml
+        services:
+          web:
+            init: $0
+        "#,
+        expect![[r#"
+            path=["services", "web", "init"] on_key=false prefix="" replace="" existing=[]
+            true
+            false
+        "#]],
+    );
+}
+
+#[test]
+fn networks_in_a_service_and_at_top_level() {
+    check(
+        r#"
+        #- /compose.yaml
+        services:
+          web:
+            networks:
+              - $0
+        "#,
+        expect![[r#"
+            path=["services", "web", "networks", "[]"] on_key=false prefix="" replace="" existing=[]
+            front
+            back
+        "#]],
+    );
+    check(
+        r#"
+        #- /compose.yaml
+        networks:
+          front:
+            dri$0
+        "#,
+        expect![[r#"
+            path=["networks", "front"] on_key=true prefix="dri" replace="dri" existing=[]
+            driver => "driver: $0"
+            driver_opts => "driver_opts:\n      $0"
+        "#]],
+    );
+}
+
+#[test]
+fn nothing_inside_unknown_keys() {
+    check(
+        r#"
+        #- /compose.yaml
+        services:
+          web:
+            bogus:
+              $0
+        "#,
+        expect![[r#"
+            path=["services", "web", "bogus"] on_key=true prefix="" replace="" existing=[]
+        "#]],
+    );
+}
+
+#[test]
+fn survives_odd_input() {
+    for text in ["", "-", "- - -", ":", "a: b: c", "\"", "  '", "x:\n\t- y", "é:\n  ü$0"] {
+        for off in 0..=text.len() {
+            let ctx = context_from_text(text, off);
+            let _ = complete(&ctx, &names());
+        }
+    }
+}
+
+#[test]
+fn long_form_source_inside_an_item_after_comments() {
+    check(
+        r#"
+        #- /compose.yaml
+        services:
+          web:
+            # secrets the app reads at start-up
+            secrets:
+
+              - source: $0
+        "#,
+        expect![[r#"
+            path=["services", "web", "secrets", "[]", "source"] on_key=false prefix="" replace="" existing=[]
+            db_password
+        "#]],
+    );
+}
+
+/// The path alone, for inputs a fixture cannot express (CRLF line ends).
+fn check_path(text: &str, expect: Expect) {
+    let offset = text.find("$0").expect("cursor");
+    let text = text.replace("$0", "");
+    let ctx = context_from_text(&text, offset);
+    expect.assert_eq(&format!(
+        "{:?} on_key={} existing={:?}",
+        ctx.path, ctx.on_key, ctx.existing_keys
+    ));
+}
+
+#[test]
+fn crlf_and_quoted_keys() {
+    check_path(
+        "services:\r\n  web:\r\n    image: x\r\n    \"build\":\r\n      tar$0\r\n      context: .\r\n",
+        expect![[r#"["services", "web", "build"] on_key=true existing=["context"]"#]],
+    );
+}
