@@ -792,7 +792,7 @@ fn complete_directive(text: &str, line: Range<usize>, offset: usize) -> Vec<Comp
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use expect_test::{Expect, expect};
 
     use super::*;
@@ -849,6 +849,20 @@ mod tests {
             out.push_str(&format!("… {} more\n", items.len() - 14));
         }
         expect.assert_eq(&out);
+    }
+
+    /// Every offset of awkward input: unicode, CRLF, unterminated quotes and expansions,
+    /// a backtick escape, an open heredoc.
+    pub(crate) const AWKWARD: &str = "# escape=`\r\nFROM --platform=$ pyth\u{e9}n:3.\u{1F600} as b\r\nRUN --mount=type=,from=,=x `\r\n  echo \"${A:-\u{e9}\r\nCOPY --from= --\r\nONBUILD\r\nHEALTHCHECK --interval= CMD\r\nEXPOSE 80/\r\nRUN <<EOF\r\n\u{e9}\r\nSTOPSIGNAL\r\nARG\r\n${\r\n";
+
+    #[test]
+    fn never_panics() {
+        let f = fixture(&format!("#- /Dockerfile\n{AWKWARD}"));
+        let doc = f.doc("Dockerfile");
+        let scope = ScopeInfo::default();
+        for offset in 0..=doc.text.len() + 1 {
+            let _ = complete(doc, offset, &scope);
+        }
     }
 
     #[test]

@@ -442,6 +442,7 @@ mod tests {
             1 => Just("CMD  [ \"a\",\"b\"  ]".to_string()),
             1 => Just("RUN <<EOF\n  body  \\\nEOF".to_string()),
             1 => Just("  from alpine  AS  b".to_string()),
+            1 => Just(crate::dockerfile::complete::tests::AWKWARD.replace("\r\n", "\n")),
         ];
         (prop::collection::vec(piece, 1..8), any::<bool>()).prop_map(|(v, crlf)| {
             let s = v.join("\n") + "\n";

@@ -391,6 +391,16 @@ mod tests {
     }
 
     #[test]
+    fn never_panics() {
+        let f =
+            fixture(&format!("#- /Dockerfile\n{}", crate::dockerfile::complete::tests::AWKWARD));
+        let doc = f.doc("Dockerfile");
+        for offset in 0..=doc.text.len() + 1 {
+            let _ = hover(doc, offset, &ScopeInfo::default());
+        }
+    }
+
+    #[test]
     fn instruction_keyword() {
         check(
             "FROM alpine\nCO$0PY . /app\n",

@@ -191,6 +191,18 @@ mod tests {
     }
 
     #[test]
+    fn never_panics() {
+        let f =
+            fixture(&format!("#- /Dockerfile\n{}", crate::dockerfile::complete::tests::AWKWARD));
+        let doc = f.doc("Dockerfile");
+        for t in semantic_tokens(doc) {
+            assert!(
+                doc.text.is_char_boundary(t.range.start) && doc.text.is_char_boundary(t.range.end)
+            );
+        }
+    }
+
+    #[test]
     fn tokens() {
         check(
             r#"

@@ -152,6 +152,16 @@ mod tests {
     }
 
     #[test]
+    fn never_panics() {
+        let f =
+            fixture(&format!("#- /Dockerfile\n{}", crate::dockerfile::complete::tests::AWKWARD));
+        let doc = f.doc("Dockerfile");
+        for offset in 0..=doc.text.len() + 1 {
+            let _ = signature_help(doc, offset);
+        }
+    }
+
+    #[test]
     fn highlights_the_current_part() {
         check(
             "FROM $0\n",
