@@ -5,6 +5,7 @@ pub mod cli;
 pub mod compose;
 pub mod config;
 pub mod diagnostics;
+pub mod dockerfile;
 pub mod ide;
 pub mod lsp;
 pub mod suppress;
