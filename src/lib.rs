@@ -1,6 +1,7 @@
 //! berth: a language server and checker for containerised Python web applications.
 
 pub mod diagnostics;
+pub mod dockerfile;
 pub mod ide;
 #[doc(hidden)]
 pub mod testing;
