@@ -19,3 +19,10 @@ pub fn model(doc: &Document) -> Arc<Model> {
 pub fn model_from_text(text: &str) -> Model {
     Model::build(text)
 }
+
+pub mod flags;
+pub mod image;
+pub mod navigate;
+pub mod rules;
+
+pub use rules::{RULES, diagnostics, diagnostics_with};

@@ -443,7 +443,7 @@ impl Model {
     /// Every variable visible at `offset`, one per name (the one that wins).
     pub fn vars_in_scope(&self, offset: usize) -> Vec<VarDecl> {
         let mut out: Vec<VarDecl> = Vec::new();
-        let mut put = |d: VarDecl, out: &mut Vec<VarDecl>| {
+        let put = |d: VarDecl, out: &mut Vec<VarDecl>| {
             match out.iter_mut().find(|o| o.name == d.name) {
                 // An ARG never overrides an ENV of the same name.
                 Some(o) if o.kind == VarKind::Env && d.kind == VarKind::Arg => {}
