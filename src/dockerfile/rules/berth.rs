@@ -183,7 +183,7 @@ fn unknown_instruction(cx: &mut Ctx, i: &Instruction) {
     let close = INSTRUCTIONS
         .iter()
         .map(|n| (strsim::damerau_levenshtein(n, k), *n))
-        .filter(|(d, n)| *d <= 2 && *d < n.len())
+        .filter(|(d, n)| *d == 1 || (*d == 2 && n.len() >= 5))
         .min_by_key(|(d, _)| *d);
     let raw = &cx.text[i.keyword_range.clone()];
     let lower = raw.chars().all(|c| !c.is_ascii_uppercase());
