@@ -26,3 +26,10 @@ pub mod navigate;
 pub mod rules;
 
 pub use rules::{RULES, diagnostics, diagnostics_with};
+pub mod symbols;
+
+pub use navigate::{definition, highlights, references, rename};
+pub use symbols::{folds, links, symbols};
+
+#[cfg(test)]
+mod nav_tests;

@@ -12,7 +12,7 @@ use super::model::Model;
 
 mod berth;
 mod buildkit;
-mod context;
+pub(crate) mod context;
 mod hadolint;
 mod info;
 pub mod shell;
