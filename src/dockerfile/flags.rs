@@ -89,8 +89,9 @@ pub fn check_value(kind: ValueKind, value: Option<&str>) -> Option<String> {
         ValueKind::Text => v.is_empty().then(|| "needs a value".into()),
         ValueKind::Bool => (!matches!(v, "true" | "false"))
             .then(|| format!("expects `true` or `false`, not `{v}`")),
-        ValueKind::OneOf(opts) => (!opts.contains(&v))
-            .then(|| format!("expects one of {}, not `{v}`", list(opts))),
+        ValueKind::OneOf(opts) => {
+            (!opts.contains(&v)).then(|| format!("expects one of {}, not `{v}`", list(opts)))
+        }
         ValueKind::Duration => (!is_duration(v))
             .then(|| format!("expects a duration with a unit such as `30s` or `1m30s`, not `{v}`")),
         ValueKind::Uint => {
@@ -138,8 +139,7 @@ fn is_chmod(v: &str) -> bool {
     let symbolic = !v.is_empty()
         && v.split(',').all(|p| {
             let p = p.trim_start_matches(['u', 'g', 'o', 'a']);
-            p.starts_with(['+', '-', '='])
-                && p[1..].bytes().all(|c| b"rwxXst".contains(&c))
+            p.starts_with(['+', '-', '=']) && p[1..].bytes().all(|c| b"rwxXst".contains(&c))
         });
     octal || symbolic
 }
@@ -156,8 +156,8 @@ fn check_mount(v: &str) -> Option<String> {
         return Some(format!("unknown mount type `{ty}`; expected one of {}", list(MOUNT_TYPES)));
     }
     let needs_target = matches!(ty, "cache" | "tmpfs" | "bind");
-    let has_target = v.split(',').any(|p| {
-        matches!(p.split_once('=').map_or(p, |x| x.0), "target" | "dst" | "destination")
-    });
+    let has_target = v
+        .split(',')
+        .any(|p| matches!(p.split_once('=').map_or(p, |x| x.0), "target" | "dst" | "destination"));
     (needs_target && !has_target).then(|| format!("a `{ty}` mount needs `target=<path>`"))
 }

@@ -87,14 +87,23 @@ mod tests {
 
     #[test]
     fn references() {
-        for ok in ["python", "python:3.12-slim", "ghcr.io/a/b:1", "localhost:5000/x", "a/b@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"] {
+        for ok in [
+            "python",
+            "python:3.12-slim",
+            "ghcr.io/a/b:1",
+            "localhost:5000/x",
+            "a/b@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+        ] {
             assert!(is_valid_reference(ok), "{ok}");
         }
         for bad in ["", "python:", "Python", "a//b", ":x", "py thon", "-x"] {
             assert!(!is_valid_reference(bad), "{bad}");
         }
         assert_eq!(hub_url("python").as_deref(), Some("https://hub.docker.com/_/python"));
-        assert_eq!(hub_url("bitnami/redis").as_deref(), Some("https://hub.docker.com/r/bitnami/redis"));
+        assert_eq!(
+            hub_url("bitnami/redis").as_deref(),
+            Some("https://hub.docker.com/r/bitnami/redis")
+        );
         assert_eq!(hub_url("ghcr.io/a/b"), None);
     }
 }

@@ -832,10 +832,8 @@ fn collect_refs(inst: &Instruction, idx: usize, escape: char, out: &mut Vec<VarR
     let b = s.as_bytes();
     let esc = escape as u8;
     // Flags hold references too (`--platform=$BUILDPLATFORM`, `--chown=$UID`).
-    let start = (inst.keyword_range.end - inst.keyword_range.start) + {
-        let lead = s.len() - s.trim_start().len();
-        lead
-    };
+    let start =
+        (inst.keyword_range.end - inst.keyword_range.start) + (s.len() - s.trim_start().len());
     let mut i = start;
     let mut single = false;
     let heredoc_markers: Vec<Range<usize>> =
@@ -941,7 +939,12 @@ mod tests {
                 out.push_str(&format!(" [{}]", a.text));
             }
             for p in &i.pairs {
-                out.push_str(&format!(" {}={:?}{}", p.key, p.value, if p.legacy { "!" } else { "" }));
+                out.push_str(&format!(
+                    " {}={:?}{}",
+                    p.key,
+                    p.value,
+                    if p.legacy { "!" } else { "" }
+                ));
             }
             if let Some(j) = &i.json {
                 out.push_str(&format!(" json={:?}", j.iter().map(|w| &w.text).collect::<Vec<_>>()));

@@ -11,9 +11,11 @@ fn check(text: &str, expect: Expect) {
     let t = &doc.text;
     let show = |r: &std::ops::Range<usize>| format!("{}@{}", &t[r.clone()], r.start);
     let mut out = String::new();
-    let defs: Vec<_> = super::definition(&f.snapshot, doc, off).iter().map(|l| show(&l.range)).collect();
+    let defs: Vec<_> =
+        super::definition(&f.snapshot, doc, off).iter().map(|l| show(&l.range)).collect();
     out.push_str(&format!("definition: {}\n", defs.join(", ")));
-    let refs: Vec<_> = super::references(&f.snapshot, doc, off, false).iter().map(|l| show(&l.range)).collect();
+    let refs: Vec<_> =
+        super::references(&f.snapshot, doc, off, false).iter().map(|l| show(&l.range)).collect();
     out.push_str(&format!("references: {}\n", refs.join(", ")));
     let hl: Vec<_> = super::highlights(&f.snapshot, doc, off)
         .iter()
@@ -54,18 +56,24 @@ fn variable_navigation() {
             rename PY: PY@4, PY@26, PY@34, PY@47
         "#]],
     );
-    check("FROM a:1\nENV APP=/app\nWORKDIR $AP$0P\nCOPY . $APP/\n", expect![[r#"
+    check(
+        "FROM a:1\nENV APP=/app\nWORKDIR $AP$0P\nCOPY . $APP/\n",
+        expect![[r#"
         definition: APP@13
         references: APP@31, APP@43
         highlights: APP@13(w), APP@31, APP@43
         rename APP: APP@13, APP@31, APP@43
-    "#]]);
-    check("FROM --platform=$BUILD$0PLATFORM a:1\n", expect![[r#"
+    "#]],
+    );
+    check(
+        "FROM --platform=$BUILD$0PLATFORM a:1\n",
+        expect![[r#"
         definition: 
         references: BUILDPLATFORM@17
         highlights: BUILDPLATFORM@17
         rename: none
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
@@ -78,11 +86,21 @@ fn symbols_folds_links() {
     for s in super::symbols(doc) {
         out.push_str(&format!("{:?} {} ({})\n", s.kind, s.name, s.detail.unwrap_or_default()));
         for c in s.children {
-            out.push_str(&format!("  {:?} {} ({})\n", c.kind, c.name, c.detail.unwrap_or_default()));
+            out.push_str(&format!(
+                "  {:?} {} ({})\n",
+                c.kind,
+                c.name,
+                c.detail.unwrap_or_default()
+            ));
         }
     }
     for fo in super::folds(doc) {
-        out.push_str(&format!("fold {:?} lines {}-{}\n", fo.kind, doc.line_of(fo.range.start), doc.line_of(fo.range.end)));
+        out.push_str(&format!(
+            "fold {:?} lines {}-{}\n",
+            fo.kind,
+            doc.line_of(fo.range.start),
+            doc.line_of(fo.range.end)
+        ));
     }
     for l in super::links(&f.snapshot, doc) {
         out.push_str(&format!("link {} -> {}\n", &doc.text[l.range.clone()], l.target));
@@ -103,5 +121,6 @@ fn symbols_folds_links() {
         fold Region lines 9-11
         link python -> https://hub.docker.com/_/python
         link bitnami/redis -> https://hub.docker.com/r/bitnami/redis
-    "#]].assert_eq(&out);
+    "#]]
+    .assert_eq(&out);
 }

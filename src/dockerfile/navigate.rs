@@ -168,10 +168,10 @@ pub fn rename(_snap: &Snapshot, doc: &Document, offset: usize) -> Option<RenameT
             let s = &m.stages[*i];
             // A stage used by index only (`--from=0`) keeps its index: nothing to rename there.
             let mut v: Vec<_> = s.name_range.iter().cloned().collect();
-            v.extend(stage_refs(&m, *i).into_iter().filter(|(_, by_index)| !by_index).map(|(r, _)| r));
-            if s.name.is_none() {
-                return None;
-            }
+            v.extend(
+                stage_refs(&m, *i).into_iter().filter(|(_, by_index)| !by_index).map(|(r, _)| r),
+            );
+            s.name.as_ref()?;
             v
         }
         Target::Var(d) if d.kind == VarKind::Predefined => return None,
@@ -182,7 +182,9 @@ pub fn rename(_snap: &Snapshot, doc: &Document, offset: usize) -> Option<RenameT
                 m.refs
                     .iter()
                     .filter(|r| r.name == d.name)
-                    .filter(|r| m.decl_of_ref(r).is_some_and(|x| family.iter().any(|f| f.range == x.range)))
+                    .filter(|r| {
+                        m.decl_of_ref(r).is_some_and(|x| family.iter().any(|f| f.range == x.range))
+                    })
                     .map(|r| r.name_range.clone()),
             );
             v
@@ -208,7 +210,8 @@ fn redeclares_global(m: &Model, d: &VarDecl) -> bool {
 /// The declarations a rename must change together: a global ARG with its redeclarations
 /// (`ARG X` without a value in a stage), or the declarations of the name within one stage.
 fn family(m: &Model, d: &VarDecl) -> Vec<VarDecl> {
-    let all = m.global_args.iter().chain(m.stage_decls.iter().flatten()).filter(|x| x.name == d.name);
+    let all =
+        m.global_args.iter().chain(m.stage_decls.iter().flatten()).filter(|x| x.name == d.name);
     if redeclares_global(m, d) && m.global_args.iter().any(|g| g.name == d.name) {
         all.filter(|x| redeclares_global(m, x)).cloned().collect()
     } else {

@@ -62,7 +62,10 @@ pub fn symbols(doc: &Document) -> Vec<Symbol> {
                 .clone()
                 .or_else(|| s.image.as_ref().map(|i| i.range.clone()))
                 .unwrap_or(from.keyword_range.clone()),
-            children: s.instructions[1..].iter().map(|&i| instruction_symbol(&m.instructions[i])).collect(),
+            children: s.instructions[1..]
+                .iter()
+                .map(|&i| instruction_symbol(&m.instructions[i]))
+                .collect(),
         });
     }
     out
@@ -130,7 +133,10 @@ pub fn links(snap: &Snapshot, doc: &Document) -> Vec<Link> {
     }
     let ctx = BuildContext::of(snap, &doc.path);
     for i in &m.instructions {
-        if !(i.keyword == "COPY" || i.keyword == "ADD") || i.flag("from").is_some() || !i.heredocs.is_empty() {
+        if !(i.keyword == "COPY" || i.keyword == "ADD")
+            || i.flag("from").is_some()
+            || !i.heredocs.is_empty()
+        {
             continue;
         }
         let words = i.json.as_ref().unwrap_or(&i.args);
@@ -138,7 +144,11 @@ pub fn links(snap: &Snapshot, doc: &Document) -> Vec<Link> {
         for w in srcs {
             if w.text.contains("://") {
                 if i.keyword == "ADD" && w.text.starts_with("http") {
-                    out.push(Link { range: w.range.clone(), target: w.text.clone(), tooltip: None });
+                    out.push(Link {
+                        range: w.range.clone(),
+                        target: w.text.clone(),
+                        tooltip: None,
+                    });
                 }
                 continue;
             }
@@ -148,7 +158,11 @@ pub fn links(snap: &Snapshot, doc: &Document) -> Vec<Link> {
             }
             let p = ctx.resolve(&w.text);
             if p.is_file() || snap.get(&p).is_some() {
-                out.push(Link { range: w.range.clone(), target: p.display().to_string(), tooltip: None });
+                out.push(Link {
+                    range: w.range.clone(),
+                    target: p.display().to_string(),
+                    tooltip: None,
+                });
             }
         }
     }

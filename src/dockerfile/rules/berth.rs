@@ -8,8 +8,24 @@ use crate::dockerfile::image::is_valid_reference;
 use crate::dockerfile::model::{Instruction, Model};
 
 pub const INSTRUCTIONS: &[&str] = &[
-    "FROM", "RUN", "CMD", "LABEL", "MAINTAINER", "EXPOSE", "ENV", "ADD", "COPY", "ENTRYPOINT",
-    "VOLUME", "USER", "WORKDIR", "ARG", "ONBUILD", "STOPSIGNAL", "HEALTHCHECK", "SHELL",
+    "FROM",
+    "RUN",
+    "CMD",
+    "LABEL",
+    "MAINTAINER",
+    "EXPOSE",
+    "ENV",
+    "ADD",
+    "COPY",
+    "ENTRYPOINT",
+    "VOLUME",
+    "USER",
+    "WORKDIR",
+    "ARG",
+    "ONBUILD",
+    "STOPSIGNAL",
+    "HEALTHCHECK",
+    "SHELL",
 ];
 
 pub fn check(cx: &mut Ctx) {
@@ -40,15 +56,27 @@ fn instruction(cx: &mut Ctx, i: &Instruction, ctx: Option<&BuildContext>) {
                     .min_by_key(|(d, _)| *d);
                 let msg = match (close, known.is_empty()) {
                     (_, true) => format!("{} takes no flags; `--{}` is not one", i.keyword, f.name),
-                    (Some((_, n)), _) => format!("Unknown flag `--{}` for {}; did you mean `--{n}`?", f.name, i.keyword),
+                    (Some((_, n)), _) => format!(
+                        "Unknown flag `--{}` for {}; did you mean `--{n}`?",
+                        f.name, i.keyword
+                    ),
                     (None, _) => format!(
                         "Unknown flag `--{}` for {}; it accepts {}",
                         f.name,
                         i.keyword,
-                        known.iter().map(|(n, _)| format!("`--{n}`")).collect::<Vec<_>>().join(", ")
+                        known
+                            .iter()
+                            .map(|(n, _)| format!("`--{n}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 };
-                let fix = close.map(|(_, n)| cx.fix(format!("Change to `--{n}`"), vec![(f.name_range.clone(), n.to_string())]));
+                let fix = close.map(|(_, n)| {
+                    cx.fix(
+                        format!("Change to `--{n}`"),
+                        vec![(f.name_range.clone(), n.to_string())],
+                    )
+                });
                 cx.report("unknown-flag", f.name_range.clone(), msg).fixes.extend(fix);
             }
             Some(kind) => {
@@ -96,31 +124,59 @@ fn instruction(cx: &mut Ctx, i: &Instruction, ctx: Option<&BuildContext>) {
                     None => port_ok(ports),
                 };
                 if !ok {
-                    cx.report("invalid-argument", w.range.clone(), format!("`{}` is not a port number (1-65535) or range", ports));
+                    cx.report(
+                        "invalid-argument",
+                        w.range.clone(),
+                        format!("`{}` is not a port number (1-65535) or range", ports),
+                    );
                 } else if !matches!(proto.to_ascii_lowercase().as_str(), "tcp" | "udp" | "sctp") {
-                    cx.report("invalid-argument", w.range.clone(), format!("Unknown protocol `{proto}`; use `tcp`, `udp` or `sctp`"));
+                    cx.report(
+                        "invalid-argument",
+                        w.range.clone(),
+                        format!("Unknown protocol `{proto}`; use `tcp`, `udp` or `sctp`"),
+                    );
                 }
             }
             if i.args.is_empty() {
-                cx.report("invalid-argument", i.keyword_range.clone(), "EXPOSE needs at least one port");
+                cx.report(
+                    "invalid-argument",
+                    i.keyword_range.clone(),
+                    "EXPOSE needs at least one port",
+                );
             }
         }
         "HEALTHCHECK" => match i.args.first() {
             None => {
-                cx.report("invalid-argument", i.keyword_range.clone(), "HEALTHCHECK needs `CMD <command>` or `NONE`");
+                cx.report(
+                    "invalid-argument",
+                    i.keyword_range.clone(),
+                    "HEALTHCHECK needs `CMD <command>` or `NONE`",
+                );
             }
             Some(w) if w.text.eq_ignore_ascii_case("NONE") => {
                 if i.args.len() > 1 || !i.flags.is_empty() {
-                    cx.report("invalid-argument", i.args_range.clone(), "`HEALTHCHECK NONE` takes no flags or arguments");
+                    cx.report(
+                        "invalid-argument",
+                        i.args_range.clone(),
+                        "`HEALTHCHECK NONE` takes no flags or arguments",
+                    );
                 }
             }
             Some(w) if w.text.eq_ignore_ascii_case("CMD") => {
                 if i.args.len() == 1 {
-                    cx.report("invalid-argument", w.range.clone(), "HEALTHCHECK CMD needs a command");
+                    cx.report(
+                        "invalid-argument",
+                        w.range.clone(),
+                        "HEALTHCHECK CMD needs a command",
+                    );
                 }
             }
             Some(w) => {
-                cx.report("invalid-argument", w.range.clone(), format!("HEALTHCHECK expects `CMD` or `NONE`, not `{}`", w.text));
+                cx.report(
+                    "invalid-argument",
+                    w.range.clone(),
+                    format!("HEALTHCHECK expects `CMD` or `NONE`, not `{}`", w.text),
+                );
             }
         },
         "USER" => {
@@ -132,8 +188,13 @@ fn instruction(cx: &mut Ctx, i: &Instruction, ctx: Option<&BuildContext>) {
                 _ => false,
             };
             if !ok {
-                let r = if i.args.is_empty() { i.keyword_range.clone() } else { i.args_range.clone() };
-                cx.report("invalid-argument", r, "USER takes one `user`, `user:group`, `uid` or `uid:gid`");
+                let r =
+                    if i.args.is_empty() { i.keyword_range.clone() } else { i.args_range.clone() };
+                cx.report(
+                    "invalid-argument",
+                    r,
+                    "USER takes one `user`, `user:group`, `uid` or `uid:gid`",
+                );
             }
         }
         "STOPSIGNAL" => {
@@ -141,7 +202,11 @@ fn instruction(cx: &mut Ctx, i: &Instruction, ctx: Option<&BuildContext>) {
                 && !w.text.contains('$')
                 && !is_signal(&w.text)
             {
-                cx.report("invalid-argument", w.range.clone(), format!("`{}` is not a signal name (like `SIGTERM`) or number", w.text));
+                cx.report(
+                    "invalid-argument",
+                    w.range.clone(),
+                    format!("`{}` is not a signal name (like `SIGTERM`) or number", w.text),
+                );
             }
         }
         "FROM" => {
@@ -154,7 +219,11 @@ fn instruction(cx: &mut Ctx, i: &Instruction, ctx: Option<&BuildContext>) {
                 && !is_valid_reference(&im.text)
                 && m.stage_by_name(&im.text).is_none()
             {
-                cx.report("invalid-argument", im.range.clone(), format!("`{}` is not a valid image reference", im.text));
+                cx.report(
+                    "invalid-argument",
+                    im.range.clone(),
+                    format!("`{}` is not a valid image reference", im.text),
+                );
             }
         }
         "WORKDIR" if i.args.is_empty() => {
@@ -220,9 +289,15 @@ fn stage_ref(cx: &mut Ctx, v: &str, r: std::ops::Range<usize>) {
     }
     if let Some(n) = closest_stage(m, v) {
         let fix = cx.fix(format!("Change to `{n}`"), vec![(r.clone(), n.to_string())]);
-        cx.report("unknown-stage", r, format!("No stage named `{v}`; did you mean `{n}`?")).fixes.push(fix);
+        cx.report("unknown-stage", r, format!("No stage named `{v}`; did you mean `{n}`?"))
+            .fixes
+            .push(fix);
     } else if !is_valid_reference(v) {
-        cx.report("unknown-stage", r, format!("`{v}` is neither a stage of this Dockerfile nor a valid image reference"));
+        cx.report(
+            "unknown-stage",
+            r,
+            format!("`{v}` is neither a stage of this Dockerfile nor a valid image reference"),
+        );
     }
 }
 
@@ -233,7 +308,11 @@ fn copy_sources(cx: &mut Ctx, i: &Instruction, ctx: Option<&BuildContext>) {
     let words = i.json.as_ref().unwrap_or(&i.args);
     if words.len() < 2 {
         let r = if words.is_empty() { i.keyword_range.clone() } else { i.args_range.clone() };
-        cx.report("invalid-argument", r, format!("{} needs at least one source and a destination", i.keyword));
+        cx.report(
+            "invalid-argument",
+            r,
+            format!("{} needs at least one source and a destination", i.keyword),
+        );
         return;
     }
     let Some(ctx) = ctx else { return };

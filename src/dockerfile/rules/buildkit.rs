@@ -31,8 +31,12 @@ fn stage_names(cx: &mut Ctx) {
             let mut edits = vec![(r.clone(), lower.clone())];
             edits.extend(stage_ref_ranges(cx, s.index).into_iter().map(|r| (r, lower.clone())));
             let fix = cx.fix(format!("Rename the stage to `{lower}`"), edits);
-            cx.report("StageNameCasing", r.clone(), format!("Stage name `{name}` should be lowercase"))
-                .with_fix_mut(fix);
+            cx.report(
+                "StageNameCasing",
+                r.clone(),
+                format!("Stage name `{name}` should be lowercase"),
+            )
+            .with_fix_mut(fix);
         }
         let lower = name.to_ascii_lowercase();
         if lower == "scratch" || lower == "context" {
@@ -142,7 +146,8 @@ fn empty_continuations(cx: &mut Ctx) {
     }
 }
 
-const SHELL_META: &[char] = &['$', '&', '|', ';', '<', '>', '*', '?', '`', '(', ')', '"', '\'', '\\', '~', '#', '{', '['];
+const SHELL_META: &[char] =
+    &['$', '&', '|', ';', '<', '>', '*', '?', '`', '(', ')', '"', '\'', '\\', '~', '#', '{', '['];
 
 fn instructions(cx: &mut Ctx) {
     let m = cx.m;
@@ -209,28 +214,30 @@ fn instructions(cx: &mut Ctx) {
         if i.keyword == "WORKDIR" {
             workdir(cx, idx, i);
         }
-        if i.keyword == "FROM" {
-            if let Some(f) = i.flag("platform")
-                && let (Some(v), Some(r)) = (&f.value, &f.value_range)
-            {
-                if v == "$TARGETPLATFORM" || v == "${TARGETPLATFORM}" {
-                    let fix = cx.fix("Remove the --platform flag", vec![(f.range.start..f.range.end + 1, String::new())]);
-                    cx.report(
+        if i.keyword == "FROM"
+            && let Some(f) = i.flag("platform")
+            && let (Some(v), Some(r)) = (&f.value, &f.value_range)
+        {
+            if v == "$TARGETPLATFORM" || v == "${TARGETPLATFORM}" {
+                let fix = cx.fix(
+                    "Remove the --platform flag",
+                    vec![(f.range.start..f.range.end + 1, String::new())],
+                );
+                cx.report(
                         "RedundantTargetPlatform",
                         r.clone(),
                         "`--platform=$TARGETPLATFORM` is redundant: stages build for the target platform by default",
                     )
                     .with_fix_mut(fix);
-                } else if !v.contains('$') {
-                    let stage_name = i.stage.and_then(|s| m.stages[s].lower_name()).unwrap_or_default();
-                    let arch = v.split('/').nth(1).unwrap_or(v).to_ascii_lowercase();
-                    if stage_name.is_empty() || !stage_name.contains(&arch) {
-                        cx.report(
+            } else if !v.contains('$') {
+                let stage_name = i.stage.and_then(|s| m.stages[s].lower_name()).unwrap_or_default();
+                let arch = v.split('/').nth(1).unwrap_or(v).to_ascii_lowercase();
+                if stage_name.is_empty() || !stage_name.contains(&arch) {
+                    cx.report(
                             "FromPlatformFlagConstDisallowed",
                             r.clone(),
                             format!("`--platform={v}` pins this stage to one platform; use a build argument such as `$BUILDPLATFORM` or pass `--platform` to the build"),
                         );
-                    }
                 }
             }
         }
@@ -272,8 +279,16 @@ fn legacy_pairs(cx: &mut Ctx, i: &Instruction) {
 
 fn secrets(cx: &mut Ctx, i: &Instruction) {
     const WORDS: &[&str] = &[
-        "apikey", "auth", "credential", "credentials", "key", "password", "pword", "passwd",
-        "secret", "token",
+        "apikey",
+        "auth",
+        "credential",
+        "credentials",
+        "key",
+        "password",
+        "pword",
+        "passwd",
+        "secret",
+        "token",
     ];
     for p in &i.pairs {
         let parts: Vec<String> = p.key.split('_').map(|s| s.to_ascii_lowercase()).collect();
@@ -361,9 +376,15 @@ pub fn is_windows_abs(p: &str) -> bool {
 fn multiple(cx: &mut Ctx) {
     let m = cx.m;
     for s in &m.stages {
-        for (kw, hadolint) in [("CMD", Some("DL4003")), ("ENTRYPOINT", Some("DL4004")), ("HEALTHCHECK", None)] {
-            let list: Vec<usize> =
-                s.instructions.iter().copied().filter(|&j| m.instructions[j].keyword == kw).collect();
+        for (kw, hadolint) in
+            [("CMD", Some("DL4003")), ("ENTRYPOINT", Some("DL4004")), ("HEALTHCHECK", None)]
+        {
+            let list: Vec<usize> = s
+                .instructions
+                .iter()
+                .copied()
+                .filter(|&j| m.instructions[j].keyword == kw)
+                .collect();
             if let Some((_, earlier)) = list.split_last() {
                 for &j in earlier {
                     let r = m.instructions[j].keyword_range.clone();
@@ -371,7 +392,9 @@ fn multiple(cx: &mut Ctx) {
                         "MultipleInstructionsDisallowed",
                         hadolint,
                         r,
-                        format!("Only the last {kw} of a stage takes effect; this one is overridden"),
+                        format!(
+                            "Only the last {kw} of a stage takes effect; this one is overridden"
+                        ),
                     )
                     .tags
                     .push(Tag::Unnecessary);
@@ -383,12 +406,40 @@ fn multiple(cx: &mut Ctx) {
 
 /// Names commonly set by base images (python, node, debian…), which berth cannot see.
 pub const IMAGE_ENV: &[&str] = &[
-    "PATH", "HOME", "HOSTNAME", "LANG", "LC_ALL", "TERM", "USER", "PWD", "SHELL",
-    "PYTHON_VERSION", "PYTHON_SHA256", "PYTHON_PIP_VERSION", "PYTHON_GET_PIP_URL", "GPG_KEY",
-    "NODE_VERSION", "YARN_VERSION", "NGINX_VERSION", "JAVA_HOME", "JAVA_VERSION", "GOPATH",
-    "GOLANG_VERSION", "GOTOOLCHAIN", "RUSTUP_HOME", "CARGO_HOME", "RUST_VERSION", "VIRTUAL_ENV",
-    "DEBIAN_FRONTEND", "PIP_NO_CACHE_DIR", "PYTHONUNBUFFERED", "PYTHONDONTWRITEBYTECODE",
-    "UV_VERSION", "POETRY_VERSION", "LD_LIBRARY_PATH", "PKG_CONFIG_PATH",
+    "PATH",
+    "HOME",
+    "HOSTNAME",
+    "LANG",
+    "LC_ALL",
+    "TERM",
+    "USER",
+    "PWD",
+    "SHELL",
+    "PYTHON_VERSION",
+    "PYTHON_SHA256",
+    "PYTHON_PIP_VERSION",
+    "PYTHON_GET_PIP_URL",
+    "GPG_KEY",
+    "NODE_VERSION",
+    "YARN_VERSION",
+    "NGINX_VERSION",
+    "JAVA_HOME",
+    "JAVA_VERSION",
+    "GOPATH",
+    "GOLANG_VERSION",
+    "GOTOOLCHAIN",
+    "RUSTUP_HOME",
+    "CARGO_HOME",
+    "RUST_VERSION",
+    "VIRTUAL_ENV",
+    "DEBIAN_FRONTEND",
+    "PIP_NO_CACHE_DIR",
+    "PYTHONUNBUFFERED",
+    "PYTHONDONTWRITEBYTECODE",
+    "UV_VERSION",
+    "POETRY_VERSION",
+    "LD_LIBRARY_PATH",
+    "PKG_CONFIG_PATH",
 ];
 
 fn variables(cx: &mut Ctx) {
@@ -404,7 +455,8 @@ fn variables(cx: &mut Ctx) {
         }
         // Self-reference in the same ENV/ARG (`ENV PATH=/x:$PATH`) is resolved by the image.
         let Some(stage) = inst.stage else { continue };
-        let root_is_scratch = root_image(cx, stage).is_some_and(|i| i.eq_ignore_ascii_case("scratch"));
+        let root_is_scratch =
+            root_image(cx, stage).is_some_and(|i| i.eq_ignore_ascii_case("scratch"));
         if !root_is_scratch && IMAGE_ENV.contains(&r.name.as_str()) {
             continue;
         }
@@ -416,13 +468,19 @@ fn variables(cx: &mut Ctx) {
                 format!("Add `ARG {}` to this stage", r.name),
                 vec![(at..at, format!("{indent}ARG {}{eol}", r.name))],
             ));
-            format!("`{}` is predefined by BuildKit but visible only in FROM lines; declare `ARG {}` in this stage to use it", r.name, r.name)
+            format!(
+                "`{}` is predefined by BuildKit but visible only in FROM lines; declare `ARG {}` in this stage to use it",
+                r.name, r.name
+            )
         } else if m.global_args.iter().any(|g| g.name == r.name) {
             fixes.push(cx.fix(
                 format!("Redeclare `ARG {}` in this stage", r.name),
                 vec![(at..at, format!("{indent}ARG {}{eol}", r.name))],
             ));
-            format!("`{}` is a global ARG, visible only in FROM lines; redeclare it with `ARG {}` in this stage", r.name, r.name)
+            format!(
+                "`{}` is a global ARG, visible only in FROM lines; redeclare it with `ARG {}` in this stage",
+                r.name, r.name
+            )
         } else {
             let scope = m.vars_in_scope(r.range.start);
             let close = scope
@@ -432,7 +490,10 @@ fn variables(cx: &mut Ctx) {
                 .filter(|(n, d)| *n <= 2 && *n < d.name.len())
                 .min_by_key(|(n, _)| *n);
             if let Some((_, d)) = close {
-                fixes.push(cx.fix(format!("Change to `{}`", d.name), vec![(r.name_range.clone(), d.name.clone())]));
+                fixes.push(cx.fix(
+                    format!("Change to `{}`", d.name),
+                    vec![(r.name_range.clone(), d.name.clone())],
+                ));
             }
             fixes.push(cx.alt_fix(
                 format!("Add `ARG {}`", r.name),
@@ -442,8 +503,13 @@ fn variables(cx: &mut Ctx) {
                 fixes[1].preferred = false;
             }
             match close {
-                Some((_, d)) => format!("`{}` is not defined here; did you mean `{}`?", r.name, d.name),
-                None => format!("`{}` is not defined in this stage: it expands to an empty string", r.name),
+                Some((_, d)) => {
+                    format!("`{}` is not defined here; did you mean `{}`?", r.name, d.name)
+                }
+                None => format!(
+                    "`{}` is not defined in this stage: it expands to an empty string",
+                    r.name
+                ),
             }
         };
         let d = cx.report("UndefinedVar", r.name_range.clone(), msg);
@@ -483,7 +549,10 @@ fn from_args(cx: &mut Ctx) {
         cx.report(
             "UndefinedArgInFrom",
             r.name_range.clone(),
-            format!("`{}` is not declared: FROM lines can only use ARGs declared before the first FROM", r.name),
+            format!(
+                "`{}` is not declared: FROM lines can only use ARGs declared before the first FROM",
+                r.name
+            ),
         )
         .with_fix_mut(fix);
     }
@@ -499,7 +568,11 @@ fn from_args(cx: &mut Ctx) {
                 uses_unknown = true;
                 return None;
             }
-            m.global_args.iter().rev().find(|g| g.name == name).map(|g| g.value.clone().unwrap_or_default())
+            m.global_args
+                .iter()
+                .rev()
+                .find(|g| g.name == name)
+                .map(|g| g.value.clone().unwrap_or_default())
         });
         if uses_unknown {
             continue;
@@ -560,7 +633,10 @@ fn copy_ignored(cx: &mut Ctx) {
         return;
     }
     for i in &m.instructions {
-        if !(i.keyword == "COPY" || i.keyword == "ADD") || i.flag("from").is_some() || !i.heredocs.is_empty() {
+        if !(i.keyword == "COPY" || i.keyword == "ADD")
+            || i.flag("from").is_some()
+            || !i.heredocs.is_empty()
+        {
             continue;
         }
         let words = i.json.as_ref().unwrap_or(&i.args);
@@ -573,7 +649,10 @@ fn copy_ignored(cx: &mut Ctx) {
                 cx.report(
                     "CopyIgnoredFile",
                     w.range.clone(),
-                    format!("`{}` is excluded by .dockerignore, so {} will not find it", w.text, i.keyword),
+                    format!(
+                        "`{}` is excluded by .dockerignore, so {} will not find it",
+                        w.text, i.keyword
+                    ),
                 );
             }
         }

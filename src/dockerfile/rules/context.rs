@@ -76,9 +76,11 @@ impl<'a> BuildContext<'a> {
         if parent.to_string_lossy().contains(['*', '?', '[']) {
             return true;
         }
-        let on_disk = std::fs::read_dir(parent).into_iter().flatten().flatten().any(|e| {
-            wildcard(&name, &e.file_name().to_string_lossy())
-        });
+        let on_disk = std::fs::read_dir(parent)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .any(|e| wildcard(&name, &e.file_name().to_string_lossy()));
         on_disk
             || self.snap.documents().any(|d| {
                 d.path.parent() == Some(parent)
