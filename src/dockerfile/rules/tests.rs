@@ -875,3 +875,39 @@ fn berth_invalid_arguments() {
         "FROM a:1\nEXPOSE 80 443/tcp 9000-9100/udp $PORT\nHEALTHCHECK --interval=5s CMD curl -f localhost\nUSER 1000:1000\nSTOPSIGNAL SIGQUIT\nCOPY a /b\n",
     );
 }
+
+#[test]
+fn build_context_rules() {
+    use crate::workspace::{Document, FileKind, Snapshot};
+    let dir = std::env::temp_dir().join(format!("berth-ctx-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    std::fs::write(dir.join("requirements.txt"), "django\n").unwrap();
+    std::fs::write(dir.join(".env"), "X=1\n").unwrap();
+    std::fs::write(dir.join("src/a.py"), "").unwrap();
+    std::fs::write(dir.join(".dockerignore"), "# secrets\n.env\n*.log\n").unwrap();
+    let text = "FROM a:1 AS b\nCOPY requirements.txt .env src/*.py /app/\nCOPY requirement.txt src/*.rs /app/\nCOPY --from=b /nope /x\n";
+    let path = crate::diagnostics::path_arc(dir.join("Dockerfile"));
+    let doc = Document::new(path, FileKind::Dockerfile, None, text);
+    let mut snap = Snapshot::new(vec![dir.clone()]);
+    snap.insert(doc.clone());
+    let diags = super::diagnostics(&snap, &doc);
+    let got: Vec<_> = diags
+        .iter()
+        .filter(|d| d.code == "CopyIgnoredFile" || d.code == "copy-source-missing")
+        .map(|d| format!("{} {}", d.code, &text[d.range.clone()]))
+        .collect();
+    let links: Vec<_> = crate::dockerfile::links(&snap, &doc)
+        .into_iter()
+        .map(|l| text[l.range].to_string())
+        .collect();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(
+        got,
+        [
+            "CopyIgnoredFile .env",
+            "copy-source-missing requirement.txt",
+            "copy-source-missing src/*.rs"
+        ]
+    );
+    assert_eq!(links, ["a", "requirements.txt", ".env"]);
+}
