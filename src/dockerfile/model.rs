@@ -1,0 +1,1046 @@
+//! The Dockerfile model: directives, instructions (keyword, flags, arguments, heredocs),
+//! stages, ARG/ENV declarations and variable references, with Docker's scoping rules:
+//! - ARGs before the first FROM are global and visible only in FROM lines, unless a stage
+//!   redeclares them (`ARG X` without a value takes the global default);
+//! - ARG and ENV are per stage; ENV (not ARG) is inherited through `FROM <stage>`;
+//! - BuildKit's predefined ARGs (TARGETPLATFORM, proxies, …) are global, so a stage sees them
+//!   only after `ARG NAME`.
+//!
+//! Built from the text by [`super::lexer`] (BuildKit reads Dockerfiles line by line, and the
+//! `# escape=` directive changes how lines join, which the tree-sitter grammar cannot follow).
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use super::lexer::{self, Logical};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Word {
+    /// The text with quotes and escapes removed.
+    pub text: String,
+    /// Source range of the raw word.
+    pub range: Range<usize>,
+    pub quoted: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Flag {
+    pub name: String,
+    pub name_range: Range<usize>,
+    pub value: Option<String>,
+    pub value_range: Option<Range<usize>>,
+    /// `--name=value` as a whole.
+    pub range: Range<usize>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Heredoc {
+    pub name: String,
+    pub marker: Range<usize>,
+    pub body: Range<usize>,
+    pub end: Option<Range<usize>>,
+}
+
+/// A `KEY=value` (or legacy `KEY value`) pair of ENV, LABEL or ARG.
+#[derive(Clone, Debug)]
+pub struct Pair {
+    pub key: String,
+    pub key_range: Range<usize>,
+    /// None for `ARG X` without a default.
+    pub value: Option<String>,
+    pub value_range: Option<Range<usize>>,
+    /// Written as `KEY value` (no `=`).
+    pub legacy: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Instruction {
+    /// Upper-cased keyword.
+    pub keyword: String,
+    pub keyword_range: Range<usize>,
+    /// The whole instruction, heredoc bodies included.
+    pub range: Range<usize>,
+    pub flags: Vec<Flag>,
+    /// Whitespace-separated arguments after the flags (quotes respected).
+    pub args: Vec<Word>,
+    /// Source range of everything after the flags on the instruction line(s).
+    pub args_range: Range<usize>,
+    /// The arguments as written after the flags, continuations joined.
+    pub args_text: String,
+    /// The JSON (exec) form, when the arguments are a JSON string array.
+    pub json: Option<Vec<Word>>,
+    pub pairs: Vec<Pair>,
+    pub heredocs: Vec<Heredoc>,
+    pub stage: Option<usize>,
+    /// The instruction behind `ONBUILD`.
+    pub onbuild: Option<Box<Instruction>>,
+    /// Codes named by `# hadolint ignore=…` comments directly above.
+    pub hadolint_ignore: Vec<String>,
+    pub logical: Logical,
+    /// Logical offset where the arguments start (for mapping shell words back).
+    pub args_logical_start: usize,
+    /// The instruction spans several physical lines.
+    pub multiline: bool,
+}
+
+impl Instruction {
+    pub fn flag(&self, name: &str) -> Option<&Flag> {
+        self.flags.iter().find(|f| f.name.eq_ignore_ascii_case(name))
+    }
+    pub fn is(&self, kw: &str) -> bool {
+        self.keyword == kw
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct ImageRef {
+    pub text: String,
+    pub range: Range<usize>,
+    /// Repository part (registry and path), tag and digest, split on the text as written.
+    pub name: String,
+    pub tag: Option<String>,
+    pub digest: Option<String>,
+}
+
+impl ImageRef {
+    pub fn parse(text: &str, range: Range<usize>) -> ImageRef {
+        let (rest, digest) = match text.split_once('@') {
+            Some((r, d)) => (r, Some(d.to_string())),
+            None => (text, None),
+        };
+        let slash = rest.rfind('/').map_or(0, |i| i + 1);
+        let (name, tag) = match rest[slash..].rfind(':') {
+            Some(i) => (rest[..slash + i].to_string(), Some(rest[slash + i + 1..].to_string())),
+            None => (rest.to_string(), None),
+        };
+        ImageRef { text: text.to_string(), range, name, tag, digest }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Stage {
+    pub index: usize,
+    /// Index of the FROM instruction.
+    pub from: usize,
+    pub image: Option<ImageRef>,
+    /// As written (BuildKit compares stage names case-insensitively).
+    pub name: Option<String>,
+    pub name_range: Option<Range<usize>>,
+    pub as_range: Option<Range<usize>>,
+    pub platform: Option<(String, Range<usize>)>,
+    /// From the FROM line to the end of the stage's last instruction.
+    pub range: Range<usize>,
+    /// `FROM <earlier stage>`.
+    pub base_stage: Option<usize>,
+    pub instructions: Vec<usize>,
+}
+
+impl Stage {
+    pub fn lower_name(&self) -> Option<String> {
+        self.name.as_ref().map(|n| n.to_ascii_lowercase())
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VarKind {
+    Arg,
+    Env,
+    /// Set by BuildKit itself (platform, proxy and BUILDKIT_* args).
+    Predefined,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VarDecl {
+    pub name: String,
+    pub value: Option<String>,
+    /// Range of the name in its declaration; None for predefined args.
+    pub range: Option<Range<usize>>,
+    pub kind: VarKind,
+    /// None for global ARGs and predefined args.
+    pub stage: Option<usize>,
+    /// Where the declaration becomes visible (end of its instruction).
+    pub visible_from: usize,
+    pub instruction: Option<usize>,
+}
+
+#[derive(Clone, Debug)]
+pub struct VarRef {
+    pub name: String,
+    /// `$X` / `${X…}` as a whole.
+    pub range: Range<usize>,
+    pub name_range: Range<usize>,
+    /// Has a `:-`, `-`, `:+`, `+`, `:?` or `?` modifier.
+    pub has_modifier: bool,
+    pub instruction: usize,
+    /// BuildKit expands it (false in RUN/CMD/ENTRYPOINT/SHELL/HEALTHCHECK, where the shell does).
+    pub expanded: bool,
+    /// Inside a FROM line (global scope).
+    pub in_from: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Directive {
+    pub name: String,
+    pub value: String,
+    pub line: Range<usize>,
+    pub name_range: Range<usize>,
+    pub value_range: Range<usize>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Model {
+    pub directives: Vec<Directive>,
+    pub escape: char,
+    /// `# check=skip=A,B` (or `all`).
+    pub check_skip: Vec<String>,
+    pub check_skip_all: bool,
+    /// `# check=error=true`.
+    pub check_error: bool,
+    pub instructions: Vec<Instruction>,
+    pub stages: Vec<Stage>,
+    pub global_args: Vec<VarDecl>,
+    /// Per stage, ARG and ENV declarations in order.
+    pub stage_decls: Vec<Vec<VarDecl>>,
+    pub refs: Vec<VarRef>,
+    pub comments: Vec<Range<usize>>,
+    pub empty_continuations: Vec<Range<usize>>,
+    /// `# hadolint global ignore=…`.
+    pub hadolint_global_ignore: Vec<String>,
+    pub len: usize,
+}
+
+pub const PREDEFINED_ARGS: &[&str] = &[
+    "TARGETPLATFORM",
+    "TARGETOS",
+    "TARGETARCH",
+    "TARGETVARIANT",
+    "BUILDPLATFORM",
+    "BUILDOS",
+    "BUILDARCH",
+    "BUILDVARIANT",
+    "HTTP_PROXY",
+    "http_proxy",
+    "HTTPS_PROXY",
+    "https_proxy",
+    "FTP_PROXY",
+    "ftp_proxy",
+    "NO_PROXY",
+    "no_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+    "SOURCE_DATE_EPOCH",
+    "BUILDKIT_CACHE_MOUNT_NS",
+    "BUILDKIT_CONTEXT_KEEP_GIT_DIR",
+    "BUILDKIT_INLINE_CACHE",
+    "BUILDKIT_MULTI_PLATFORM",
+    "BUILDKIT_SANDBOX_HOSTNAME",
+    "BUILDKIT_SYNTAX",
+];
+
+pub fn is_predefined(name: &str) -> bool {
+    PREDEFINED_ARGS.contains(&name) || name.starts_with("BUILDKIT_")
+}
+
+/// Instructions whose arguments BuildKit expands (`$X` is replaced before the instruction runs).
+const EXPANDED: &[&str] = &[
+    "ADD",
+    "ARG",
+    "COPY",
+    "ENV",
+    "EXPOSE",
+    "FROM",
+    "LABEL",
+    "STOPSIGNAL",
+    "USER",
+    "VOLUME",
+    "WORKDIR",
+];
+
+impl Model {
+    pub fn build(text: &str) -> Model {
+        let lexed = lexer::lex(text);
+        let mut m = Model {
+            escape: lexed.escape,
+            comments: lexed.comments,
+            empty_continuations: lexed.empty_continuations,
+            len: text.len(),
+            ..Default::default()
+        };
+        for d in lexed.directives {
+            if d.name == "check" {
+                for part in d.value.split(';') {
+                    let (k, v) = part.split_once('=').unwrap_or((part, ""));
+                    match k.trim().to_ascii_lowercase().as_str() {
+                        "skip" => {
+                            for s in v.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+                                if s.eq_ignore_ascii_case("all") {
+                                    m.check_skip_all = true;
+                                } else {
+                                    m.check_skip.push(s.to_string());
+                                }
+                            }
+                        }
+                        "error" => m.check_error = v.trim().eq_ignore_ascii_case("true"),
+                        _ => {}
+                    }
+                }
+            }
+            m.directives.push(Directive {
+                name: d.name,
+                value: d.value,
+                line: d.line,
+                name_range: d.name_range,
+                value_range: d.value_range,
+            });
+        }
+        for c in &m.comments {
+            let s = text[c.clone()].trim_start().trim_start_matches('#').trim_start();
+            if let Some(rest) = s.strip_prefix("hadolint global ignore=") {
+                m.hadolint_global_ignore.extend(codes(rest));
+            }
+        }
+        for raw in lexed.instructions {
+            let idx = m.instructions.len();
+            let mut inst = parse_instruction(raw.logical, 0, m.escape);
+            inst.range = raw.range;
+            inst.heredocs = raw
+                .heredocs
+                .into_iter()
+                .map(|h| Heredoc { name: h.name, marker: h.marker, body: h.body, end: h.end })
+                .collect();
+            for c in &raw.comments_above {
+                let s = text[c.clone()].trim_start().trim_start_matches('#').trim_start();
+                if let Some(rest) = s.strip_prefix("hadolint ignore=") {
+                    inst.hadolint_ignore.extend(codes(rest));
+                }
+            }
+            let inner_heredocs = inst.heredocs.clone();
+            if let Some(inner) = inst.onbuild.as_mut() {
+                inner.heredocs = inner_heredocs;
+                inner.range = inner.keyword_range.start..inst.range.end;
+            }
+            collect_refs(&inst, idx, m.escape, &mut m.refs);
+            m.instructions.push(inst);
+        }
+        m.build_stages();
+        m
+    }
+
+    fn build_stages(&mut self) {
+        let mut decls: Vec<Vec<VarDecl>> = Vec::new();
+        for idx in 0..self.instructions.len() {
+            let inst = &self.instructions[idx];
+            if inst.keyword == "FROM" {
+                let index = self.stages.len();
+                let image = inst.args.first().map(|w| ImageRef::parse(&w.text, w.range.clone()));
+                let (as_range, name, name_range) = match (inst.args.get(1), inst.args.get(2)) {
+                    (Some(a), Some(n)) if a.text.eq_ignore_ascii_case("as") => {
+                        (Some(a.range.clone()), Some(n.text.clone()), Some(n.range.clone()))
+                    }
+                    _ => (None, None, None),
+                };
+                let base_stage = image.as_ref().and_then(|im| {
+                    self.stages.iter().position(|s| {
+                        s.name.as_ref().is_some_and(|n| n.eq_ignore_ascii_case(&im.text))
+                    })
+                });
+                let platform = inst
+                    .flag("platform")
+                    .and_then(|f| Some((f.value.clone()?, f.value_range.clone()?)));
+                self.stages.push(Stage {
+                    index,
+                    from: idx,
+                    image,
+                    name,
+                    name_range,
+                    as_range,
+                    platform,
+                    range: inst.range.clone(),
+                    base_stage,
+                    instructions: vec![idx],
+                });
+                decls.push(Vec::new());
+                self.instructions[idx].stage = Some(index);
+                continue;
+            }
+            let stage = self.stages.len().checked_sub(1);
+            self.instructions[idx].stage = stage;
+            let inst = &self.instructions[idx];
+            let end = inst.range.end;
+            if let Some(s) = stage {
+                self.stages[s].instructions.push(idx);
+                self.stages[s].range.end = end;
+            }
+            let kind = match inst.keyword.as_str() {
+                "ARG" => VarKind::Arg,
+                "ENV" => VarKind::Env,
+                _ => continue,
+            };
+            for p in &inst.pairs {
+                let mut value = p.value.clone();
+                if kind == VarKind::Arg
+                    && value.is_none()
+                    && let Some(g) = self.global_args.iter().rev().find(|g| g.name == p.key)
+                {
+                    value = g.value.clone();
+                }
+                let d = VarDecl {
+                    name: p.key.clone(),
+                    value,
+                    range: Some(p.key_range.clone()),
+                    kind,
+                    stage,
+                    visible_from: end,
+                    instruction: Some(idx),
+                };
+                match stage {
+                    Some(s) => decls[s].push(d),
+                    None if kind == VarKind::Arg => self.global_args.push(d),
+                    None => {}
+                }
+            }
+        }
+        self.stage_decls = decls;
+    }
+
+    pub fn instruction_at(&self, offset: usize) -> Option<usize> {
+        let i = self.instructions.partition_point(|i| i.range.start <= offset);
+        let i = i.checked_sub(1)?;
+        (offset <= self.instructions[i].range.end).then_some(i)
+    }
+
+    /// The stage whose FROM line or body holds `offset` (None before the first FROM).
+    pub fn stage_at(&self, offset: usize) -> Option<usize> {
+        let i = self.stages.partition_point(|s| s.range.start <= offset);
+        i.checked_sub(1)
+    }
+
+    pub fn stage_by_name(&self, name: &str) -> Option<&Stage> {
+        self.stages.iter().find(|s| s.name.as_ref().is_some_and(|n| n.eq_ignore_ascii_case(name)))
+    }
+
+    /// A stage by name or by index (`COPY --from=0`).
+    pub fn stage_by_ref(&self, r: &str) -> Option<&Stage> {
+        match r.parse::<usize>() {
+            Ok(i) => self.stages.get(i),
+            Err(_) => self.stage_by_name(r),
+        }
+    }
+
+    /// The stage `docker build --target` builds: the named one, or the last.
+    pub fn runtime_stage(&self, target: Option<&str>) -> Option<&Stage> {
+        match target {
+            Some(t) => self.stage_by_name(t),
+            None => self.stages.last(),
+        }
+    }
+
+    /// Is `offset` inside a FROM line (where only global args are visible)?
+    fn in_from_line(&self, offset: usize) -> bool {
+        self.instruction_at(offset).is_some_and(|i| self.instructions[i].keyword == "FROM")
+    }
+
+    /// Every variable visible at `offset`, one per name (the one that wins).
+    pub fn vars_in_scope(&self, offset: usize) -> Vec<VarDecl> {
+        let mut out: Vec<VarDecl> = Vec::new();
+        let put = |d: VarDecl, out: &mut Vec<VarDecl>| {
+            match out.iter_mut().find(|o| o.name == d.name) {
+                // An ARG never overrides an ENV of the same name.
+                Some(o) if o.kind == VarKind::Env && d.kind == VarKind::Arg => {}
+                Some(o) => *o = d,
+                None => out.push(d),
+            }
+        };
+        let stage = self.stage_at(offset);
+        if stage.is_none() || self.in_from_line(offset) {
+            for name in PREDEFINED_ARGS {
+                put(predefined(name), &mut out);
+            }
+            for g in self.global_args.iter().filter(|g| g.visible_from <= offset) {
+                put(g.clone(), &mut out);
+            }
+            return out;
+        }
+        let s = stage.unwrap_or(0);
+        for e in self.env_of_stage_inherited(s) {
+            put(e, &mut out);
+        }
+        for d in self.stage_decls.get(s).into_iter().flatten() {
+            if d.visible_from <= offset {
+                put(d.clone(), &mut out);
+            }
+        }
+        out
+    }
+
+    pub fn resolve_var(&self, offset: usize, name: &str) -> Option<VarDecl> {
+        self.vars_in_scope(offset).into_iter().find(|d| d.name == name)
+    }
+
+    /// ENV inherited from the base stage chain (`FROM <stage>`), in order.
+    fn env_of_stage_inherited(&self, stage: usize) -> Vec<VarDecl> {
+        match self.stages.get(stage).and_then(|s| s.base_stage) {
+            // Base stages always come earlier, so this terminates.
+            Some(b) if b < stage => self.env_of_stage(b),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The environment a stage's image ends up with (ENV only, inherited first), in order.
+    pub fn env_of_stage(&self, stage: usize) -> Vec<VarDecl> {
+        let mut out = self.env_of_stage_inherited(stage);
+        for d in self.stage_decls.get(stage).into_iter().flatten() {
+            if d.kind == VarKind::Env {
+                out.retain(|o| o.name != d.name);
+                out.push(d.clone());
+            }
+        }
+        out
+    }
+
+    /// Every ARG a build can set (`build.args` in compose): global and per-stage, one per name.
+    pub fn args_declared(&self) -> Vec<VarDecl> {
+        let mut out: Vec<VarDecl> = Vec::new();
+        let all = self.global_args.iter().chain(self.stage_decls.iter().flatten());
+        for d in all.filter(|d| d.kind == VarKind::Arg) {
+            if !out.iter().any(|o| o.name == d.name) {
+                out.push(d.clone());
+            }
+        }
+        out
+    }
+
+    /// The declaration a reference resolves to.
+    pub fn decl_of_ref(&self, r: &VarRef) -> Option<VarDecl> {
+        self.resolve_var(r.range.start, &r.name)
+    }
+
+    pub fn directive(&self, name: &str) -> Option<&Directive> {
+        self.directives.iter().find(|d| d.name == name)
+    }
+}
+
+fn predefined(name: &str) -> VarDecl {
+    VarDecl {
+        name: name.to_string(),
+        value: None,
+        range: None,
+        kind: VarKind::Predefined,
+        stage: None,
+        visible_from: 0,
+        instruction: None,
+    }
+}
+
+fn codes(s: &str) -> impl Iterator<Item = String> + '_ {
+    s.split([',', ' ']).map(str::trim).filter(|c| !c.is_empty()).map(str::to_string)
+}
+
+fn is_space(c: u8) -> bool {
+    c == b' ' || c == b'\t' || c == 0x0c
+}
+
+/// Whitespace-separated words of `s[from..]` (logical offsets), quotes and escapes respected.
+pub fn words(s: &str, from: usize, escape: char) -> Vec<(String, Range<usize>, bool)> {
+    let b = s.as_bytes();
+    let esc = escape as u8;
+    let mut out = Vec::new();
+    let mut i = from;
+    while i < b.len() {
+        while i < b.len() && is_space(b[i]) {
+            i += 1;
+        }
+        if i >= b.len() {
+            break;
+        }
+        let start = i;
+        let mut text = String::new();
+        let mut quoted = false;
+        let mut quote: Option<u8> = None;
+        while i < b.len() {
+            let c = b[i];
+            match quote {
+                Some(q) if c == q => {
+                    quote = None;
+                    i += 1;
+                }
+                Some(b'"') if c == esc && i + 1 < b.len() => {
+                    let n = b[i + 1];
+                    if n == b'"' || n == esc || n == b'$' {
+                        text.push(n as char);
+                    } else {
+                        text.push(c as char);
+                        text.push(n as char);
+                    }
+                    i += 2;
+                }
+                Some(_) => {
+                    let ch = s[i..].chars().next().unwrap_or(' ');
+                    text.push(ch);
+                    i += ch.len_utf8();
+                }
+                None if is_space(c) => break,
+                None if c == b'"' || c == b'\'' => {
+                    quote = Some(c);
+                    quoted = true;
+                    i += 1;
+                }
+                None if c == esc && i + 1 < b.len() => {
+                    let ch = s[i + 1..].chars().next().unwrap_or(' ');
+                    text.push(ch);
+                    i += 1 + ch.len_utf8();
+                }
+                None => {
+                    let ch = s[i..].chars().next().unwrap_or(' ');
+                    text.push(ch);
+                    i += ch.len_utf8();
+                }
+            }
+        }
+        out.push((text, start..i.min(b.len()), quoted));
+    }
+    out
+}
+
+/// A JSON array of strings (the exec form), with each element's logical range.
+fn json_array(s: &str, from: usize) -> Option<Vec<(String, Range<usize>)>> {
+    let b = s.as_bytes();
+    let mut i = from;
+    let skip = |i: &mut usize| {
+        while *i < b.len() && (is_space(b[*i]) || b[*i] == b'\n') {
+            *i += 1;
+        }
+    };
+    skip(&mut i);
+    if b.get(i) != Some(&b'[') {
+        return None;
+    }
+    i += 1;
+    let mut out = Vec::new();
+    skip(&mut i);
+    if b.get(i) == Some(&b']') {
+        i += 1;
+        skip(&mut i);
+        return (i == b.len()).then_some(out);
+    }
+    loop {
+        skip(&mut i);
+        if b.get(i) != Some(&b'"') {
+            return None;
+        }
+        let start = i;
+        i += 1;
+        while i < b.len() && b[i] != b'"' {
+            i += if b[i] == b'\\' { 2 } else { 1 };
+        }
+        if i >= b.len() {
+            return None;
+        }
+        i += 1;
+        let value: String = serde_json::from_str(&s[start..i]).ok()?;
+        out.push((value, start..i));
+        skip(&mut i);
+        match b.get(i) {
+            Some(b',') => i += 1,
+            Some(b']') => {
+                i += 1;
+                skip(&mut i);
+                return (i == b.len()).then_some(out);
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// Parse one instruction from its logical text, starting at logical offset `at`.
+fn parse_instruction(logical: Logical, at: usize, escape: char) -> Instruction {
+    let s = logical.text.as_str();
+    let b = s.as_bytes();
+    let mut i = at;
+    while i < b.len() && is_space(b[i]) {
+        i += 1;
+    }
+    let kw_start = i;
+    while i < b.len() && !is_space(b[i]) {
+        i += 1;
+    }
+    let keyword = s[kw_start..i].to_ascii_uppercase();
+    let keyword_range = logical.src_range(kw_start..i);
+    let multiline = logical.src(b.len().saturating_sub(1)) > logical.src(0) + b.len();
+
+    // ONBUILD wraps another instruction: parse it from the same logical text.
+    if keyword == "ONBUILD" {
+        let inner = parse_instruction(logical.clone(), i, escape);
+        let range = keyword_range.start..logical.src_end(b.len());
+        return Instruction {
+            keyword,
+            keyword_range,
+            range,
+            flags: Vec::new(),
+            args_range: inner.keyword_range.start..inner.range.end,
+            args_text: s[i..].trim().to_string(),
+            args: Vec::new(),
+            json: None,
+            pairs: Vec::new(),
+            heredocs: Vec::new(),
+            stage: None,
+            onbuild: Some(Box::new(inner)),
+            hadolint_ignore: Vec::new(),
+            args_logical_start: i,
+            logical,
+            multiline,
+        };
+    }
+
+    let all = words(s, i, escape);
+    let mut flags = Vec::new();
+    let mut rest_start = b.len();
+    let mut first_arg = all.len();
+    for (n, (text, r, _)) in all.iter().enumerate() {
+        let raw = &s[r.clone()];
+        if raw.starts_with("--") && raw.len() > 2 {
+            let body_start = r.start + 2;
+            let (name_end, value) = match raw.find('=') {
+                Some(eq) => (r.start + eq, Some((r.start + eq + 1)..r.end)),
+                None => (r.end, None),
+            };
+            let value_text = value.as_ref().map(|_| match text.find('=') {
+                Some(eq) => text[eq + 1..].to_string(),
+                None => String::new(),
+            });
+            flags.push(Flag {
+                name: s[body_start..name_end].to_string(),
+                name_range: logical.src_range(body_start..name_end),
+                value: value_text,
+                value_range: value.map(|v| logical.src_range(v)),
+                range: logical.src_range(r.clone()),
+            });
+        } else {
+            first_arg = n;
+            rest_start = r.start;
+            break;
+        }
+    }
+    let args: Vec<Word> = all[first_arg.min(all.len())..]
+        .iter()
+        .map(|(t, r, q)| Word { text: t.clone(), range: logical.src_range(r.clone()), quoted: *q })
+        .collect();
+    let rest_end = s.trim_end().len().max(rest_start);
+    let args_range = logical.src_range(rest_start..rest_end);
+    let args_text = s[rest_start..rest_end].to_string();
+    let json = match keyword.as_str() {
+        "CMD" | "ENTRYPOINT" | "RUN" | "SHELL" | "COPY" | "ADD" | "VOLUME" => {
+            json_array(&s[..rest_end], rest_start).map(|v| {
+                v.into_iter()
+                    .map(|(t, r)| Word { text: t, range: logical.src_range(r), quoted: true })
+                    .collect()
+            })
+        }
+        _ => None,
+    };
+    let pairs = match keyword.as_str() {
+        "ENV" | "LABEL" => kv_pairs(&logical, &all[first_arg.min(all.len())..], rest_end),
+        "ARG" => all[first_arg.min(all.len())..]
+            .iter()
+            .map(|(t, r, _)| {
+                let raw = &s[r.clone()];
+                match raw.find('=') {
+                    Some(eq) => Pair {
+                        key: raw[..eq].to_string(),
+                        key_range: logical.src_range(r.start..r.start + eq),
+                        value: Some(t.split_once('=').map_or("", |x| x.1).to_string()),
+                        value_range: Some(logical.src_range(r.start + eq + 1..r.end)),
+                        legacy: false,
+                    },
+                    None => Pair {
+                        key: t.clone(),
+                        key_range: logical.src_range(r.clone()),
+                        value: None,
+                        value_range: None,
+                        legacy: false,
+                    },
+                }
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    Instruction {
+        keyword,
+        keyword_range: keyword_range.clone(),
+        range: keyword_range.start..logical.src_end(rest_end.max(kw_start)),
+        flags,
+        args,
+        args_range,
+        args_text,
+        json,
+        pairs,
+        heredocs: Vec::new(),
+        stage: None,
+        onbuild: None,
+        hadolint_ignore: Vec::new(),
+        args_logical_start: rest_start,
+        logical,
+        multiline,
+    }
+}
+
+/// ENV/LABEL pairs: `K=V …`, or the legacy `K V…` (one pair, the value is the rest).
+fn kv_pairs(logical: &Logical, ws: &[(String, Range<usize>, bool)], end: usize) -> Vec<Pair> {
+    let s = logical.text.as_str();
+    let Some((_, first, _)) = ws.first() else { return Vec::new() };
+    let first_raw = &s[first.clone()];
+    if !first_raw.contains('=') {
+        let value_start = ws.get(1).map_or(end, |w| w.1.start);
+        let value = ws[1..].iter().map(|w| w.0.as_str()).collect::<Vec<_>>().join(" ");
+        return vec![Pair {
+            key: ws[0].0.clone(),
+            key_range: logical.src_range(first.clone()),
+            value: Some(value),
+            value_range: Some(logical.src_range(value_start..end.max(value_start))),
+            legacy: true,
+        }];
+    }
+    ws.iter()
+        .map(|(t, r, _)| {
+            let raw = &s[r.clone()];
+            let eq = raw.find('=').unwrap_or(raw.len());
+            let key: String = {
+                let k = &raw[..eq];
+                k.trim_matches(['"', '\'']).to_string()
+            };
+            Pair {
+                key,
+                key_range: logical.src_range(r.start..r.start + eq),
+                value: Some(t.split_once('=').map_or("", |x| x.1).to_string()),
+                value_range: Some(logical.src_range((r.start + eq + 1).min(r.end)..r.end)),
+                legacy: false,
+            }
+        })
+        .collect()
+}
+
+/// Record `$X`, `${X}` and `${X<modifier>…}` references of an instruction's arguments.
+fn collect_refs(inst: &Instruction, idx: usize, escape: char, out: &mut Vec<VarRef>) {
+    if let Some(inner) = &inst.onbuild {
+        // ONBUILD instructions run in a child build: their variables are not ours.
+        let _ = inner;
+        return;
+    }
+    let expanded = EXPANDED.contains(&inst.keyword.as_str());
+    let in_from = inst.keyword == "FROM";
+    let s = inst.logical.text.as_str();
+    let b = s.as_bytes();
+    let esc = escape as u8;
+    // Flags hold references too (`--platform=$BUILDPLATFORM`, `--chown=$UID`).
+    let start =
+        (inst.keyword_range.end - inst.keyword_range.start) + (s.len() - s.trim_start().len());
+    let mut i = start;
+    let mut single = false;
+    let heredoc_markers: Vec<Range<usize>> =
+        lexer::heredoc_markers(s).into_iter().map(|m| m.3).collect();
+    while i < b.len() {
+        let c = b[i];
+        if c == b'\'' && !(inst.keyword == "ENV" || expanded) {
+            // In shell instructions single quotes prevent expansion.
+            single = !single;
+            i += 1;
+            continue;
+        }
+        if c == b'\'' && expanded {
+            single = !single;
+            i += 1;
+            continue;
+        }
+        if c == esc && i + 1 < b.len() {
+            i += 2;
+            continue;
+        }
+        if c != b'$' || single || heredoc_markers.iter().any(|m| m.contains(&i)) {
+            i += 1;
+            continue;
+        }
+        let dollar = i;
+        i += 1;
+        if b.get(i) == Some(&b'{') {
+            let name_start = i + 1;
+            let mut j = name_start;
+            while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'_') {
+                j += 1;
+            }
+            let name_end = j;
+            let mut depth = 1;
+            while j < b.len() && depth > 0 {
+                match b[j] {
+                    b'{' => depth += 1,
+                    b'}' => depth -= 1,
+                    _ => {}
+                }
+                j += 1;
+            }
+            if name_end > name_start && depth == 0 && !b[name_start].is_ascii_digit() {
+                let has_modifier = matches!(b.get(name_end), Some(b':' | b'-' | b'+' | b'?'));
+                out.push(VarRef {
+                    name: s[name_start..name_end].to_string(),
+                    range: inst.logical.src_range(dollar..j),
+                    name_range: inst.logical.src_range(name_start..name_end),
+                    has_modifier,
+                    instruction: idx,
+                    expanded,
+                    in_from,
+                });
+            }
+            i = j.max(dollar + 1);
+        } else if b.get(i).is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_') {
+            let name_start = i;
+            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+                i += 1;
+            }
+            out.push(VarRef {
+                name: s[name_start..i].to_string(),
+                range: inst.logical.src_range(dollar..i),
+                name_range: inst.logical.src_range(name_start..i),
+                has_modifier: false,
+                instruction: idx,
+                expanded,
+                in_from,
+            });
+        }
+    }
+}
+
+/// Index of names for quick lookups in rules.
+pub fn stage_names(m: &Model) -> HashMap<String, usize> {
+    let mut out = HashMap::new();
+    for s in &m.stages {
+        if let Some(n) = s.lower_name() {
+            out.entry(n).or_insert(s.index);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use expect_test::{Expect, expect};
+
+    fn check(text: &str, expect: Expect) {
+        let m = Model::build(text);
+        let mut out = String::new();
+        for d in &m.directives {
+            out.push_str(&format!("directive {}={}\n", d.name, d.value));
+        }
+        for (n, i) in m.instructions.iter().enumerate() {
+            out.push_str(&format!("{n} {} stage={:?}", i.keyword, i.stage));
+            for f in &i.flags {
+                out.push_str(&format!(" --{}={:?}", f.name, f.value));
+            }
+            for a in &i.args {
+                out.push_str(&format!(" [{}]", a.text));
+            }
+            for p in &i.pairs {
+                out.push_str(&format!(
+                    " {}={:?}{}",
+                    p.key,
+                    p.value,
+                    if p.legacy { "!" } else { "" }
+                ));
+            }
+            if let Some(j) = &i.json {
+                out.push_str(&format!(" json={:?}", j.iter().map(|w| &w.text).collect::<Vec<_>>()));
+            }
+            for h in &i.heredocs {
+                out.push_str(&format!(" heredoc {}={:?}", h.name, &text[h.body.clone()]));
+            }
+            out.push('\n');
+        }
+        for s in &m.stages {
+            let im = s.image.as_ref().unwrap();
+            out.push_str(&format!(
+                "stage {} {:?} image={} tag={:?} base={:?}\n",
+                s.index, s.name, im.name, im.tag, s.base_stage
+            ));
+        }
+        for r in &m.refs {
+            let d = m.decl_of_ref(r);
+            out.push_str(&format!(
+                "ref {} at {:?} -> {:?}\n",
+                r.name,
+                &text[r.range.clone()],
+                d.map(|d| (d.kind, d.value))
+            ));
+        }
+        expect.assert_eq(&out);
+    }
+
+    #[test]
+    fn stages_and_scoping() {
+        check(
+            r#"# syntax=docker/dockerfile:1
+# check=skip=StageNameCasing;error=true
+ARG PY=3.12
+FROM --platform=$BUILDPLATFORM python:${PY}-slim AS base
+ENV APP=/app
+ENV LANG C.UTF-8
+ARG PY
+RUN echo $PY $APP
+FROM base AS prod
+COPY --chown=app:app . $APP
+WORKDIR ${PY:-x}
+CMD ["gunicorn", "app.wsgi"]
+"#,
+            expect![[r#"
+                directive syntax=docker/dockerfile:1
+                directive check=skip=StageNameCasing;error=true
+                0 ARG stage=None [PY=3.12] PY=Some("3.12")
+                1 FROM stage=Some(0) --platform=Some("$BUILDPLATFORM") [python:${PY}-slim] [AS] [base]
+                2 ENV stage=Some(0) [APP=/app] APP=Some("/app")
+                3 ENV stage=Some(0) [LANG] [C.UTF-8] LANG=Some("C.UTF-8")!
+                4 ARG stage=Some(0) [PY] PY=None
+                5 RUN stage=Some(0) [echo] [$PY] [$APP]
+                6 FROM stage=Some(1) [base] [AS] [prod]
+                7 COPY stage=Some(1) --chown=Some("app:app") [.] [$APP]
+                8 WORKDIR stage=Some(1) [${PY:-x}]
+                9 CMD stage=Some(1) [[gunicorn,] [app.wsgi]] json=["gunicorn", "app.wsgi"]
+                stage 0 Some("base") image=python tag=Some("${PY}-slim") base=None
+                stage 1 Some("prod") image=base tag=None base=Some(0)
+                ref BUILDPLATFORM at "$BUILDPLATFORM" -> Some((Predefined, None))
+                ref PY at "${PY}" -> Some((Arg, Some("3.12")))
+                ref PY at "$PY" -> Some((Arg, Some("3.12")))
+                ref APP at "$APP" -> Some((Env, Some("/app")))
+                ref APP at "$APP" -> Some((Env, Some("/app")))
+                ref PY at "${PY:-x}" -> None
+            "#]],
+        );
+    }
+
+    #[test]
+    fn legacy_env_heredoc_onbuild() {
+        check(
+            "FROM alpine\nENV A b c\nRUN <<EOF\nset -e\necho $A\nEOF\nONBUILD COPY . /src\nLABEL 'x'=\"y z\"\n",
+            expect![[r#"
+                0 FROM stage=Some(0) [alpine]
+                1 ENV stage=Some(0) [A] [b] [c] A=Some("b c")!
+                2 RUN stage=Some(0) [<<EOF] heredoc EOF="set -e\necho $A"
+                3 ONBUILD stage=Some(0)
+                4 LABEL stage=Some(0) [x=y z] x=Some("y z")
+                stage 0 None image=alpine tag=None base=None
+            "#]],
+        );
+    }
+
+    #[test]
+    fn env_of_stage_inherits_through_from_stage() {
+        let m = Model::build(
+            "FROM python AS a\nENV X=1 Y=2\nFROM a AS b\nENV Y=3\nARG Z=1\nFROM b\nENV W=4\n",
+        );
+        let env: Vec<_> = m
+            .env_of_stage(2)
+            .into_iter()
+            .map(|d| format!("{}={}", d.name, d.value.unwrap_or_default()))
+            .collect();
+        assert_eq!(env, ["X=1", "Y=3", "W=4"]);
+        assert_eq!(m.runtime_stage(Some("A")).map(|s| s.index), Some(0));
+        assert_eq!(m.args_declared().len(), 1);
+    }
+}

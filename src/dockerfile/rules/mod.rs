@@ -1,0 +1,154 @@
+//! Dockerfile diagnostics: BuildKit's build checks (under BuildKit's names), hadolint rules
+//! (under hadolint codes) and berth's own checks, each in its own family module. The driver
+//! here applies `# check=skip=…`/`# check=error=true`, `# hadolint ignore=…` and the set of
+//! enabled rules.
+
+use std::ops::Range;
+
+use crate::diagnostics::{Diagnostic, Fix, RuleInfo, Severity};
+use crate::workspace::{Document, Snapshot};
+
+use super::model::Model;
+
+mod berth;
+mod buildkit;
+pub(crate) mod context;
+mod hadolint;
+mod info;
+pub mod shell;
+
+pub use info::RULES;
+
+/// Checks that exist under both a BuildKit name and a hadolint code: berth reports them once,
+/// under the BuildKit name, and either name suppresses them.
+const EQUIVALENT: &[(&str, &str)] = &[
+    ("DuplicateStageName", "DL3024"),
+    ("MaintainerDeprecated", "DL4000"),
+    ("JSONArgsRecommended", "DL3025"),
+    ("WorkdirRelativePath", "DL3000"),
+];
+
+pub struct Ctx<'a> {
+    pub snap: &'a Snapshot,
+    pub doc: &'a Document,
+    pub m: &'a Model,
+    pub text: &'a str,
+    out: Vec<(Diagnostic, Option<&'static str>)>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn report(
+        &mut self,
+        code: &'static str,
+        range: Range<usize>,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        let equivalent = EQUIVALENT.iter().find(|(b, _)| *b == code).map(|(_, h)| *h);
+        self.report_as(code, equivalent, range, message)
+    }
+
+    /// Report under `code`, falling back to the hadolint `equivalent` when `code` is off.
+    pub fn report_as(
+        &mut self,
+        code: &'static str,
+        equivalent: Option<&'static str>,
+        range: Range<usize>,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        let d = Diagnostic::new(&self.doc.path, range, severity_of(code), code, message);
+        self.out.push((d, equivalent));
+        &mut self.out.last_mut().expect("just pushed").0
+    }
+
+    pub fn fix(&self, title: impl Into<String>, edits: Vec<(Range<usize>, String)>) -> Fix {
+        Fix::local(title, &self.doc.path, edits, true)
+    }
+
+    pub fn alt_fix(&self, title: impl Into<String>, edits: Vec<(Range<usize>, String)>) -> Fix {
+        Fix::local(title, &self.doc.path, edits, false)
+    }
+
+    /// Start of the line holding `offset`.
+    pub fn line_start(&self, offset: usize) -> usize {
+        self.text[..offset].rfind(['\n', '\r']).map_or(0, |i| i + 1)
+    }
+
+    /// The indentation of the line holding `offset`.
+    pub fn indent_at(&self, offset: usize) -> &'a str {
+        let s = self.line_start(offset);
+        let line = &self.text[s..];
+        &line[..line.len() - line.trim_start_matches([' ', '\t']).len()]
+    }
+
+    pub fn eol(&self) -> &'static str {
+        if self.text.contains("\r\n") { "\r\n" } else { "\n" }
+    }
+}
+
+pub fn rule(code: &str) -> Option<&'static RuleInfo> {
+    RULES.iter().find(|r| r.code == code)
+}
+
+fn severity_of(code: &str) -> Severity {
+    rule(code).map_or(Severity::Warning, |r| r.default_severity)
+}
+
+fn is_buildkit(code: &str) -> bool {
+    rule(code).is_some_and(|r| r.code.chars().next().is_some_and(|c| c.is_ascii_uppercase()))
+        && !code.starts_with("DL")
+}
+
+/// The rules enabled by default.
+pub fn diagnostics(snap: &Snapshot, doc: &Document) -> Vec<Diagnostic> {
+    diagnostics_with(snap, doc, &|code| rule(code).is_some_and(|r| r.enabled_by_default))
+}
+
+/// Diagnostics with the set of enabled rules chosen by the caller (`berth.toml`).
+pub fn diagnostics_with(
+    snap: &Snapshot,
+    doc: &Document,
+    enabled: &dyn Fn(&str) -> bool,
+) -> Vec<Diagnostic> {
+    let m = super::model(doc);
+    let mut cx = Ctx { snap, doc, m: &m, text: &doc.text, out: Vec::new() };
+    buildkit::check(&mut cx);
+    hadolint::check(&mut cx);
+    berth::check(&mut cx);
+    let raw = std::mem::take(&mut cx.out);
+    let mut out = Vec::with_capacity(raw.len());
+    for (mut d, equivalent) in raw {
+        let skipped = |code: &str| {
+            is_buildkit(code)
+                && (m.check_skip_all || m.check_skip.iter().any(|s| s.eq_ignore_ascii_case(code)))
+        };
+        if skipped(d.code) {
+            continue;
+        }
+        if !enabled(d.code) {
+            match equivalent {
+                Some(e) if enabled(e) => {
+                    d.code = e;
+                    d.severity = severity_of(e);
+                }
+                _ => continue,
+            }
+        }
+        let ignored = |code: &str| {
+            m.hadolint_global_ignore.iter().any(|c| c == code)
+                || m.instruction_at(d.range.start)
+                    .is_some_and(|i| m.instructions[i].hadolint_ignore.iter().any(|c| c == code))
+        };
+        if ignored(d.code) || equivalent.is_some_and(ignored) {
+            continue;
+        }
+        if m.check_error && is_buildkit(d.code) && d.severity == Severity::Warning {
+            d.severity = Severity::Error;
+        }
+        out.push(d);
+    }
+    out.sort_by_key(|d| (d.range.start, d.range.end));
+    out
+}
+
+#[cfg(test)]
+mod tests;
