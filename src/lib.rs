@@ -5,3 +5,4 @@ pub mod ide;
 #[doc(hidden)]
 pub mod testing;
 pub mod workspace;
+pub mod yaml;
