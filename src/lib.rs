@@ -1,5 +1,6 @@
 //! berth: a language server and checker for containerised Python web applications.
 
+pub mod compose;
 pub mod diagnostics;
 pub mod ide;
 #[doc(hidden)]
