@@ -3,6 +3,7 @@
 
 pub mod interpolate;
 pub mod model;
+pub mod project;
 
 use std::sync::Arc;
 

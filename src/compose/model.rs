@@ -138,6 +138,9 @@ pub struct Service {
     pub has_healthcheck: bool,
     /// Every key of the service map (for symbols and merging), in order.
     pub keys: Vec<Str>,
+    /// Keys tagged `!reset` (drop what earlier files set) or `!override` (replace, not merge).
+    pub resets: Vec<String>,
+    pub overrides: Vec<String>,
 }
 
 /// A top-level network, volume, secret or config.
@@ -426,10 +429,17 @@ fn service(e: &Entry) -> Service {
         restart: None,
         has_healthcheck: false,
         keys: Vec::new(),
+        resets: Vec::new(),
+        overrides: Vec::new(),
     };
     for f in v.entries() {
         let fv = &f.value;
         s.keys.push(Str::key(f));
+        match fv.tag.as_deref() {
+            Some("!reset") => s.resets.push(f.key.clone()),
+            Some("!override") => s.overrides.push(f.key.clone()),
+            _ => {}
+        }
         match f.key.as_str() {
             "image" => s.image = Str::of(fv),
             "build" => s.build = build_section(fv),
