@@ -15,3 +15,15 @@ pub use model::ComposeModel;
 pub fn model(doc: &Document) -> Arc<ComposeModel> {
     model::model(doc)
 }
+
+pub mod rules;
+
+use crate::diagnostics::{Diagnostic, RuleInfo};
+use crate::workspace::Snapshot;
+
+/// Every code the compose module can emit.
+pub const RULES: &[RuleInfo] = rules::RULES;
+
+pub fn diagnostics(snap: &Snapshot, doc: &Document) -> Vec<Diagnostic> {
+    rules::diagnostics(snap, doc)
+}
