@@ -151,7 +151,7 @@ fn at_map(
         }
     }
     // In a gap of this map: decide by indentation which entry the cursor belongs to.
-    let last = local().filter(|e| e.key_range.start < offset).last();
+    let last = local().rfind(|e| e.key_range.start < offset);
     if !m.flow
         && let Some(e) = last
     {

@@ -105,7 +105,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
             }
         }
         for a in &b.args {
-            if facts.args.iter().any(|x| *x == a.key)
+            if facts.args.contains(&a.key)
                 || PREDEFINED.contains(&a.key.as_str())
                 || a.key.starts_with("BUILDKIT_")
                 || a.key.contains('$')

@@ -207,7 +207,7 @@ pub fn declare_edit(ctx: &Ctx, kind: DeclKind, name: &str) -> Option<(Range<usiz
     let first = map.entries.first()?;
     let indent =
         first.key_range.start - ctx.doc.line_range(ctx.doc.line_of(first.key_range.start)).start;
-    let last = map.entries.iter().filter(|e| e.merged_from.is_none()).last()?;
+    let last = map.entries.iter().rfind(|e| e.merged_from.is_none())?;
     let end = last.value.range.end.max(last.key_range.end);
     // After the last entry's last non-blank line.
     let end = text[..end].trim_end().len();
