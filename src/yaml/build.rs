@@ -150,7 +150,11 @@ impl<'a> Builder<'a> {
                 let line = &self.text[line_start..range.start];
                 let parent_indent = line.len() - line.trim_start_matches(' ').len();
                 let trailing = self.text.get(range.end..).unwrap_or("");
-                let trailing = &trailing[..trailing.len().min(4096)];
+                let mut cut = trailing.len().min(4096);
+                while !trailing.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                let trailing = &trailing[..cut];
                 let (text, start) = scalar::block(raw, trailing, parent_indent);
                 let style = if raw.starts_with('>') { Style::Folded } else { Style::Literal };
                 let content = (range.start + start).min(range.end)..range.end;
