@@ -11,7 +11,8 @@ use crate::ide::{
 };
 use crate::suppress;
 use crate::workspace::document::MAX_PARSED_BYTES;
-use crate::workspace::{Document, Snapshot};
+use crate::workspace::{Document, FileKind, Snapshot};
+use crate::{compose, dockerfile};
 
 pub const FILE_TOO_LARGE: &str = "file-too-large";
 
@@ -30,7 +31,8 @@ const GENERAL_RULES: &[RuleInfo] = &[RuleInfo {
 
 /// Every rule berth knows, in one list (the source of `berth rules` and `docs/rules/`).
 pub fn all_rules() -> Vec<&'static RuleInfo> {
-    let tables: &[&[RuleInfo]] = &[GENERAL_RULES, crate::syntax::RULES];
+    let tables: &[&[RuleInfo]] =
+        &[GENERAL_RULES, crate::syntax::RULES, dockerfile::RULES, compose::RULES];
     tables.iter().flat_map(|t| t.iter()).collect()
 }
 
@@ -57,7 +59,22 @@ pub fn diagnostics(snap: &Snapshot, doc: &Document) -> Vec<Diagnostic> {
         return out;
     }
     out.extend(crate::syntax::diagnostics(doc));
+    let enabled = |code: &str| rule_enabled(snap, code);
+    match doc.kind {
+        FileKind::Dockerfile => out.extend(dockerfile::diagnostics_with(snap, doc, &enabled)),
+        FileKind::Compose => out.extend(compose::diagnostics(snap, doc)),
+        FileKind::Dotenv | FileKind::Python => {}
+    }
     finish(snap, doc, out)
+}
+
+/// Whether a rule runs: the configured level, else its default.
+fn rule_enabled(snap: &Snapshot, code: &str) -> bool {
+    match snap.config.rules.get(code) {
+        Some(Level::Off) => false,
+        Some(Level::On(_)) => true,
+        None => rule(code).is_none_or(|r| r.enabled_by_default),
+    }
 }
 
 /// Clamp ranges, apply suppressions and configured levels, sort.
@@ -154,18 +171,27 @@ pub fn code_actions(snap: &Snapshot, doc: &Document, range: Range<usize>) -> Vec
 }
 
 pub fn hover(snap: &Snapshot, doc: &Document, offset: usize) -> Option<HoverResult> {
-    let _ = (snap, doc, offset);
-    None
+    match doc.kind {
+        FileKind::Dockerfile => dockerfile::hover(snap, doc, offset),
+        FileKind::Compose => compose::hover(snap, doc, offset),
+        FileKind::Dotenv | FileKind::Python => None,
+    }
 }
 
 pub fn complete(snap: &Snapshot, doc: &Document, offset: usize) -> Vec<CompletionItem> {
-    let _ = (snap, doc, offset);
-    Vec::new()
+    match doc.kind {
+        FileKind::Dockerfile => dockerfile::complete(snap, doc, offset),
+        FileKind::Compose => compose::complete(snap, doc, offset),
+        FileKind::Dotenv | FileKind::Python => Vec::new(),
+    }
 }
 
 pub fn definition(snap: &Snapshot, doc: &Document, offset: usize) -> Vec<Location> {
-    let _ = (snap, doc, offset);
-    Vec::new()
+    match doc.kind {
+        FileKind::Dockerfile => dockerfile::definition(snap, doc, offset),
+        FileKind::Compose => compose::definition(snap, doc, offset),
+        FileKind::Dotenv | FileKind::Python => Vec::new(),
+    }
 }
 
 pub fn references(
@@ -174,41 +200,63 @@ pub fn references(
     offset: usize,
     include_decl: bool,
 ) -> Vec<Location> {
-    let _ = (snap, doc, offset, include_decl);
-    Vec::new()
+    match doc.kind {
+        FileKind::Dockerfile => dockerfile::references(snap, doc, offset, include_decl),
+        FileKind::Compose => compose::references(snap, doc, offset, include_decl),
+        FileKind::Dotenv | FileKind::Python => Vec::new(),
+    }
 }
 
 pub fn highlights(snap: &Snapshot, doc: &Document, offset: usize) -> Vec<Highlight> {
-    let _ = (snap, doc, offset);
-    Vec::new()
+    match doc.kind {
+        FileKind::Dockerfile => dockerfile::highlights(snap, doc, offset),
+        FileKind::Compose => compose::highlights(snap, doc, offset),
+        FileKind::Dotenv | FileKind::Python => Vec::new(),
+    }
 }
 
 pub fn rename(snap: &Snapshot, doc: &Document, offset: usize) -> Option<RenameTarget> {
-    let _ = (snap, doc, offset);
-    None
+    match doc.kind {
+        FileKind::Dockerfile => dockerfile::rename(snap, doc, offset),
+        FileKind::Compose => compose::rename(snap, doc, offset),
+        FileKind::Dotenv | FileKind::Python => None,
+    }
 }
 
 pub fn symbols(doc: &Document) -> Vec<Symbol> {
-    let _ = doc;
-    Vec::new()
+    match doc.kind {
+        FileKind::Dockerfile => dockerfile::symbols(doc),
+        FileKind::Compose => compose::symbols(doc),
+        FileKind::Dotenv | FileKind::Python => Vec::new(),
+    }
 }
 
 pub fn folds(doc: &Document) -> Vec<Fold> {
-    let _ = doc;
-    Vec::new()
+    match doc.kind {
+        FileKind::Dockerfile => dockerfile::folds(doc),
+        FileKind::Compose => compose::folds(doc),
+        FileKind::Dotenv | FileKind::Python => Vec::new(),
+    }
 }
 
 pub fn links(snap: &Snapshot, doc: &Document) -> Vec<Link> {
-    let _ = (snap, doc);
-    Vec::new()
+    match doc.kind {
+        FileKind::Dockerfile => dockerfile::links(snap, doc),
+        FileKind::Compose => compose::links(snap, doc),
+        FileKind::Dotenv | FileKind::Python => Vec::new(),
+    }
 }
 
 pub fn format(doc: &Document, range: Option<Range<usize>>) -> Vec<TextEdit> {
-    let _ = (doc, range);
-    Vec::new()
+    match doc.kind {
+        FileKind::Dockerfile => dockerfile::format(doc, range),
+        FileKind::Compose | FileKind::Dotenv | FileKind::Python => Vec::new(),
+    }
 }
 
 pub fn semantic_tokens(doc: &Document) -> Vec<SemanticToken> {
-    let _ = doc;
-    Vec::new()
+    match doc.kind {
+        FileKind::Dockerfile => dockerfile::semantic_tokens(doc),
+        FileKind::Compose | FileKind::Dotenv | FileKind::Python => Vec::new(),
+    }
 }

@@ -13,3 +13,4 @@ pub mod syntax;
 #[doc(hidden)]
 pub mod testing;
 pub mod workspace;
+pub mod yaml;

@@ -63,7 +63,10 @@ impl Scope {
             .map(|s| complete::StageInfo {
                 name: s.name.clone(),
                 index: s.index,
-                from_line_range: m.instructions.get(s.from).map_or(s.range.clone(), |i| i.range.clone()),
+                from_line_range: m
+                    .instructions
+                    .get(s.from)
+                    .map_or(s.range.clone(), |i| i.range.clone()),
                 base_image: s.image.as_ref().map(|i| i.text.clone()).unwrap_or_default(),
             })
             .collect();
@@ -77,14 +80,23 @@ impl Scope {
                     // Predefined args come from the knowledge table.
                     model::VarKind::Predefined => return None,
                 };
-                Some(complete::VarInfo { name: v.name, value: v.value, kind, decl_range: v.range.unwrap_or(0..0) })
+                Some(complete::VarInfo {
+                    name: v.name,
+                    value: v.value,
+                    kind,
+                    decl_range: v.range.unwrap_or(0..0),
+                })
             })
             .collect();
         Scope { stages, vars, images: workspace_images(snap, doc) }
     }
 
     fn info(&self) -> complete::ScopeInfo<'_> {
-        complete::ScopeInfo { stages: &self.stages, vars: &self.vars, images_in_workspace: &self.images }
+        complete::ScopeInfo {
+            stages: &self.stages,
+            vars: &self.vars,
+            images_in_workspace: &self.images,
+        }
     }
 }
 

@@ -1,0 +1,513 @@
+//! Which compose files form a project, and the services they add up to, the way
+//! `docker compose` combines them: the base file and its override in one directory, then
+//! `include:`d files (each a project of its own, added whole), with `extends:` pulling in
+//! another service's configuration. Only files in the snapshot are read.
+
+use std::collections::HashSet;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+use super::model::{self, ComposeModel, Dependency, EnvFile, KeyValue, Mount, Port, Service, Str};
+use crate::workspace::{Document, FileKind, Snapshot};
+
+/// Default file names, in the order `docker compose` looks for them.
+pub const BASE_NAMES: [&str; 4] =
+    ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"];
+pub const OVERRIDE_NAMES: [&str; 4] = [
+    "compose.override.yaml",
+    "compose.override.yml",
+    "docker-compose.override.yaml",
+    "docker-compose.override.yml",
+];
+
+/// At most this many files join one project (include chains are followed this far).
+const MAX_FILES: usize = 64;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Project {
+    /// The merged files, base first; later files override earlier ones.
+    pub files: Vec<Arc<Path>>,
+    /// Files pulled in with `include:` (transitively), each added as a whole.
+    pub included: Vec<Arc<Path>>,
+}
+
+impl Project {
+    pub fn all(&self) -> impl Iterator<Item = &Arc<Path>> {
+        self.files.iter().chain(self.included.iter())
+    }
+}
+
+/// `a/./b/../c` → `a/c`, without touching the filesystem.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// `rel` as written in the file at `from`, resolved against `from`'s directory.
+pub fn resolve_path(from: &Path, rel: &str) -> PathBuf {
+    let rel = rel.trim();
+    let dir = from.parent().unwrap_or(Path::new("/"));
+    normalize(&dir.join(rel))
+}
+
+fn compose_doc<'a>(snap: &'a Snapshot, path: &Path) -> Option<&'a Arc<Document>> {
+    snap.get(path).filter(|d| d.kind == FileKind::Compose)
+}
+
+fn first_existing(snap: &Snapshot, dir: &Path, names: &[&str]) -> Option<Arc<Path>> {
+    names.iter().find_map(|n| compose_doc(snap, &dir.join(n)).map(|d| d.path.clone()))
+}
+
+/// The project `path` belongs to.
+pub fn project_of(snap: &Snapshot, path: &Path) -> Project {
+    let dir = path.parent().unwrap_or(Path::new("/"));
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("").to_ascii_lowercase();
+    let me: Arc<Path> =
+        compose_doc(snap, path).map(|d| d.path.clone()).unwrap_or_else(|| path.into());
+    let base = first_existing(snap, dir, &BASE_NAMES);
+    let is_base = BASE_NAMES.contains(&name.as_str());
+    let mut files = Vec::new();
+    if is_base {
+        files.push(me.clone());
+        files.extend(first_existing(snap, dir, &OVERRIDE_NAMES));
+    } else {
+        // An override (or `compose.prod.yaml`, used as `-f compose.yaml -f compose.prod.yaml`)
+        // sits on top of the directory's base file.
+        let is_variant = name.starts_with("compose.") || name.starts_with("docker-compose.");
+        if let Some(b) = base.filter(|_| is_variant) {
+            files.push(b);
+        }
+        files.push(me.clone());
+    }
+    let mut included = Vec::new();
+    let mut seen: HashSet<Arc<Path>> = files.iter().cloned().collect();
+    let mut queue: Vec<Arc<Path>> = files.clone();
+    while let Some(p) = queue.pop() {
+        let Some(doc) = compose_doc(snap, &p) else { continue };
+        let m = model::model(doc);
+        for inc in &m.includes {
+            for path in &inc.paths {
+                let target = resolve_path(&p, &path.text);
+                if let Some(d) = compose_doc(snap, &target)
+                    && seen.len() < MAX_FILES
+                    && seen.insert(d.path.clone())
+                {
+                    included.push(d.path.clone());
+                    queue.push(d.path.clone());
+                }
+            }
+        }
+    }
+    Project { files, included }
+}
+
+/// A service after merging every definition of it across the project's files and
+/// following `extends`.
+#[derive(Clone, Debug, Default)]
+pub struct MergedService {
+    pub name: String,
+    /// Each file that defines (part of) it, in merge order, with the definition.
+    pub definitions: Vec<(Arc<Path>, Service)>,
+    pub image: Option<(Arc<Path>, Str)>,
+    pub build: Option<(Arc<Path>, model::Build)>,
+    pub command: Option<(Arc<Path>, model::Command)>,
+    pub entrypoint: Option<(Arc<Path>, model::Command)>,
+    /// Merged by key; a later file's value wins.
+    pub environment: Vec<(Arc<Path>, KeyValue)>,
+    pub env_file: Vec<(Arc<Path>, EnvFile)>,
+    /// Merged by service name.
+    pub depends_on: Vec<(Arc<Path>, Dependency)>,
+    /// Appended; a port published identically twice is kept once.
+    pub ports: Vec<(Arc<Path>, Port)>,
+    /// Unique by container path: a later mount of the same target replaces the earlier one.
+    pub volumes: Vec<(Arc<Path>, Mount)>,
+    pub networks: Vec<(Arc<Path>, Str)>,
+    pub secrets: Vec<(Arc<Path>, Str)>,
+    pub configs: Vec<(Arc<Path>, Str)>,
+    pub profiles: Vec<(Arc<Path>, Str)>,
+    pub container_name: Option<(Arc<Path>, Str)>,
+}
+
+fn merge_by<T: Clone, K: PartialEq>(
+    into: &mut Vec<(Arc<Path>, T)>,
+    from: &[T],
+    path: &Arc<Path>,
+    key: impl Fn(&T) -> K,
+) {
+    for item in from {
+        let k = key(item);
+        match into.iter().position(|(_, x)| key(x) == k) {
+            Some(i) => into[i] = (path.clone(), item.clone()),
+            None => into.push((path.clone(), item.clone())),
+        }
+    }
+}
+
+impl MergedService {
+    /// Lay `s` (from `path`) over what is merged so far.
+    pub fn apply(&mut self, path: &Arc<Path>, s: &Service) {
+        if self.name.is_empty() {
+            self.name = s.name.clone();
+        }
+        for key in s.resets.iter().chain(s.overrides.iter()) {
+            self.clear(key);
+        }
+        let p = || path.clone();
+        if let Some(x) = &s.image {
+            self.image = Some((p(), x.clone()));
+        }
+        if let Some(b) = &s.build {
+            // `build` is a mapping: merged key by key, args by name.
+            let merged = match self.build.take() {
+                None => b.clone(),
+                Some((_, mut merged)) => {
+                    merged.context = b.context.clone().or(merged.context);
+                    merged.dockerfile = b.dockerfile.clone().or(merged.dockerfile);
+                    merged.target = b.target.clone().or(merged.target);
+                    let mut args: Vec<(Arc<Path>, KeyValue)> =
+                        merged.args.iter().map(|a| (p(), a.clone())).collect();
+                    merge_by(&mut args, &b.args, path, |a| a.key.clone());
+                    merged.args = args.into_iter().map(|(_, a)| a).collect();
+                    merged
+                }
+            };
+            self.build = Some((p(), merged));
+        }
+        // Shell commands replace rather than append.
+        if let Some(c) = &s.command {
+            self.command = Some((p(), c.clone()));
+        }
+        if let Some(c) = &s.entrypoint {
+            self.entrypoint = Some((p(), c.clone()));
+        }
+        if let Some(c) = &s.container_name {
+            self.container_name = Some((p(), c.clone()));
+        }
+        merge_by(&mut self.environment, &s.environment, path, |e| e.key.clone());
+        merge_by(&mut self.env_file, &s.env_file, path, |e| e.path.text.clone());
+        merge_by(&mut self.depends_on, &s.depends_on, path, |d| d.service.text.clone());
+        merge_by(&mut self.ports, &s.ports, path, |x| {
+            (x.host_ip.clone(), x.published, x.target, x.protocol.clone())
+        });
+        merge_by(&mut self.volumes, &s.volumes, path, |m| {
+            m.target.as_ref().map(|t| t.text.clone())
+        });
+        merge_by(&mut self.networks, &s.networks, path, |n| n.text.clone());
+        merge_by(&mut self.secrets, &s.secrets, path, |n| n.text.clone());
+        merge_by(&mut self.configs, &s.configs, path, |n| n.text.clone());
+        merge_by(&mut self.profiles, &s.profiles, path, |n| n.text.clone());
+        self.definitions.push((p(), s.clone()));
+    }
+
+    fn clear(&mut self, key: &str) {
+        match key {
+            "image" => self.image = None,
+            "build" => self.build = None,
+            "command" => self.command = None,
+            "entrypoint" => self.entrypoint = None,
+            "environment" => self.environment.clear(),
+            "env_file" => self.env_file.clear(),
+            "depends_on" => self.depends_on.clear(),
+            "ports" => self.ports.clear(),
+            "volumes" => self.volumes.clear(),
+            "networks" => self.networks.clear(),
+            "secrets" => self.secrets.clear(),
+            "configs" => self.configs.clear(),
+            "profiles" => self.profiles.clear(),
+            "container_name" => self.container_name = None,
+            _ => {}
+        }
+    }
+}
+
+/// Every service of the project, merged across its files (in first-definition order), with
+/// `extends` applied. Services of included files come after.
+pub fn merged_services(snap: &Snapshot, project: &Project) -> Vec<MergedService> {
+    let mut out: Vec<MergedService> = Vec::new();
+    for path in project.all() {
+        let Some(doc) = compose_doc(snap, path) else { continue };
+        let m = model::model(doc);
+        for s in &m.services {
+            let i = match out.iter().position(|x| x.name == s.name) {
+                Some(i) => i,
+                None => {
+                    out.push(MergedService { name: s.name.clone(), ..Default::default() });
+                    out.len() - 1
+                }
+            };
+            if let Some(ext) = &s.extends {
+                let mut visiting = vec![(doc.path.clone(), s.name.clone())];
+                apply_extends(snap, &doc.path, &m, ext, &mut out[i], &mut visiting);
+            }
+            out[i].apply(&doc.path, s);
+        }
+    }
+    out
+}
+
+/// Lay the extended service (itself resolved recursively) under `into`.
+fn apply_extends(
+    snap: &Snapshot,
+    from: &Arc<Path>,
+    model: &ComposeModel,
+    ext: &model::Extends,
+    into: &mut MergedService,
+    visiting: &mut Vec<(Arc<Path>, String)>,
+) {
+    if visiting.len() > 16 {
+        return;
+    }
+    let (path, m): (Arc<Path>, Arc<ComposeModel>) = match &ext.file {
+        Some(f) => {
+            let target = resolve_path(from, &f.text);
+            let Some(d) = compose_doc(snap, &target) else { return };
+            (d.path.clone(), model::model(d))
+        }
+        None => match snap.get(from) {
+            Some(d) => (d.path.clone(), model::model(d)),
+            None => return,
+        },
+    };
+    let _ = model;
+    let Some(base) = m.service(&ext.service.text) else { return };
+    if visiting.iter().any(|(p, n)| *p == path && *n == base.name) {
+        return;
+    }
+    visiting.push((path.clone(), base.name.clone()));
+    if let Some(next) = &base.extends {
+        apply_extends(snap, &path, &m, next, into, visiting);
+    }
+    into.apply(&path, base);
+}
+
+#[cfg(test)]
+mod tests {
+    use expect_test::{Expect, expect};
+
+    use super::*;
+    use crate::testing::fixture;
+
+    fn check(text: &str, expect: Expect) {
+        let f = fixture(text);
+        let first = f.files[0].clone();
+        let project = project_of(&f.snapshot, &first);
+        let short = |p: &Path| p.strip_prefix("/w").unwrap_or(p).display().to_string();
+        let mut out = format!(
+            "files: {}\nincluded: {}\n",
+            project.files.iter().map(|p| short(p)).collect::<Vec<_>>().join(", "),
+            project.included.iter().map(|p| short(p)).collect::<Vec<_>>().join(", ")
+        );
+        for s in merged_services(&f.snapshot, &project) {
+            out.push_str(&format!("service {}\n", s.name));
+            if let Some((p, i)) = &s.image {
+                out.push_str(&format!("  image {} ({})\n", i.text, short(p)));
+            }
+            if let Some((p, c)) = &s.command {
+                let c = match c {
+                    model::Command::Shell(s) => s.text.clone(),
+                    model::Command::Exec { args, .. } => {
+                        args.iter().map(|a| a.text.as_str()).collect::<Vec<_>>().join(" ")
+                    }
+                };
+                out.push_str(&format!("  command {c} ({})\n", short(p)));
+            }
+            if let Some((_, b)) = &s.build {
+                out.push_str(&format!(
+                    "  build target={:?} args={:?}\n",
+                    b.target.as_ref().map(|t| &t.text),
+                    b.args
+                        .iter()
+                        .map(|a| format!("{}={:?}", a.key, a.value.as_ref().map(|v| &v.text)))
+                        .collect::<Vec<_>>()
+                ));
+            }
+            for (p, e) in &s.environment {
+                out.push_str(&format!(
+                    "  env {}={:?} ({})\n",
+                    e.key,
+                    e.value.as_ref().map(|v| v.text.as_str()),
+                    short(p)
+                ));
+            }
+            for (p, port) in &s.ports {
+                out.push_str(&format!(
+                    "  port {:?} ({})\n",
+                    port.published.map(|r| r.start),
+                    short(p)
+                ));
+            }
+            for (p, v) in &s.volumes {
+                out.push_str(&format!(
+                    "  volume {:?}:{:?} ({})\n",
+                    v.source.as_ref().map(|s| &s.text),
+                    v.target.as_ref().map(|s| &s.text),
+                    short(p)
+                ));
+            }
+        }
+        expect.assert_eq(&out);
+    }
+
+    #[test]
+    fn base_and_override_merge() {
+        check(
+            r#"
+            #- /compose.yaml
+            services:
+              web:
+                image: app:1
+                command: gunicorn app
+                build:
+                  context: .
+                  target: prod
+                  args: {A: "1", B: "2"}
+                environment:
+                  DEBUG: "0"
+                  DB: postgres
+                ports: ["8000:8000"]
+                volumes: ["data:/data", "./a:/app"]
+              db:
+                image: postgres
+            #- /compose.override.yaml
+            services:
+              web:
+                command: ["python", "manage.py", "runserver"]
+                build:
+                  target: dev
+                  args: [B=3]
+                environment:
+                  - DEBUG=1
+                  - EXTRA
+                ports: ["5678:5678", "8000:8000"]
+                volumes: ["./src:/app"]
+              mail:
+                image: mailpit
+            "#,
+            expect![[r#"
+                files: compose.yaml, compose.override.yaml
+                included: 
+                service web
+                  image app:1 (compose.yaml)
+                  command python manage.py runserver (compose.override.yaml)
+                  build target=Some("dev") args=["A=Some(\"1\")", "B=Some(\"3\")"]
+                  env DEBUG=Some("1") (compose.override.yaml)
+                  env DB=Some("postgres") (compose.yaml)
+                  env EXTRA=None (compose.override.yaml)
+                  port Some(8000) (compose.override.yaml)
+                  port Some(5678) (compose.override.yaml)
+                  volume Some("data"):Some("/data") (compose.yaml)
+                  volume Some("./src"):Some("/app") (compose.override.yaml)
+                service db
+                  image postgres (compose.yaml)
+                service mail
+                  image mailpit (compose.override.yaml)
+            "#]],
+        );
+    }
+
+    #[test]
+    fn reset_and_override_tags() {
+        check(
+            r#"
+            #- /compose.yaml
+            services:
+              web:
+                image: app
+                ports: ["80:80"]
+                environment: {A: "1", B: "2"}
+            #- /compose.override.yaml
+            services:
+              web:
+                ports: !reset []
+                environment: !override
+                  C: "3"
+            "#,
+            expect![[r#"
+                files: compose.yaml, compose.override.yaml
+                included: 
+                service web
+                  image app (compose.yaml)
+                  env C=Some("3") (compose.override.yaml)
+            "#]],
+        );
+    }
+
+    #[test]
+    fn includes_and_extends() {
+        check(
+            r#"
+            #- /compose.yaml
+            include:
+              - infra/compose.yaml
+              - path: ./missing.yaml
+            services:
+              web:
+                extends:
+                  file: common/base.yaml
+                  service: python
+                command: gunicorn
+                environment: {ROLE: web}
+              worker:
+                extends: web
+                command: celery
+            #- /infra/compose.yaml
+            include: [../compose.yaml]
+            services:
+              db:
+                image: postgres:16
+            #- /common/base.yaml
+            services:
+              python:
+                image: python:3.12
+                environment: {PYTHONUNBUFFERED: "1", ROLE: base}
+            "#,
+            expect![[r#"
+                files: compose.yaml
+                included: infra/compose.yaml
+                service web
+                  image python:3.12 (common/base.yaml)
+                  command gunicorn (compose.yaml)
+                  env PYTHONUNBUFFERED=Some("1") (common/base.yaml)
+                  env ROLE=Some("web") (compose.yaml)
+                service worker
+                  image python:3.12 (common/base.yaml)
+                  command celery (compose.yaml)
+                  env PYTHONUNBUFFERED=Some("1") (common/base.yaml)
+                  env ROLE=Some("web") (compose.yaml)
+                service db
+                  image postgres:16 (infra/compose.yaml)
+            "#]],
+        );
+    }
+
+    #[test]
+    fn override_file_joins_its_base() {
+        check(
+            r#"
+            #- /docker-compose.override.yml
+            services:
+              web: {image: b}
+            #- /docker-compose.yml
+            services:
+              web: {image: a}
+            "#,
+            expect![[r#"
+                files: docker-compose.yml, docker-compose.override.yml
+                included: 
+                service web
+                  image b (docker-compose.override.yml)
+            "#]],
+        );
+    }
+}

@@ -1,0 +1,123 @@
+//! `build.target` and `build.args` checked against the Dockerfile they build.
+
+use super::{Ctx, closest, dockerfile_facts};
+use crate::diagnostics::{Diagnostic, FileEdit, Fix, RuleInfo, Severity};
+
+pub const UNKNOWN_BUILD_TARGET: RuleInfo = RuleInfo {
+    code: "unknown-build-target",
+    scope: "cross-file",
+    default_severity: Severity::Error,
+    enabled_by_default: true,
+    fixable: true,
+    summary: "`build.target` names no stage of the Dockerfile.",
+    docs: "`target` selects a stage of a multi-stage Dockerfile by its `FROM … AS name`. When no \
+stage has that name the build fails.\n\n```yaml\nservices:\n  web:\n    build:\n      context: .\n      target: prod   # unknown-build-target (the Dockerfile says `AS production`)\n```\n\n\
+The fix picks the closest stage name.",
+};
+
+pub const UNKNOWN_BUILD_ARG: RuleInfo = RuleInfo {
+    code: "unknown-build-arg",
+    scope: "cross-file",
+    default_severity: Severity::Warning,
+    enabled_by_default: true,
+    fixable: true,
+    summary: "A `build.args` entry that no `ARG` in the Dockerfile declares.",
+    docs: "Build arguments reach a Dockerfile only through an `ARG` instruction with the same \
+name; any other is silently unused (the builder only warns), which usually means a typo or a \
+forgotten `ARG`.\n\n```yaml\nservices:\n  web:\n    build:\n      args:\n        PYTHON_VERSOIN: \"3.12\"   # unknown-build-arg\n```\n\n\
+The fix adds `ARG NAME` to the Dockerfile (after the `FROM` of the stage being built).",
+};
+
+/// Arguments every builder predefines.
+const PREDEFINED: &[&str] = &[
+    "HTTP_PROXY",
+    "http_proxy",
+    "HTTPS_PROXY",
+    "https_proxy",
+    "FTP_PROXY",
+    "ftp_proxy",
+    "NO_PROXY",
+    "no_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+    "SOURCE_DATE_EPOCH",
+];
+
+pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
+    for svc in &ctx.model.services {
+        let Some(b) = &svc.build else { continue };
+        let Some(df) = crate::compose::dockerfile_of(ctx.snap, ctx.path(), b) else { continue };
+        let facts = dockerfile_facts(&df);
+        let mut stage_end = facts.from_ends.last().copied();
+        if let Some(t) = &b.target
+            && !t.text.contains('$')
+        {
+            match facts.stages.iter().find(|(n, _)| n.eq_ignore_ascii_case(&t.text)) {
+                Some((_, r)) => stage_end = Some(r.end),
+                None => {
+                    let mut d = Diagnostic::new(
+                        ctx.path(),
+                        t.range.clone(),
+                        Severity::Error,
+                        UNKNOWN_BUILD_TARGET.code,
+                        format!("The Dockerfile has no stage named `{}`", t.text),
+                    );
+                    if let Some((_, r)) = facts.stages.first() {
+                        d = d.with_related(
+                            &df.path,
+                            r.clone(),
+                            "stages are named with `FROM … AS name`",
+                        );
+                    }
+                    if let Some(c) = closest(&t.text, facts.stages.iter().map(|(n, _)| n.as_str()))
+                    {
+                        d = d.with_fix(Fix::local(
+                            format!("Change to `{c}`"),
+                            ctx.path(),
+                            vec![(t.range.clone(), c.to_string())],
+                            true,
+                        ));
+                    }
+                    out.push(d);
+                }
+            }
+        }
+        for a in &b.args {
+            if facts.args.contains(&a.key)
+                || PREDEFINED.contains(&a.key.as_str())
+                || a.key.starts_with("BUILDKIT_")
+                || a.key.contains('$')
+            {
+                continue;
+            }
+            let mut d = Diagnostic::new(
+                ctx.path(),
+                a.key_range.clone(),
+                Severity::Warning,
+                UNKNOWN_BUILD_ARG.code,
+                format!("No `ARG {}` in the Dockerfile: this build argument is never used", a.key),
+            );
+            if let Some(c) = closest(&a.key, facts.args.iter().map(String::as_str)) {
+                d = d.with_fix(Fix::local(
+                    format!("Change to `{c}`"),
+                    ctx.path(),
+                    vec![(a.key_range.clone(), c.to_string())],
+                    true,
+                ));
+            }
+            let at = stage_end.map(|e| df.line_range(df.line_of(e)).end).unwrap_or(0);
+            let (range, new_text) = if stage_end.is_some() {
+                (at..at, format!("\nARG {}", a.key))
+            } else {
+                (0..0, format!("ARG {}\n", a.key))
+            };
+            let preferred = d.fixes.is_empty();
+            d = d.with_fix(Fix {
+                title: format!("Add `ARG {}` to the Dockerfile", a.key),
+                edits: vec![FileEdit { path: df.path.clone(), range, new_text }],
+                preferred,
+            });
+            out.push(d);
+        }
+    }
+}

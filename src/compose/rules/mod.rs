@@ -1,0 +1,95 @@
+//! Compose rules. Each submodule checks one concern over a shared [`Ctx`].
+
+mod build_refs;
+mod conflicts;
+mod cycle;
+mod dockerfile_facts;
+mod missing_file;
+mod simple;
+#[cfg(test)]
+mod tests;
+mod undefined;
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::Arc;
+
+use super::model::{self, ComposeModel};
+use super::project::{self, MergedService, Project};
+use crate::diagnostics::{Diagnostic, RuleInfo};
+use crate::workspace::{Document, Snapshot};
+
+pub use dockerfile_facts::{DockerfileFacts, dockerfile_facts};
+
+/// What every rule sees: this file, its model, and the project it belongs to.
+pub struct Ctx<'a> {
+    pub snap: &'a Snapshot,
+    pub doc: &'a Document,
+    pub model: Arc<ComposeModel>,
+    pub project: Project,
+    pub services: Vec<MergedService>,
+}
+
+impl Ctx<'_> {
+    pub fn path(&self) -> &Arc<Path> {
+        &self.doc.path
+    }
+
+    pub fn text(&self) -> &str {
+        &self.doc.text
+    }
+
+    /// The models of every file in the project (this one included).
+    pub fn project_models(&self) -> Vec<(Arc<Path>, Arc<ComposeModel>)> {
+        self.project
+            .all()
+            .filter_map(|p| self.snap.get(p))
+            .map(|d| (d.path.clone(), model::model(d)))
+            .collect()
+    }
+}
+
+pub const RULES: &[RuleInfo] = &[
+    simple::DUPLICATE_KEY,
+    simple::OBSOLETE_VERSION,
+    simple::INTERPOLATION_SYNTAX,
+    undefined::UNDEFINED_SERVICE,
+    undefined::UNDEFINED_NETWORK,
+    undefined::UNDEFINED_VOLUME,
+    undefined::UNDEFINED_SECRET,
+    undefined::UNDEFINED_CONFIG,
+    cycle::DEPENDS_ON_CYCLE,
+    conflicts::PORT_CONFLICT,
+    conflicts::DUPLICATE_CONTAINER_NAME,
+    missing_file::MISSING_FILE,
+    build_refs::UNKNOWN_BUILD_TARGET,
+    build_refs::UNKNOWN_BUILD_ARG,
+];
+
+pub fn diagnostics(snap: &Snapshot, doc: &Document) -> Vec<Diagnostic> {
+    let project = project::project_of(snap, &doc.path);
+    let services = project::merged_services(snap, &project);
+    let ctx = Ctx { snap, doc, model: model::model(doc), project, services };
+    let mut out = Vec::new();
+    simple::check(&ctx, &mut out);
+    undefined::check(&ctx, &mut out);
+    cycle::check(&ctx, &mut out);
+    conflicts::check(&ctx, &mut out);
+    missing_file::check(&ctx, &mut out);
+    build_refs::check(&ctx, &mut out);
+    // Content shared through anchors is checked once per use; report it once.
+    let mut seen = HashSet::new();
+    out.retain(|d| seen.insert((d.range.clone(), d.code, d.message.clone())));
+    out.sort_by_key(|d| (d.range.start, d.code));
+    out
+}
+
+/// The closest name to `name` among `candidates`, when it is close enough to be a likely typo.
+pub fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .filter(|c| *c != name)
+        .map(|c| (strsim::jaro_winkler(&name.to_lowercase(), &c.to_lowercase()), c))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}

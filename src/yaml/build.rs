@@ -1,0 +1,357 @@
+//! Syntax tree → value tree.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::Arc;
+
+use tree_sitter::{Node as TsNode, Tree};
+
+use super::scalar;
+use super::{
+    Alias, AliasUse, Anchor, DuplicateKey, Entry, MAX_DEPTH, MAX_MERGED_ENTRIES, Map, Node, Scalar,
+    ScalarType, Seq, Style, Value, Yaml,
+};
+
+struct Builder<'a> {
+    text: &'a str,
+    out: Yaml,
+    /// Anchor name → (index into `out.anchors`, the anchored node once complete).
+    defined: HashMap<String, (usize, Option<Node>)>,
+    merged_budget: usize,
+}
+
+pub fn build(text: &str, tree: &Tree) -> Yaml {
+    let mut b = Builder {
+        text,
+        out: Yaml::default(),
+        defined: HashMap::new(),
+        merged_budget: MAX_MERGED_ENTRIES,
+    };
+    let root = tree.root_node();
+    let mut cursor = root.walk();
+    let mut first = true;
+    for doc in root.named_children(&mut cursor).filter(|n| n.kind() == "document") {
+        if !first {
+            b.out.other_documents.push(doc.byte_range());
+            continue;
+        }
+        first = false;
+        let mut c = doc.walk();
+        let content =
+            doc.named_children(&mut c).find(|n| matches!(n.kind(), "block_node" | "flow_node"));
+        b.out.root = content.map(|n| b.node(n, 0));
+    }
+    b.out
+}
+
+impl<'a> Builder<'a> {
+    fn src(&self, r: Range<usize>) -> &'a str {
+        self.text.get(r).unwrap_or("")
+    }
+
+    /// Build a `block_node` / `flow_node` (or a bare content node).
+    fn node(&mut self, n: TsNode, depth: usize) -> Node {
+        if depth >= MAX_DEPTH {
+            self.out.truncated.push(n.byte_range());
+            return Node::null(n.byte_range());
+        }
+        let mut anchor: Option<(String, Range<usize>)> = None;
+        let mut tag = None;
+        let mut content = None;
+        if matches!(n.kind(), "block_node" | "flow_node") {
+            let mut c = n.walk();
+            for ch in n.named_children(&mut c) {
+                match ch.kind() {
+                    "anchor" => {
+                        let name = ch
+                            .named_child(0)
+                            .map(|a| self.src(a.byte_range()).to_string())
+                            .unwrap_or_default();
+                        anchor = Some((name, ch.byte_range()));
+                    }
+                    "tag" => tag = Some(self.src(ch.byte_range()).to_string()),
+                    "comment" | "ERROR" => {}
+                    _ => content = Some(ch),
+                }
+            }
+        } else {
+            content = Some(n);
+        }
+        // Register the anchor before building the content so aliases inside it can see it is
+        // in progress (and stay unresolved: YAML anchors can't be recursive).
+        let anchor_ix = anchor.as_ref().map(|(name, range)| {
+            let ix = self.out.anchors.len();
+            self.out.anchors.push(Anchor {
+                name: name.clone(),
+                range: range.clone(),
+                node_range: n.byte_range(),
+            });
+            self.defined.insert(name.clone(), (ix, None));
+            ix
+        });
+        let mut node = match content {
+            Some(c) => self.content(c, depth),
+            // `&a` or `!tag` alone: an empty (null) value.
+            None => Node::null(n.byte_range()),
+        };
+        node.tag = tag.or(node.tag);
+        if let (Some((name, range)), Some(ix)) = (anchor, anchor_ix) {
+            node.anchor = Some(range);
+            self.defined.insert(name, (ix, Some(node.clone())));
+        }
+        node
+    }
+
+    fn content(&mut self, n: TsNode, depth: usize) -> Node {
+        let range = n.byte_range();
+        match n.kind() {
+            "block_mapping" | "flow_mapping" => {
+                if n.start_position().row != n.end_position().row || n.kind() == "block_mapping" {
+                    self.out.collections.push(range.clone());
+                }
+                self.mapping(n, depth)
+            }
+            "block_sequence" | "flow_sequence" => {
+                if n.start_position().row != n.end_position().row || n.kind() == "block_sequence" {
+                    self.out.collections.push(range.clone());
+                }
+                self.sequence(n, depth)
+            }
+            "alias" => self.alias(n),
+            "plain_scalar" => {
+                let raw = self.src(range.clone());
+                let ty = match n.named_child(0).map(|c| c.kind()) {
+                    Some("null_scalar") => return Node::null(range),
+                    Some("boolean_scalar") => ScalarType::Bool,
+                    Some("integer_scalar") => ScalarType::Int,
+                    Some("float_scalar") => ScalarType::Float,
+                    Some("timestamp_scalar") => ScalarType::Timestamp,
+                    _ => ScalarType::Str,
+                };
+                scalar_node(range.clone(), scalar::plain(raw), Style::Plain, ty, range)
+            }
+            "single_quote_scalar" | "double_quote_scalar" => {
+                let inner = if range.end - range.start >= 2 {
+                    range.start + 1..range.end - 1
+                } else {
+                    range.end..range.end
+                };
+                let raw = self.src(inner.clone());
+                let (text, style) = if n.kind() == "single_quote_scalar" {
+                    (scalar::single_quoted(raw), Style::SingleQuoted)
+                } else {
+                    (scalar::double_quoted(raw), Style::DoubleQuoted)
+                };
+                scalar_node(range, text, style, ScalarType::Str, inner)
+            }
+            "block_scalar" => {
+                let raw = self.src(range.clone());
+                let line_start = self.text[..range.start].rfind('\n').map_or(0, |i| i + 1);
+                let line = &self.text[line_start..range.start];
+                let parent_indent = line.len() - line.trim_start_matches(' ').len();
+                let trailing = self.text.get(range.end..).unwrap_or("");
+                let mut cut = trailing.len().min(4096);
+                while !trailing.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                let trailing = &trailing[..cut];
+                let (text, start) = scalar::block(raw, trailing, parent_indent);
+                let style = if raw.starts_with('>') { Style::Folded } else { Style::Literal };
+                let content = (range.start + start).min(range.end)..range.end;
+                scalar_node(range, text, style, ScalarType::Str, content)
+            }
+            "block_node" | "flow_node" => self.node(n, depth + 1),
+            _ => Node::null(range),
+        }
+    }
+
+    fn alias(&mut self, n: TsNode) -> Node {
+        let range = n.byte_range();
+        let name =
+            n.named_child(0).map(|a| self.src(a.byte_range()).to_string()).unwrap_or_default();
+        let found = self.defined.get(&name).cloned();
+        let (anchor_ix, target) = match found {
+            Some((ix, target)) => (Some(ix), target),
+            None => (None, None),
+        };
+        self.out.aliases.push(AliasUse {
+            name: name.clone(),
+            range: range.clone(),
+            anchor: anchor_ix,
+        });
+        let anchor = anchor_ix.map(|ix| self.out.anchors[ix].range.clone());
+        let mut node = match target {
+            // Sharing: the value is `Arc`ed, so this is O(1) whatever the anchored size.
+            Some(t) => {
+                Node { range: range.clone(), value: t.value, tag: t.tag, anchor: None, alias: None }
+            }
+            None => Node::null(range.clone()),
+        };
+        node.range = range;
+        node.alias = Some(Box::new(Alias { name, anchor }));
+        node
+    }
+
+    fn key_of(
+        &mut self,
+        key: Option<TsNode>,
+        depth: usize,
+        at: usize,
+    ) -> (String, Range<usize>, Range<usize>, bool) {
+        let Some(k) = key else {
+            return (String::new(), at..at, at..at, false);
+        };
+        let node = self.node(k, depth + 1);
+        let range = k.byte_range();
+        // `<<` only merges when written plain (a quoted "<<" is an ordinary key).
+        let is_merge =
+            matches!(&node.value, Value::Scalar(s) if s.style == Style::Plain && s.text == "<<");
+        match &node.value {
+            Value::Scalar(s) if node.alias.is_none() => {
+                (s.text.clone(), range, s.content.clone(), is_merge)
+            }
+            Value::Scalar(s) => (s.text.clone(), range.clone(), range, false),
+            Value::Null => ("null".into(), range.clone(), range, false),
+            _ => (self.src(range.clone()).to_string(), range.clone(), range, false),
+        }
+    }
+
+    fn mapping(&mut self, n: TsNode, depth: usize) -> Node {
+        let flow = n.kind() == "flow_mapping";
+        let mut entries: Vec<Entry> = Vec::new();
+        let mut merges: Vec<Node> = Vec::new();
+        let mut seen: HashMap<String, Range<usize>> = HashMap::new();
+        let mut c = n.walk();
+        for ch in n.named_children(&mut c) {
+            let (key_node, value_node, colon_end) = match ch.kind() {
+                "block_mapping_pair" | "flow_pair" => {
+                    let colon = {
+                        let mut cc = ch.walk();
+                        ch.children(&mut cc).find(|x| x.kind() == ":").map(|x| x.end_byte())
+                    };
+                    (
+                        ch.child_by_field_name("key"),
+                        ch.child_by_field_name("value"),
+                        colon.unwrap_or(ch.end_byte()),
+                    )
+                }
+                // `{a, b}`: keys without values.
+                "flow_node" => (Some(ch), None, ch.end_byte()),
+                _ => continue,
+            };
+            let (key, key_range, key_content, is_merge) =
+                self.key_of(key_node, depth, ch.start_byte());
+            let value = match value_node {
+                Some(v) => self.node(v, depth + 1),
+                None => Node::null(colon_end..colon_end),
+            };
+            if is_merge {
+                merges.push(value);
+                continue;
+            }
+            if let Some(first) = seen.get(&key) {
+                self.out.duplicate_keys.push(DuplicateKey {
+                    key: key.clone(),
+                    first: first.clone(),
+                    duplicate: key_range.clone(),
+                });
+            } else {
+                seen.insert(key.clone(), key_range.clone());
+            }
+            entries.push(Entry { key, key_range, key_content, value, merged_from: None });
+        }
+        for m in merges {
+            // `<<: *a` or `<<: [*a, *b]`: earlier sources win, keys written here win over all.
+            let sources: Vec<&Node> = match &m.value {
+                Value::Seq(s) => s.items.iter().collect(),
+                _ => vec![&m],
+            };
+            for src in sources {
+                let Some(src_map) = src.as_map() else { continue };
+                for e in &src_map.entries {
+                    if seen.contains_key(&e.key) {
+                        continue;
+                    }
+                    if self.merged_budget == 0 {
+                        self.out.truncated.push(src.range.clone());
+                        break;
+                    }
+                    self.merged_budget -= 1;
+                    seen.insert(e.key.clone(), e.key_range.clone());
+                    let mut e = e.clone();
+                    e.merged_from = Some(src.range.clone());
+                    entries.push(e);
+                }
+            }
+        }
+        Node {
+            range: n.byte_range(),
+            value: Value::Map(Arc::new(Map::new(entries, flow))),
+            tag: None,
+            anchor: None,
+            alias: None,
+        }
+    }
+
+    fn sequence(&mut self, n: TsNode, depth: usize) -> Node {
+        let flow = n.kind() == "flow_sequence";
+        let mut items = Vec::new();
+        let mut c = n.walk();
+        for ch in n.named_children(&mut c) {
+            match ch.kind() {
+                "block_sequence_item" => {
+                    let mut cc = ch.walk();
+                    let inner = ch
+                        .named_children(&mut cc)
+                        .find(|x| matches!(x.kind(), "block_node" | "flow_node"));
+                    items.push(match inner {
+                        Some(x) => self.node(x, depth + 1),
+                        None => Node::null(ch.end_byte()..ch.end_byte()),
+                    });
+                }
+                "flow_node" => items.push(self.node(ch, depth + 1)),
+                // `[a: 1]`: a single-pair map.
+                "flow_pair" => {
+                    let key = ch.child_by_field_name("key");
+                    let (key, key_range, key_content, _) = self.key_of(key, depth, ch.start_byte());
+                    let value = match ch.child_by_field_name("value") {
+                        Some(v) => self.node(v, depth + 1),
+                        None => Node::null(ch.end_byte()..ch.end_byte()),
+                    };
+                    let entry = Entry { key, key_range, key_content, value, merged_from: None };
+                    items.push(Node {
+                        range: ch.byte_range(),
+                        value: Value::Map(Arc::new(Map::new(vec![entry], true))),
+                        tag: None,
+                        anchor: None,
+                        alias: None,
+                    });
+                }
+                _ => {}
+            }
+        }
+        Node {
+            range: n.byte_range(),
+            value: Value::Seq(Arc::new(Seq { items, flow })),
+            tag: None,
+            anchor: None,
+            alias: None,
+        }
+    }
+}
+
+fn scalar_node(
+    range: Range<usize>,
+    text: String,
+    style: Style,
+    ty: ScalarType,
+    content: Range<usize>,
+) -> Node {
+    Node {
+        range,
+        value: Value::Scalar(Arc::new(Scalar { text, style, ty, content })),
+        tag: None,
+        anchor: None,
+        alias: None,
+    }
+}
