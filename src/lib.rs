@@ -2,6 +2,7 @@
 
 pub mod diagnostics;
 pub mod ide;
+pub mod python;
 #[doc(hidden)]
 pub mod testing;
 pub mod workspace;
