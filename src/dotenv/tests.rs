@@ -328,3 +328,30 @@ mod outline {
         );
     }
 }
+
+mod robustness {
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any text parses without panicking, every range lies on char boundaries, and the
+        /// rules run.
+        #[test]
+        fn never_panics(text in r#"(?s)[A-Za-z_ =#'"\\${}:\-\r\n\t1é]{0,80}"#) {
+            let d = super::doc(&text);
+            let m = crate::dotenv::model(&d);
+            for e in &m.entries {
+                for r in [&e.key_range, &e.value_range, &e.raw_value_range, &e.range] {
+                    prop_assert!(text.get(r.clone()).is_some());
+                }
+                for r in &e.references {
+                    prop_assert!(text.get(r.range.clone()).is_some());
+                }
+            }
+            let snap = crate::workspace::Snapshot::default();
+            for diag in crate::dotenv::diagnostics(&snap, &d) {
+                prop_assert!(text.get(diag.range.clone()).is_some());
+            }
+            let _ = (crate::dotenv::folds(&d), crate::dotenv::semantic_tokens(&d));
+        }
+    }
+}

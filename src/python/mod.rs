@@ -15,9 +15,13 @@ use std::sync::Arc;
 use crate::diagnostics::{Diagnostic, RuleInfo};
 use crate::workspace::{Document, Snapshot};
 
+pub use entry::entry_from_shell;
 pub use entry::{EntryKind, EntryPoint, entry_from_command};
 pub use model::{Import, ImportKind, PythonModel};
-pub use modules::{candidate_roots, resolve_import, resolve_module, settings_chain};
+pub use modules::{
+    candidate_roots, module_name, resolve_import, resolve_import_name, resolve_module,
+    resolve_module_in, settings_chain,
+};
 pub use reads::{
     Cast, DefaultArg, DefaultValue, DotenvLoad, DotenvTarget, EnvName, EnvRead, EnvSet, ReadKind,
     Requirement, SetKind,

@@ -43,10 +43,16 @@ pub fn candidate_roots(snap: &Snapshot) -> Vec<PathBuf> {
 /// The file of a dotted module name (`a.b` → `a/b.py` or `a/b/__init__.py`) under the first
 /// candidate root that has it.
 pub fn resolve_module(snap: &Snapshot, dotted: &str) -> Option<Arc<Path>> {
+    resolve_module_in(snap, &candidate_roots(snap), dotted)
+}
+
+/// [`resolve_module`] with roots computed once by the caller ([`candidate_roots`] scans the
+/// snapshot), for resolving many names.
+pub fn resolve_module_in(snap: &Snapshot, roots: &[PathBuf], dotted: &str) -> Option<Arc<Path>> {
     if dotted.is_empty() || dotted.split('.').any(|p| p.is_empty()) {
         return None;
     }
-    candidate_roots(snap).iter().find_map(|root| module_in(snap, root, dotted))
+    roots.iter().find_map(|root| module_in(snap, root, dotted))
 }
 
 fn module_in(snap: &Snapshot, dir: &Path, dotted: &str) -> Option<Arc<Path>> {

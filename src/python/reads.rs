@@ -284,6 +284,7 @@ fn query_reads(tree: &Tree, text: &str, bindings: &Bindings) -> Extracted {
     let mut seen = std::collections::HashSet::new();
     let mut wrappers: Vec<(Range<usize>, Cast)> = Vec::new();
     let mut scopes: Vec<(Range<usize>, String)> = Vec::new();
+    let mut qualified: std::collections::HashMap<usize, Option<String>> = Default::default();
     let mut cursor = QueryCursor::new();
     let mut matches = cursor.matches(&c.query, tree.root_node(), text.as_bytes());
     while let Some(m) = matches.next() {
@@ -307,7 +308,10 @@ fn query_reads(tree: &Tree, text: &str, bindings: &Bindings) -> Extracted {
             continue;
         }
         if !spec.callee.is_empty() {
-            let q = caps.callee.and_then(|n| bindings.qualify(n, text));
+            // Many patterns test the same callee: qualify each node once.
+            let q = caps.callee.and_then(|n| {
+                qualified.entry(n.id()).or_insert_with(|| bindings.qualify(n, text)).clone()
+            });
             if !q.is_some_and(|q| spec.callee.contains(&q)) {
                 continue;
             }

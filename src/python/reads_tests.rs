@@ -327,3 +327,19 @@ fn broken_code_does_not_panic() {
         "#]],
     );
 }
+
+mod robustness {
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn never_panics(text in r#"(?s)(import os|os\.environ|\.get|getenv|env|\(|\)|\[|\]|"X"|'Y'|f"\{a\}"|, |=|\n|    |class S\(BaseSettings\):|with env\.prefixed\("A_"\):|é){0,40}"#) {
+            let tree = crate::workspace::document::parse(crate::workspace::FileKind::Python, &text, None).unwrap();
+            let out = super::extract(&tree, &text);
+            for r in &out.reads {
+                prop_assert!(text.get(r.name_range.clone()).is_some());
+                prop_assert!(text.get(r.call_range.clone()).is_some());
+            }
+        }
+    }
+}
