@@ -237,6 +237,11 @@ fn spaces_around_equal(doc: &Document, e: &Entry, out: &mut Vec<Diagnostic>) {
 fn trailing_whitespace(doc: &Document, entries: &[Entry], out: &mut Vec<Diagnostic>) {
     let text = &*doc.text;
     let b = text.as_bytes();
+    // Blanks inside a multi-line quoted value are part of it; there are rarely any such values.
+    let multiline: Vec<&Entry> = entries
+        .iter()
+        .filter(|e| e.quote != Quote::None && e.value.contains(['\n', '\r']))
+        .collect();
     let mut i = 0;
     while i <= b.len() {
         // Find the end of this line.
@@ -248,7 +253,7 @@ fn trailing_whitespace(doc: &Document, entries: &[Entry], out: &mut Vec<Diagnost
         while ws > i && matches!(b[ws - 1], b' ' | b'\t') {
             ws -= 1;
         }
-        let inside_quotes = entries.iter().any(|e| {
+        let inside_quotes = multiline.iter().any(|e| {
             e.quote != Quote::None && e.value_range.start <= ws && end <= e.value_range.end
         });
         if ws < end && !inside_quotes {

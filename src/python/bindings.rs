@@ -24,10 +24,14 @@ impl Bindings {
     pub fn collect(tree: &Tree, text: &str) -> Bindings {
         let mut b = Bindings::default();
         let mut assignments = Vec::new();
-        walk(tree.root_node(), 0, &mut |node| match node.kind() {
+        statements(tree.root_node(), 0, &mut |node| match node.kind() {
             "import_statement" => b.import(node, text),
             "import_from_statement" => b.import_from(node, text),
-            "assignment" => assignments.push(node),
+            "expression_statement" => {
+                if let Some(a) = node.named_child(0).filter(|a| a.kind() == "assignment") {
+                    assignments.push(a);
+                }
+            }
             _ => {}
         });
         // Assignments after imports so `env = Env()` sees `from environs import Env`.
@@ -146,14 +150,107 @@ pub fn node_text<'t>(node: Node, text: &'t str) -> &'t str {
 }
 
 /// Pre-order walk that skips ERROR subtrees and stops at a fixed depth, so hostile input can
-/// neither overflow the stack nor produce facts from garbage.
-pub fn walk<'t>(node: Node<'t>, depth: usize, f: &mut impl FnMut(Node<'t>)) {
-    if depth > 200 || node.is_error() {
+/// neither overflow the stack nor produce facts from garbage. One cursor for the whole walk.
+pub fn walk<'t>(node: Node<'t>, _depth: usize, f: &mut impl FnMut(Node<'t>)) {
+    const MAX_DEPTH: usize = 200;
+    let mut cursor = node.walk();
+    let mut depth = 0;
+    loop {
+        let n = cursor.node();
+        let enter = !n.is_error() && depth < MAX_DEPTH;
+        if enter {
+            f(n);
+        }
+        if enter && cursor.goto_first_child() {
+            depth += 1;
+            continue;
+        }
+        loop {
+            if depth == 0 {
+                return;
+            }
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            cursor.goto_parent();
+            depth -= 1;
+        }
+    }
+}
+
+/// Visits statements only (module level and nested blocks), never expressions: imports and
+/// assignments are statements, and skipping expressions keeps this cheap on large modules.
+pub(super) fn statements<'t>(node: Node<'t>, depth: usize, f: &mut impl FnMut(Node<'t>)) {
+    if depth > 100 || node.is_error() {
         return;
     }
-    f(node);
     let mut cursor = node.walk();
-    for child in node.children(&mut cursor) {
-        walk(child, depth + 1, f);
+    if !cursor.goto_first_child() {
+        return;
+    }
+    loop {
+        let child = cursor.node();
+        match child.kind() {
+            "import_statement" | "import_from_statement" | "expression_statement" => f(child),
+            "block"
+            | "if_statement"
+            | "elif_clause"
+            | "else_clause"
+            | "try_statement"
+            | "except_clause"
+            | "finally_clause"
+            | "with_statement"
+            | "for_statement"
+            | "while_statement"
+            | "function_definition"
+            | "class_definition"
+            | "decorated_definition" => statements(child, depth + 1, f),
+            _ => {}
+        }
+        if !cursor.goto_next_sibling() {
+            break;
+        }
+    }
+}
+
+/// Like [`statements`], but also reports class and function definitions (in source order).
+pub(super) fn statements_and_classes<'t>(
+    node: Node<'t>,
+    depth: usize,
+    f: &mut impl FnMut(Node<'t>),
+) {
+    if depth > 100 || node.is_error() {
+        return;
+    }
+    let mut cursor = node.walk();
+    if !cursor.goto_first_child() {
+        return;
+    }
+    loop {
+        let child = cursor.node();
+        if matches!(child.kind(), "class_definition" | "function_definition") {
+            f(child);
+        }
+        if matches!(
+            child.kind(),
+            "block"
+                | "if_statement"
+                | "elif_clause"
+                | "else_clause"
+                | "try_statement"
+                | "except_clause"
+                | "finally_clause"
+                | "with_statement"
+                | "for_statement"
+                | "while_statement"
+                | "function_definition"
+                | "class_definition"
+                | "decorated_definition"
+        ) {
+            statements_and_classes(child, depth + 1, f);
+        }
+        if !cursor.goto_next_sibling() {
+            break;
+        }
     }
 }

@@ -23,7 +23,8 @@ struct Config<'t> {
 
 pub(super) fn extract<'t>(tree: &'t Tree, text: &'t str, bindings: &Bindings, out: &mut Extracted) {
     let mut classes = Vec::new();
-    walk(tree.root_node(), 0, &mut |n| {
+    // Class definitions are statements; no need to look inside expressions.
+    super::bindings::statements_and_classes(tree.root_node(), 0, &mut |n| {
         if n.kind() == "class_definition" {
             classes.push(n);
         }

@@ -3,7 +3,7 @@
 
 use tree_sitter::Tree;
 
-use super::bindings::{Bindings, node_text, walk};
+use super::bindings::{Bindings, node_text, statements};
 use super::reads::{Cast, DefaultArg, EnvName, EnvRead, Requirement, cast_of, default_of};
 
 struct Entry {
@@ -17,10 +17,16 @@ pub(super) fn apply(tree: &Tree, text: &str, bindings: &Bindings, reads: &mut [E
         return;
     }
     let mut entries = Vec::new();
-    walk(tree.root_node(), 0, &mut |node| {
-        if node.kind() != "call" {
+    // Schemas are made in assignments (`env = environ.Env(...)`): statements only.
+    statements(tree.root_node(), 0, &mut |stmt| {
+        let Some(node) = stmt
+            .named_child(0)
+            .filter(|a| a.kind() == "assignment")
+            .and_then(|a| a.child_by_field_name("right"))
+            .filter(|r| r.kind() == "call")
+        else {
             return;
-        }
+        };
         let (Some(f), Some(list)) =
             (node.child_by_field_name("function"), node.child_by_field_name("arguments"))
         else {
