@@ -141,7 +141,7 @@ impl Bindings {
 }
 
 /// `from . base import x` may be spelled with spaces; qualified names never have them.
-fn compact(s: &str) -> String {
+pub(super) fn compact(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
@@ -151,7 +151,7 @@ pub fn node_text<'t>(node: Node, text: &'t str) -> &'t str {
 
 /// Pre-order walk that skips ERROR subtrees and stops at a fixed depth, so hostile input can
 /// neither overflow the stack nor produce facts from garbage. One cursor for the whole walk.
-pub fn walk<'t>(node: Node<'t>, _depth: usize, f: &mut impl FnMut(Node<'t>)) {
+pub fn walk<'t>(node: Node<'t>, f: &mut impl FnMut(Node<'t>)) {
     const MAX_DEPTH: usize = 200;
     let mut cursor = node.walk();
     let mut depth = 0;

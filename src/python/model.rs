@@ -4,7 +4,7 @@ use std::ops::Range;
 
 use tree_sitter::Node;
 
-use super::bindings::{node_text, walk};
+use super::bindings::{compact, node_text, statements};
 use super::reads::{self, DefaultValue, DotenvLoad, EnvRead, EnvSet, Extracted, SetKind};
 use crate::workspace::Document;
 
@@ -87,7 +87,8 @@ impl PythonModel {
 
 fn imports(root: Node, text: &str) -> Vec<Import> {
     let mut out = Vec::new();
-    walk(root, 0, &mut |node| match node.kind() {
+    // Imports are statements: no need to visit expressions.
+    statements(root, 0, &mut |node| match node.kind() {
         "import_statement" => {
             let mut c = node.walk();
             for name in node.children_by_field_name("name", &mut c) {
@@ -144,10 +145,6 @@ fn imports(root: Node, text: &str) -> Vec<Import> {
         _ => {}
     });
     out
-}
-
-fn compact(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 #[cfg(test)]

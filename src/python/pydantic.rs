@@ -290,7 +290,7 @@ fn annotation_cast(ty: Node, text: &str) -> Cast {
                     },
                     "Literal" => {
                         let mut choices = Vec::new();
-                        walk(node, 0, &mut |n| {
+                        walk(node, &mut |n| {
                             if n.kind() == "string"
                                 && let Some((v, _)) = string_value(n, text)
                             {

@@ -605,7 +605,7 @@ fn dotenv_target(node: Node, text: &str) -> DotenvTarget {
     }
     // The last string literal in the expression is usually the file name.
     let mut last = None;
-    super::bindings::walk(node, 0, &mut |n| {
+    super::bindings::walk(node, &mut |n| {
         if let Some((v, _)) = string_value(n, text)
             && n.kind() == "string"
         {
@@ -632,7 +632,7 @@ pub(super) fn cast_of(node: Node, text: &str) -> Cast {
                 "Choices" => {
                     let mut choices = Vec::new();
                     if let Some(args) = node.child_by_field_name("arguments") {
-                        super::bindings::walk(args, 0, &mut |n| {
+                        super::bindings::walk(args, &mut |n| {
                             if n.kind() == "string"
                                 && let Some((v, _)) = string_value(n, text)
                             {
