@@ -12,7 +12,7 @@ use crate::ide::{
 use crate::suppress;
 use crate::workspace::document::MAX_PARSED_BYTES;
 use crate::workspace::{Document, FileKind, Snapshot};
-use crate::{compose, dockerfile};
+use crate::{compose, dockerfile, dotenv};
 
 pub const FILE_TOO_LARGE: &str = "file-too-large";
 
@@ -32,7 +32,7 @@ const GENERAL_RULES: &[RuleInfo] = &[RuleInfo {
 /// Every rule berth knows, in one list (the source of `berth rules` and `docs/rules/`).
 pub fn all_rules() -> Vec<&'static RuleInfo> {
     let tables: &[&[RuleInfo]] =
-        &[GENERAL_RULES, crate::syntax::RULES, dockerfile::RULES, compose::RULES];
+        &[GENERAL_RULES, crate::syntax::RULES, dockerfile::RULES, compose::RULES, dotenv::RULES];
     tables.iter().flat_map(|t| t.iter()).collect()
 }
 
@@ -63,7 +63,8 @@ pub fn diagnostics(snap: &Snapshot, doc: &Document) -> Vec<Diagnostic> {
     match doc.kind {
         FileKind::Dockerfile => out.extend(dockerfile::diagnostics_with(snap, doc, &enabled)),
         FileKind::Compose => out.extend(compose::diagnostics(snap, doc)),
-        FileKind::Dotenv | FileKind::Python => {}
+        FileKind::Dotenv => out.extend(dotenv::diagnostics(snap, doc)),
+        FileKind::Python => {}
     }
     finish(snap, doc, out)
 }
@@ -227,7 +228,8 @@ pub fn symbols(doc: &Document) -> Vec<Symbol> {
     match doc.kind {
         FileKind::Dockerfile => dockerfile::symbols(doc),
         FileKind::Compose => compose::symbols(doc),
-        FileKind::Dotenv | FileKind::Python => Vec::new(),
+        FileKind::Dotenv => dotenv::symbols(doc),
+        FileKind::Python => Vec::new(),
     }
 }
 
@@ -235,7 +237,8 @@ pub fn folds(doc: &Document) -> Vec<Fold> {
     match doc.kind {
         FileKind::Dockerfile => dockerfile::folds(doc),
         FileKind::Compose => compose::folds(doc),
-        FileKind::Dotenv | FileKind::Python => Vec::new(),
+        FileKind::Dotenv => dotenv::folds(doc),
+        FileKind::Python => Vec::new(),
     }
 }
 
@@ -257,6 +260,7 @@ pub fn format(doc: &Document, range: Option<Range<usize>>) -> Vec<TextEdit> {
 pub fn semantic_tokens(doc: &Document) -> Vec<SemanticToken> {
     match doc.kind {
         FileKind::Dockerfile => dockerfile::semantic_tokens(doc),
-        FileKind::Compose | FileKind::Dotenv | FileKind::Python => Vec::new(),
+        FileKind::Dotenv => dotenv::semantic_tokens(doc),
+        FileKind::Compose | FileKind::Python => Vec::new(),
     }
 }

@@ -6,8 +6,10 @@ pub mod compose;
 pub mod config;
 pub mod diagnostics;
 pub mod dockerfile;
+pub mod dotenv;
 pub mod ide;
 pub mod lsp;
+pub mod python;
 pub mod suppress;
 pub mod syntax;
 #[doc(hidden)]

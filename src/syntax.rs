@@ -14,7 +14,7 @@ const MAX_ERRORS: usize = 50;
 
 pub const RULES: &[RuleInfo] = &[RuleInfo {
     code: CODE,
-    scope: "Dockerfile, compose, Python",
+    scope: "Dockerfile, compose, Python, dotenv",
     default_severity: Severity::Error,
     enabled_by_default: true,
     fixable: false,
@@ -22,7 +22,9 @@ pub const RULES: &[RuleInfo] = &[RuleInfo {
     docs: "The text does not follow the file's syntax, so neither Docker, Compose nor Python \
            would accept it, and berth's other checks cannot see past this point with \
            certainty. The message names what was expected, for example an unterminated \
-           heredoc in a Dockerfile, an unclosed `[` in YAML, or a missing `)` in Python.\n\n\
+           heredoc in a Dockerfile, an unclosed `[` in YAML, a missing `)` in Python, or a \
+           `.env` line that is not `KEY=value` (an unclosed quote there swallows every \
+           following line).\n\n\
            ```dockerfile\nRUN <<EOF\necho never closed\n```\n\nClose the construct \
            (here, a line reading `EOF`).",
 }];

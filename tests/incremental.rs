@@ -36,9 +36,39 @@ fn path(kind: FileKind) -> Arc<std::path::Path> {
 /// An edit: a position and length as fractions of the text, and the inserted text.
 fn edit() -> impl Strategy<Value = (f64, f64, String)> {
     let pieces = prop::sample::select(vec![
-        "", " ", "\n", "\r\n", "\\\n", "x", "FROM ", "RUN ", "AS ", ":", "- ", "  ", "{", "}", "[",
-        "]", "\"", "'", "=", "${", "$X", "#", "é", "世界", "😀", "e\u{301}", "<<EOF\n", "EOF\n",
-        "os.environ[", "(", ")", "services:\n", "\t",
+        "",
+        " ",
+        "\n",
+        "\r\n",
+        "\\\n",
+        "x",
+        "FROM ",
+        "RUN ",
+        "AS ",
+        ":",
+        "- ",
+        "  ",
+        "{",
+        "}",
+        "[",
+        "]",
+        "\"",
+        "'",
+        "=",
+        "${",
+        "$X",
+        "#",
+        "é",
+        "世界",
+        "😀",
+        "e\u{301}",
+        "<<EOF\n",
+        "EOF\n",
+        "os.environ[",
+        "(",
+        ")",
+        "services:\n",
+        "\t",
     ]);
     (0.0..=1.0f64, 0.0..=0.2f64, prop::collection::vec(pieces, 0..4).prop_map(|v| v.concat()))
 }
@@ -67,7 +97,11 @@ fn check(kind: FileKind, edits: &[(f64, f64, String)]) {
         // Tree-sitter's error recovery may settle on a different (equally valid) tree when it
         // resumes from an old one; what must hold is that both see the error and cover the
         // same text.
-        assert!(has_error(&doc), "fresh parse has an error the incremental one missed: {:?}", doc.text);
+        assert!(
+            has_error(&doc),
+            "fresh parse has an error the incremental one missed: {:?}",
+            doc.text
+        );
         let span = |d: &Document| d.tree.as_ref().map(|t| t.root_node().byte_range());
         assert_eq!(span(&doc), span(&fresh));
     } else {

@@ -5,7 +5,7 @@ use crate::diagnostics::{Diagnostic, Fix, RuleInfo, Severity, Tag};
 
 pub const DUPLICATE_KEY: RuleInfo = RuleInfo {
     code: "duplicate-key",
-    scope: "compose",
+    scope: "compose, dotenv",
     default_severity: Severity::Error,
     enabled_by_default: true,
     fixable: false,
@@ -13,7 +13,9 @@ pub const DUPLICATE_KEY: RuleInfo = RuleInfo {
     docs: "A YAML mapping may hold each key once. Docker Compose refuses such a file, and other \
 YAML tools silently keep only one of the values, so one of the two settings is lost.\n\n\
 ```yaml\nservices:\n  web:\n    image: app\n    image: app:2   # duplicate-key\n```\n\n\
-Keep one of the entries (or merge their contents).",
+Keep one of the entries (or merge their contents).\n\n\
+In a `.env` file a repeated variable is a warning: Compose keeps the last value, so the earlier \
+line is dead; the fix deletes it.",
 };
 
 pub const OBSOLETE_VERSION: RuleInfo = RuleInfo {
