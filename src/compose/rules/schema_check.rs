@@ -75,7 +75,9 @@ impl<'a> Walker<'_, '_> {
                 if matches!(spec.ty, Ty::Any) {
                     return;
                 }
-                for e in map.iter().filter(|e| e.merged_from.is_none()) {
+                // An empty key token is what error recovery leaves behind, not a written key.
+                let written = map.iter().filter(|e| e.merged_from.is_none());
+                for e in written.filter(|e| !e.key_range.is_empty()) {
                     match values::check_key(path, &e.key) {
                         KeyCheck::Extension => {}
                         _ if e.key.starts_with("x-") => {}
