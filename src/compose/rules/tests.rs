@@ -429,7 +429,7 @@ fn invalid_value() {
         "#- /compose.yaml\nservices:\n  web:\n    image: app\n    restart: sometimes\n    ports: [\"80:80:80:80\"]\n    healthcheck:\n      test: [CMD, true]\n      interval: 10\n    privileged: maybe\n    deploy: yes\n    environment: [[A]]\n    labels:\n      - a\n    command: {a: b}\n",
         expect![[r#"
             invalid-value warning 45..54 "sometimes": unknown value `sometimes`; expected one of `no`, `always`, `on-failure`, `unless-stopped`
-            invalid-value warning 67..80 "\"80:80:80:80\"": `80:80` is not an IP address
+            invalid-value warning 67..80 "\"80:80:80:80\"": `80:80:80:80` has too many `:`-separated parts; write `[[IP:]HOST:]CONTAINER[/PROTO]`
             invalid-value warning 117..121 "true": `true` is read as a boolean but a string is expected; quote it: "true"
             invalid-value warning 139..141 "10": `10` has no unit; write `10s` for seconds
             invalid-value error 158..163 "maybe": `maybe` is not a boolean; use `true` or `false`
