@@ -443,7 +443,7 @@ fn invalid_value() {
 #[test]
 fn schema_checks_stay_quiet() {
     check(
-        "#- /compose.yaml\nx-base: &base\n  restart: sometimes\n  imagee: x\nservices:\n  web:\n    <<: *base\n    image: app:${TAG:-latest}\n    restart: ${RESTART:-no}\n    ports: [\"8000:8000\", 9000, {target: 80, published: \"8080\"}]\n    environment:\n      DEBUG: \"1\"\n      x-odd: 1\n    healthcheck:\n      test: [\"CMD\", \"true\"]\n      interval: 10s\n    deploy:\n      resources:\n        limits: {cpus: \"0.5\", memory: 512m}\n    labels: [a=b]\n  db:\nvolumes:\n  data:\n",
+        "#- /compose.yaml\nx-base: &base\n  restart: sometimes\n  imagee: x\nservices:\n  web:\n    <<: *base\n    image: app:${TAG:-latest}\n    restart: ${RESTART:-no}\n    ports: [\"8000:8000\", 9000, {target: 80, published: \"8080\"}]\n    environment:\n      DEBUG: \"1\"\n      x-odd: 1\n    healthcheck:\n      test: [\"CMD\", \"true\"]\n      interval: 10s\n    deploy:\n      resources:\n        limits: {cpus: \"0.5\", memory: 512m}\n    labels: [a=b]\n    memswap_limit: -1\n    command: !reset null\n    dns: !override [8.8.8.8]\n  db:\nvolumes:\n  data:\n",
         expect![[r#"
             (quiet)
         "#]],
