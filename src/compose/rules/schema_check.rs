@@ -112,11 +112,7 @@ impl<'a> Walker<'_, '_> {
                         if is_type_error(&spec.ty) { Severity::Error } else { Severity::Warning };
                     let msg = match key {
                         Some(e) if !accepts(&spec.ty, Shape::Scalar) => {
-                            format!(
-                                "`{}` expects a {}, not a single value",
-                                e.key,
-                                spec.ty.describe()
-                            )
+                            format!("`{}` expects {}, not a single value", e.key, expected(spec))
                         }
                         _ => msg,
                     };
@@ -127,13 +123,13 @@ impl<'a> Walker<'_, '_> {
     }
 
     fn wrong_shape(&mut self, node: &Node, spec: &KeySpec, key: Option<&Entry>, given: &str) {
-        let expected = spec.ty.describe();
+        let expected = expected(spec);
         let (range, msg) = match key {
             // A collection spans lines; point at the key it belongs to.
             Some(e) => {
-                (e.key_range.clone(), format!("`{}` expects a {expected}, not {given}", e.key))
+                (e.key_range.clone(), format!("`{}` expects {expected}, not {given}", e.key))
             }
-            None => (node.range.clone(), format!("expected a {expected} here, not {given}")),
+            None => (node.range.clone(), format!("expected {expected} here, not {given}")),
         };
         self.push(range, Severity::Error, INVALID_VALUE.code, msg);
     }
@@ -195,6 +191,13 @@ fn is_type_error(ty: &Ty) -> bool {
         Ty::OneOf(alts) => alts.iter().all(is_type_error),
         _ => true,
     }
+}
+
+/// The expected shape with its article: "a mapping", "an enum".
+fn expected(spec: &KeySpec) -> String {
+    let shape = spec.ty.describe();
+    let article = if shape.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+    format!("{article} {shape}")
 }
 
 /// How a message names the mapping at `path`: "a service", "`build`", "the top level".
