@@ -239,6 +239,14 @@ pub fn port(v: &str) -> Result<(), String> {
     let ip = parts.next();
     if let Some(ip) = ip {
         let bare = ip.strip_prefix('[').and_then(|s| s.strip_suffix(']')).unwrap_or(ip);
+        // `80:80:80:80`: extra port numbers, not a mistyped address.
+        let is_ports =
+            |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit() || b == b'-');
+        if ip.contains(':') && ip.split(':').all(is_ports) {
+            return Err(format!(
+                "`{spec}` has too many `:`-separated parts; write `[[IP:]HOST:]CONTAINER[/PROTO]`"
+            ));
+        }
         if bare.parse::<IpAddr>().is_err() {
             return Err(format!("`{ip}` is not an IP address"));
         }

@@ -5,6 +5,7 @@ mod conflicts;
 mod cycle;
 mod dockerfile_facts;
 mod missing_file;
+mod schema_check;
 mod simple;
 #[cfg(test)]
 mod tests;
@@ -64,6 +65,8 @@ pub const RULES: &[RuleInfo] = &[
     missing_file::MISSING_FILE,
     build_refs::UNKNOWN_BUILD_TARGET,
     build_refs::UNKNOWN_BUILD_ARG,
+    schema_check::UNKNOWN_KEY,
+    schema_check::INVALID_VALUE,
 ];
 
 pub fn diagnostics(snap: &Snapshot, doc: &Document) -> Vec<Diagnostic> {
@@ -77,6 +80,7 @@ pub fn diagnostics(snap: &Snapshot, doc: &Document) -> Vec<Diagnostic> {
     conflicts::check(&ctx, &mut out);
     missing_file::check(&ctx, &mut out);
     build_refs::check(&ctx, &mut out);
+    schema_check::check(&ctx, &mut out);
     // Content shared through anchors is checked once per use; report it once.
     let mut seen = HashSet::new();
     out.retain(|d| seen.insert((d.range.clone(), d.code, d.message.clone())));

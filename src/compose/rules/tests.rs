@@ -191,6 +191,7 @@ fn undefined_declarations() {
         expect![[r#"
             undefined-network error 63..67 "back": Network `back` is not declared in the top-level `networks` section
               fix* Declare network `back`
+            invalid-value warning 146..155 "anon-only": the container path `anon-only` must be absolute (start with `/`)
             undefined-volume error 193..198 "cache": Volume `cache` is not declared in the top-level `volumes` section
               fix* Declare volume `cache`
             undefined-secret error 311..315 "cert": Secret `cert` is not declared in the top-level `secrets` section
@@ -393,6 +394,58 @@ fn build_target_and_args() {
             ARG EXTRA
             RUN x
             FROM base AS final
+        "#]],
+    );
+}
+
+#[test]
+fn unknown_key() {
+    check(
+        "#- /compose.yaml\nservices:\n  web:\n    imagee: app\n    build:\n      context: .\n      dockerfle: Dockerfile\n    x-note: {anything: goes}\nfrobnicate: 1\n",
+        expect![[r#"
+            unknown-key warning 21..27 "imagee": `imagee` is not a key of a service; did you mean `image`?
+              fix* Change to `image`
+            unknown-key warning 67..76 "dockerfle": `dockerfle` is not a key of `build`; did you mean `dockerfile`?
+              fix* Change to `dockerfile`
+            unknown-key warning 118..128 "frobnicate": `frobnicate` is not a key of a Compose file's top level
+        "#]],
+    );
+    check_fix(
+        "#- /compose.yaml\nservices:\n  web:\n    \"imagee\": app\n",
+        "unknown-key",
+        expect![[r#"
+            Change to `image`
+            --- compose.yaml
+            services:
+              web:
+                "image": app
+        "#]],
+    );
+}
+
+#[test]
+fn invalid_value() {
+    check(
+        "#- /compose.yaml\nservices:\n  web:\n    image: app\n    restart: sometimes\n    ports: [\"80:80:80:80\"]\n    healthcheck:\n      test: [CMD, true]\n      interval: 10\n    privileged: maybe\n    deploy: yes\n    environment: [[A]]\n    labels:\n      - a\n    command: {a: b}\n",
+        expect![[r#"
+            invalid-value warning 45..54 "sometimes": unknown value `sometimes`; expected one of `no`, `always`, `on-failure`, `unless-stopped`
+            invalid-value warning 67..80 "\"80:80:80:80\"": `80:80:80:80` has too many `:`-separated parts; write `[[IP:]HOST:]CONTAINER[/PROTO]`
+            invalid-value warning 117..121 "true": `true` is read as a boolean but a string is expected; quote it: "true"
+            invalid-value warning 139..141 "10": `10` has no unit; write `10s` for seconds
+            invalid-value error 158..163 "maybe": `maybe` is not a boolean; use `true` or `false`
+            invalid-value error 176..179 "yes": `deploy` expects a mapping, not a single value
+            invalid-value error 198..201 "[A]": expected a `KEY=VALUE` here, not a list
+            invalid-value error 229..236 "command": `command` expects a string or list of strings, not a mapping
+        "#]],
+    );
+}
+
+#[test]
+fn schema_checks_stay_quiet() {
+    check(
+        "#- /compose.yaml\nx-base: &base\n  restart: sometimes\n  imagee: x\nservices:\n  web:\n    <<: *base\n    image: app:${TAG:-latest}\n    restart: ${RESTART:-no}\n    ports: [\"8000:8000\", 9000, {target: 80, published: \"8080\"}]\n    environment:\n      DEBUG: \"1\"\n      x-odd: 1\n    healthcheck:\n      test: [\"CMD\", \"true\"]\n      interval: 10s\n    deploy:\n      resources:\n        limits: {cpus: \"0.5\", memory: 512m}\n    labels: [a=b]\n    memswap_limit: -1\n    command: !reset null\n    dns: !override [8.8.8.8]\n  db:\nvolumes:\n  data:\n",
+        expect![[r#"
+            (quiet)
         "#]],
     );
 }

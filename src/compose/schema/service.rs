@@ -692,7 +692,8 @@ const SERVICE_KEYS: &[KeySpec] = &[
     key("mem_swappiness", INT, "How readily the kernel swaps the container's memory, 0 to 100."),
     key(
         "memswap_limit",
-        BYTES,
+        // `-1` (unlimited) is no byte size, so a plain integer is accepted too.
+        Ty::OneOf(&[BYTES, INT]),
         "Memory plus swap the container may use; `-1` means unlimited swap.",
     ),
     key(
