@@ -105,10 +105,12 @@ fn workspace_images(snap: &Snapshot, doc: &Document) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for other in snap.of_kind(FileKind::Dockerfile).filter(|d| d.path != doc.path).take(200) {
         for s in &model(other).stages {
-            if let Some(img) = &s.image {
-                if s.base_stage.is_none() && !img.text.contains('$') && !out.contains(&img.text) {
-                    out.push(img.text.clone());
-                }
+            if let Some(img) = &s.image
+                && s.base_stage.is_none()
+                && !img.text.contains('$')
+                && !out.contains(&img.text)
+            {
+                out.push(img.text.clone());
             }
         }
     }

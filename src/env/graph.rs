@@ -191,11 +191,7 @@ fn stage_cmd(
     if depth > 64 {
         return None;
     }
-    let own = model
-        .instructions
-        .iter()
-        .filter(|i| i.stage == Some(stage) && i.keyword == "CMD")
-        .next_back();
+    let own = model.instructions.iter().rfind(|i| i.stage == Some(stage) && i.keyword == "CMD");
     own.or_else(|| match model.stages.get(stage)?.base_stage {
         Some(b) if b < stage => stage_cmd(model, b, depth + 1),
         _ => None,
