@@ -65,6 +65,7 @@ PORT = env.int("PORT", default=8000)
 #- /app/settings/dev.py
 import os
 from .base import *
+from .base import env
 DATABASES = {"default": env.db_url("DATABASE_URL")}
 #- /app/settings/prod.py
 import os
@@ -180,4 +181,40 @@ fn plain_app_reads_through_imports() {
               fix Rename to `DB_PASSWORD`: "DB_PASSWORD"
         "#]],
     );
+}
+
+/// The env rules' share of each example's `expected-diagnostics.txt` (`path:line:col code`).
+fn check_example(dir: &str) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples").join(dir);
+    let scan = crate::workspace::load::scan(std::slice::from_ref(&root), &|_, _| {});
+    let mut snap = crate::workspace::Snapshot::new(vec![root.clone()]);
+    for d in scan.docs {
+        snap.insert(d);
+    }
+    let mut got = Vec::new();
+    for doc in snap.documents() {
+        for d in super::diagnostics(&snap, doc) {
+            let before = &doc.text[..d.range.start];
+            let line = before.matches('\n').count() + 1;
+            let col = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+            let rel = d.path.strip_prefix(&root).unwrap().display().to_string();
+            got.push(format!("{rel}:{line}:{col} {}", d.code));
+        }
+    }
+    got.sort();
+    let expected = std::fs::read_to_string(root.join("expected-diagnostics.txt")).unwrap();
+    let mut want: Vec<String> =
+        expected.lines().filter(|l| l.contains(" env-")).map(str::to_string).collect();
+    want.sort();
+    assert_eq!(got, want);
+}
+
+#[test]
+fn django_compose_example() {
+    check_example("django-compose");
+}
+
+#[test]
+fn flask_app_example() {
+    check_example("flask-app");
 }
