@@ -47,6 +47,9 @@ pub struct ServiceEnv {
     pub dockerfile: Option<Arc<Document>>,
     /// The effective environment, one entry per name (the one that wins).
     pub env: Vec<Provided>,
+    /// False when part of the environment is out of sight: an `env_file` not in the snapshot,
+    /// or an image berth cannot see the Dockerfile of. Absence then proves nothing.
+    pub complete: bool,
 }
 
 impl ServiceEnv {
@@ -83,6 +86,7 @@ pub fn service_env(snap: &Snapshot, service: MergedService) -> ServiceEnv {
     let dockerfile =
         service.build.as_ref().and_then(|(path, b)| crate::compose::dockerfile_of(snap, path, b));
     let mut env: Vec<Provided> = Vec::new();
+    let mut complete = dockerfile.is_some();
     // Lowest precedence first; each later layer replaces by name.
     if let (Some(df), Some((_, b))) = (&dockerfile, &service.build) {
         for p in image_env(df, b) {
@@ -91,10 +95,15 @@ pub fn service_env(snap: &Snapshot, service: MergedService) -> ServiceEnv {
     }
     for (compose_path, ef) in &service.env_file {
         let target = resolve_path(compose_path, &ef.path.text);
-        let Some(doc) = snap.get(&target) else { continue };
-        if matches!(doc.kind, FileKind::Python | FileKind::Compose | FileKind::Dockerfile) {
+        let doc = snap.get(&target).filter(|d| {
+            !matches!(d.kind, FileKind::Python | FileKind::Compose | FileKind::Dockerfile)
+        });
+        let Some(doc) = doc else {
+            // An optional env file that is absent adds nothing; a required one is reported by
+            // the compose rules.
+            complete &= !ef.required;
             continue;
-        }
+        };
         let model = crate::dotenv::model(doc);
         for e in &model.entries {
             let literal = !e.value.contains('$');
@@ -123,7 +132,7 @@ pub fn service_env(snap: &Snapshot, service: MergedService) -> ServiceEnv {
             },
         );
     }
-    ServiceEnv { name: service.name.clone(), location, service, dockerfile, env }
+    ServiceEnv { name: service.name.clone(), location, service, dockerfile, env, complete }
 }
 
 fn put(env: &mut Vec<Provided>, p: Provided) {

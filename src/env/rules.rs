@@ -163,6 +163,10 @@ fn typos(svc: &ServiceEnv, runs: &Runs, out: &mut Vec<Diagnostic>) {
 }
 
 fn missing(svc: &ServiceEnv, runs: &Runs, out: &mut Vec<Diagnostic>) {
+    // Only a fully known environment proves a variable absent.
+    if !svc.complete || runs.loads_dotenv {
+        return;
+    }
     for (file, read) in &runs.reads {
         if !needs(read) {
             continue;

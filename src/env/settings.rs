@@ -24,6 +24,9 @@ pub struct Runs {
     pub files: Vec<Arc<Path>>,
     /// Every read in those files, with its file.
     pub reads: Vec<(Arc<Path>, EnvRead)>,
+    /// The code loads a `.env` file itself (`load_dotenv()`, `Env.read_env()`), so variables
+    /// may come from a file inside the container.
+    pub loads_dotenv: bool,
 }
 
 impl Runs {
@@ -74,13 +77,15 @@ pub fn runs(snap: &Snapshot, svc: &ServiceEnv) -> Option<Runs> {
 
 fn collect(snap: &Snapshot, settings_module: Option<String>, files: Vec<Arc<Path>>) -> Runs {
     let mut reads = Vec::new();
+    let mut loads_dotenv = false;
     for f in &files {
         if let Some(doc) = snap.get(f) {
             let model = crate::python::model(doc);
             reads.extend(model.reads.iter().map(|r| (f.clone(), r.clone())));
+            loads_dotenv |= !model.dotenv_loads.is_empty();
         }
     }
-    Runs { settings_module, files, reads }
+    Runs { settings_module, files, reads, loads_dotenv }
 }
 
 /// The entry module's file(s): for Celery `-A app`, also `app/celery.py` (where Celery looks

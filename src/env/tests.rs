@@ -218,3 +218,26 @@ fn django_compose_example() {
 fn flask_app_example() {
     check_example("flask-app");
 }
+
+#[test]
+fn image_built_elsewhere_makes_missing_unprovable() {
+    // The image may set the variable: berth cannot see its Dockerfile.
+    check(
+        &with_compose(
+            "services:\n  a:\n    image: example/app\n    command: gunicorn app.wsgi\n    environment:\n      DJANGO_SETTINGS_MODULE: app.settings.prod\n",
+            "",
+        ),
+        expect![[""]],
+    );
+}
+
+#[test]
+fn code_loading_its_own_dotenv_makes_missing_unprovable() {
+    check(
+        &with_compose("services:\n  worker:\n    build: {context: ., target: prod}\n", "").replace(
+            "SECRET_KEY = os.environ",
+            "import dotenv\ndotenv.load_dotenv()\nSECRET_KEY = os.environ",
+        ),
+        expect![[""]],
+    );
+}
