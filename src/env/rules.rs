@@ -5,7 +5,7 @@ use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
-use super::graph::{Origin, Provided, ServiceEnv, services};
+use super::graph::{Origin, Provided, ServiceEnv, project_services, services};
 use super::settings::{Runs, runs};
 use crate::diagnostics::{Diagnostic, Fix, RuleInfo, Severity};
 use crate::python::{Cast, EnvRead, ReadKind, Requirement};
@@ -71,15 +71,24 @@ pub fn diagnostics(snap: &Snapshot, doc: &Document) -> Vec<Diagnostic> {
     if !matches!(doc.kind, FileKind::Compose | FileKind::Python | FileKind::Dotenv) {
         return Vec::new();
     }
-    let mut out = all(snap);
+    // A compose file's own diagnostics come from its project alone.
+    let svcs = match doc.kind {
+        FileKind::Compose => project_services(snap, &doc.path),
+        _ => services(snap),
+    };
+    let mut out = check_services(snap, svcs);
     out.retain(|d| *d.path == *doc.path);
     out
 }
 
 /// Every environment diagnostic in the snapshot.
 pub fn all(snap: &Snapshot) -> Vec<Diagnostic> {
+    check_services(snap, services(snap))
+}
+
+fn check_services(snap: &Snapshot, svcs: Vec<ServiceEnv>) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = Vec::new();
-    for svc in services(snap) {
+    for svc in svcs {
         let Some(mut runs) = runs(snap, &svc) else { continue };
         for (file, read) in &mut runs.reads {
             read.name_range = string_literal(snap, file, read.name_range.clone());
