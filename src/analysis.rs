@@ -31,8 +31,14 @@ const GENERAL_RULES: &[RuleInfo] = &[RuleInfo {
 
 /// Every rule berth knows, in one list (the source of `berth rules` and `docs/rules/`).
 pub fn all_rules() -> Vec<&'static RuleInfo> {
-    let tables: &[&[RuleInfo]] =
-        &[GENERAL_RULES, crate::syntax::RULES, dockerfile::RULES, compose::RULES, dotenv::RULES];
+    let tables: &[&[RuleInfo]] = &[
+        GENERAL_RULES,
+        crate::syntax::RULES,
+        dockerfile::RULES,
+        compose::RULES,
+        dotenv::RULES,
+        crate::env::RULES,
+    ];
     tables.iter().flat_map(|t| t.iter()).collect()
 }
 
@@ -66,6 +72,7 @@ pub fn diagnostics(snap: &Snapshot, doc: &Document) -> Vec<Diagnostic> {
         FileKind::Dotenv => out.extend(dotenv::diagnostics(snap, doc)),
         FileKind::Python => {}
     }
+    out.extend(crate::env::diagnostics(snap, doc));
     finish(snap, doc, out)
 }
 

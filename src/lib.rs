@@ -7,6 +7,7 @@ pub mod config;
 pub mod diagnostics;
 pub mod dockerfile;
 pub mod dotenv;
+pub mod env;
 pub mod ide;
 pub mod lsp;
 pub mod python;

@@ -95,8 +95,15 @@ impl Bindings {
                 }
                 _ => continue,
             };
-            self.names
-                .insert(node_text(alias, text).into(), format!("{module}.{}", node_text(n, text)));
+            let imported = node_text(n, text);
+            // `from .base import env`: the project's own instance, made where it is defined;
+            // what it is is taken from the name, as for star imports.
+            let conventional = CONVENTIONAL.iter().find(|(c, _)| *c == imported);
+            let qualified = match conventional {
+                Some((_, q)) if module.starts_with('.') => q.to_string(),
+                _ => format!("{module}.{imported}"),
+            };
+            self.names.insert(node_text(alias, text).into(), qualified);
         }
     }
 

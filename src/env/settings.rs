@@ -1,0 +1,132 @@
+//! Which Python code a service runs and which environment variables that code reads: the
+//! Django settings module (from `DJANGO_SETTINGS_MODULE`, else the entry module's
+//! `setdefault`) and the modules it star-imports, or for other apps the entry module and the
+//! project modules it imports.
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::Arc;
+
+use super::graph::{RunCommand, ServiceEnv, run_command};
+use crate::python::entry::{EntryKind, EntryPoint, entry_from_command, entry_from_shell};
+use crate::python::modules::{resolve_import, resolve_module, settings_chain};
+use crate::python::{EnvRead, ReadKind};
+use crate::workspace::{FileKind, Snapshot};
+
+/// At most this many modules are followed through imports from an entry module.
+const MAX_MODULES: usize = 64;
+
+#[derive(Clone, Debug)]
+pub struct Runs {
+    /// The Django settings module, when the service runs Django.
+    pub settings_module: Option<String>,
+    /// The files whose module-level reads run at start-up, in import order.
+    pub files: Vec<Arc<Path>>,
+    /// Every read in those files, with its file.
+    pub reads: Vec<(Arc<Path>, EnvRead)>,
+    /// The code loads a `.env` file itself (`load_dotenv()`, `Env.read_env()`), so variables
+    /// may come from a file inside the container.
+    pub loads_dotenv: bool,
+}
+
+impl Runs {
+    /// Does the code read `name` (exactly, or through a prefix read)?
+    pub fn reads_name(&self, name: &str) -> bool {
+        self.reads.iter().any(|(_, r)| match r.name.as_literal() {
+            Some(n) if r.kind == ReadKind::Prefix => name.starts_with(n),
+            Some(n) => n == name,
+            None => false,
+        })
+    }
+}
+
+pub fn entry_of(svc: &ServiceEnv) -> Option<EntryPoint> {
+    match run_command(svc)? {
+        RunCommand::Exec(argv) => {
+            let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
+            entry_from_command(&argv)
+        }
+        RunCommand::Shell(s) => entry_from_shell(&s),
+    }
+}
+
+/// What `svc` runs, or None when berth cannot tell.
+pub fn runs(snap: &Snapshot, svc: &ServiceEnv) -> Option<Runs> {
+    let entry = entry_of(svc);
+    let entry_files = entry.as_ref().map(|e| entry_files(snap, e)).unwrap_or_default();
+    let settings = svc
+        .get("DJANGO_SETTINGS_MODULE")
+        .map(|p| p.value.clone())
+        .map(|v| v.ok_or(()))
+        .or_else(|| entry.as_ref()?.settings.clone().map(Ok))
+        .or_else(|| setdefault_in(snap, &entry_files).map(Ok));
+    let files = match settings {
+        // Set from the shell or interpolated: the module is unknown.
+        Some(Err(())) => return None,
+        Some(Ok(module)) => {
+            let path = resolve_module(snap, &module)?;
+            return Some(collect(snap, Some(module), settings_chain(snap, &path)));
+        }
+        None => entry_files,
+    };
+    if files.is_empty() {
+        return None;
+    }
+    Some(collect(snap, None, import_closure(snap, files)))
+}
+
+fn collect(snap: &Snapshot, settings_module: Option<String>, files: Vec<Arc<Path>>) -> Runs {
+    let mut reads = Vec::new();
+    let mut loads_dotenv = false;
+    for f in &files {
+        if let Some(doc) = snap.get(f) {
+            let model = crate::python::model(doc);
+            reads.extend(model.reads.iter().map(|r| (f.clone(), r.clone())));
+            loads_dotenv |= !model.dotenv_loads.is_empty();
+        }
+    }
+    Runs { settings_module, files, reads, loads_dotenv }
+}
+
+/// The entry module's file(s): for Celery `-A app`, also `app/celery.py` (where Celery looks
+/// for the app); for Django's management commands, `manage.py`.
+fn entry_files(snap: &Snapshot, e: &EntryPoint) -> Vec<Arc<Path>> {
+    let mut out = Vec::new();
+    if let Some(m) = &e.module {
+        out.extend(resolve_module(snap, m));
+        if e.kind() == EntryKind::Celery {
+            out.extend(resolve_module(snap, &format!("{m}.celery")));
+        }
+    }
+    if e.kind() == EntryKind::Manage && out.is_empty() {
+        out.extend(resolve_module(snap, "manage"));
+    }
+    out
+}
+
+fn setdefault_in(snap: &Snapshot, files: &[Arc<Path>]) -> Option<String> {
+    files.iter().find_map(|f| {
+        let doc = snap.get(f)?;
+        crate::python::model(doc).django_settings_default().map(|(m, _)| m.to_string())
+    })
+}
+
+/// `files` and every project module they import, transitively (bounded).
+fn import_closure(snap: &Snapshot, files: Vec<Arc<Path>>) -> Vec<Arc<Path>> {
+    let mut seen: HashSet<Arc<Path>> = HashSet::new();
+    let mut out = Vec::new();
+    let mut queue: std::collections::VecDeque<Arc<Path>> = files.into();
+    while let Some(p) = queue.pop_front() {
+        if out.len() >= MAX_MODULES || !seen.insert(p.clone()) {
+            continue;
+        }
+        let Some(doc) = snap.get(&p).filter(|d| d.kind == FileKind::Python) else { continue };
+        out.push(p.clone());
+        for i in &crate::python::model(doc).imports {
+            if let Some(t) = resolve_import(snap, &p, i) {
+                queue.push_back(t);
+            }
+        }
+    }
+    out
+}
