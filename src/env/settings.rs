@@ -4,12 +4,14 @@
 //! project modules it imports.
 
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::graph::{RunCommand, ServiceEnv, run_command};
 use crate::python::entry::{EntryKind, EntryPoint, entry_from_command, entry_from_shell};
-use crate::python::modules::{resolve_import, resolve_module, settings_chain};
+use crate::python::modules::{
+    candidate_roots, resolve_import_in, resolve_module_in, settings_chain,
+};
 use crate::python::{EnvRead, ReadKind};
 use crate::workspace::{FileKind, Snapshot};
 
@@ -52,8 +54,9 @@ pub fn entry_of(svc: &ServiceEnv) -> Option<EntryPoint> {
 
 /// What `svc` runs, or None when berth cannot tell.
 pub fn runs(snap: &Snapshot, svc: &ServiceEnv) -> Option<Runs> {
+    let roots = module_roots(snap, svc);
     let entry = entry_of(svc);
-    let entry_files = entry.as_ref().map(|e| entry_files(snap, e)).unwrap_or_default();
+    let entry_files = entry.as_ref().map(|e| entry_files(snap, &roots, e)).unwrap_or_default();
     let settings = svc
         .get("DJANGO_SETTINGS_MODULE")
         .map(|p| p.value.clone())
@@ -64,7 +67,7 @@ pub fn runs(snap: &Snapshot, svc: &ServiceEnv) -> Option<Runs> {
         // Set from the shell or interpolated: the module is unknown.
         Some(Err(())) => return None,
         Some(Ok(module)) => {
-            let path = resolve_module(snap, &module)?;
+            let path = resolve_module_in(snap, &roots, &module)?;
             return Some(collect(snap, Some(module), settings_chain(snap, &path)));
         }
         None => entry_files,
@@ -72,7 +75,7 @@ pub fn runs(snap: &Snapshot, svc: &ServiceEnv) -> Option<Runs> {
     if files.is_empty() {
         return None;
     }
-    Some(collect(snap, None, import_closure(snap, files)))
+    Some(collect(snap, None, import_closure(snap, &roots, files)))
 }
 
 fn collect(snap: &Snapshot, settings_module: Option<String>, files: Vec<Arc<Path>>) -> Runs {
@@ -90,18 +93,36 @@ fn collect(snap: &Snapshot, settings_module: Option<String>, files: Vec<Arc<Path
 
 /// The entry module's file(s): for Celery `-A app`, also `app/celery.py` (where Celery looks
 /// for the app); for Django's management commands, `manage.py`.
-fn entry_files(snap: &Snapshot, e: &EntryPoint) -> Vec<Arc<Path>> {
+fn entry_files(snap: &Snapshot, roots: &[PathBuf], e: &EntryPoint) -> Vec<Arc<Path>> {
     let mut out = Vec::new();
     if let Some(m) = &e.module {
-        out.extend(resolve_module(snap, m));
+        out.extend(resolve_module_in(snap, roots, m));
         if e.kind() == EntryKind::Celery {
-            out.extend(resolve_module(snap, &format!("{m}.celery")));
+            out.extend(resolve_module_in(snap, roots, &format!("{m}.celery")));
         }
     }
     if e.kind() == EntryKind::Manage && out.is_empty() {
-        out.extend(resolve_module(snap, "manage"));
+        out.extend(resolve_module_in(snap, roots, "manage"));
     }
     out
+}
+
+/// Where a service's modules are imported from: the code its image is built from (the
+/// Dockerfile's folder, which `COPY . .` puts on the path) and the compose file's folder come
+/// before the workspace-wide guesses, so two projects in one workspace never see each other's
+/// `app` package.
+fn module_roots(snap: &Snapshot, svc: &ServiceEnv) -> Vec<PathBuf> {
+    let mut roots: Vec<PathBuf> = Vec::new();
+    let own = [
+        svc.dockerfile.as_ref().and_then(|d| d.path.parent()).map(Path::to_path_buf),
+        svc.location.path.parent().map(Path::to_path_buf),
+    ];
+    for r in own.into_iter().flatten().chain(candidate_roots(snap)) {
+        if !roots.contains(&r) {
+            roots.push(r);
+        }
+    }
+    roots
 }
 
 fn setdefault_in(snap: &Snapshot, files: &[Arc<Path>]) -> Option<String> {
@@ -112,7 +133,7 @@ fn setdefault_in(snap: &Snapshot, files: &[Arc<Path>]) -> Option<String> {
 }
 
 /// `files` and every project module they import, transitively (bounded).
-fn import_closure(snap: &Snapshot, files: Vec<Arc<Path>>) -> Vec<Arc<Path>> {
+fn import_closure(snap: &Snapshot, roots: &[PathBuf], files: Vec<Arc<Path>>) -> Vec<Arc<Path>> {
     let mut seen: HashSet<Arc<Path>> = HashSet::new();
     let mut out = Vec::new();
     let mut queue: std::collections::VecDeque<Arc<Path>> = files.into();
@@ -123,7 +144,7 @@ fn import_closure(snap: &Snapshot, files: Vec<Arc<Path>>) -> Vec<Arc<Path>> {
         let Some(doc) = snap.get(&p).filter(|d| d.kind == FileKind::Python) else { continue };
         out.push(p.clone());
         for i in &crate::python::model(doc).imports {
-            if let Some(t) = resolve_import(snap, &p, i) {
+            if let Some(t) = resolve_import_in(snap, roots, &p, i) {
                 queue.push_back(t);
             }
         }

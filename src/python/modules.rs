@@ -71,8 +71,18 @@ fn module_in(snap: &Snapshot, dir: &Path, dotted: &str) -> Option<Arc<Path>> {
 /// `from`'s package, absolute ones through [`resolve_module`]. `from . import x` resolves to
 /// the package's `__init__.py` (each name may be a submodule: see [`resolve_import_name`]).
 pub fn resolve_import(snap: &Snapshot, from: &Path, import: &Import) -> Option<Arc<Path>> {
+    resolve_import_in(snap, &candidate_roots(snap), from, import)
+}
+
+/// [`resolve_import`] with the roots for absolute imports given by the caller.
+pub fn resolve_import_in(
+    snap: &Snapshot,
+    roots: &[PathBuf],
+    from: &Path,
+    import: &Import,
+) -> Option<Arc<Path>> {
     if import.level == 0 {
-        return resolve_module(snap, &import.module);
+        return resolve_module_in(snap, roots, &import.module);
     }
     let dir = package_dir(from, import.level)?;
     if import.module.is_empty() {
