@@ -6,8 +6,8 @@ use std::ops::Range;
 use crate::config::Level;
 use crate::diagnostics::{Diagnostic, Fix, Location, RuleInfo, Severity};
 use crate::ide::{
-    CompletionItem, Fold, Highlight, HoverResult, Link, RenameTarget, SemanticToken, Symbol,
-    TextEdit,
+    CompletionItem, Fold, Highlight, HoverResult, Link, RenameTarget, SemanticToken, SignatureHelp,
+    Symbol, TextEdit,
 };
 use crate::suppress;
 use crate::workspace::document::MAX_PARSED_BYTES;
@@ -261,6 +261,13 @@ pub fn format(doc: &Document, range: Option<Range<usize>>) -> Vec<TextEdit> {
     match doc.kind {
         FileKind::Dockerfile => dockerfile::format(doc, range),
         FileKind::Compose | FileKind::Dotenv | FileKind::Python => Vec::new(),
+    }
+}
+
+pub fn signature_help(doc: &Document, offset: usize) -> Option<SignatureHelp> {
+    match doc.kind {
+        FileKind::Dockerfile => dockerfile::signature_help(doc, offset),
+        FileKind::Compose | FileKind::Dotenv | FileKind::Python => None,
     }
 }
 

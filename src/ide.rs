@@ -179,3 +179,20 @@ pub struct SemanticToken {
     pub kind: TokenType,
     pub readonly: bool,
 }
+
+/// Signature help: the syntax forms of the construct at the cursor.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignatureHelp {
+    pub signatures: Vec<Signature>,
+    pub active_signature: usize,
+    pub active_parameter: Option<usize>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Signature {
+    pub label: String,
+    /// Markdown.
+    pub documentation: Option<String>,
+    /// Byte ranges of the parameters within `label`.
+    pub parameters: Vec<Range<usize>>,
+}

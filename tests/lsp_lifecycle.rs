@@ -92,3 +92,56 @@ fn bad_input_keeps_the_server_serving() {
     assert!(c.is_alive());
     c.shutdown();
 }
+
+#[test]
+fn editor_features_over_the_wire() {
+    let dir = TempDir::new("features");
+    let df = dir.write("Dockerfile", "FROM python:3.12 AS base\nCOPY --from=base /a /b\n\n");
+    let mut c = Client::spawn();
+    c.initialize(Some(&dir.0), &["utf-16"]);
+    let u = uri(&df);
+    c.open(&u, "dockerfile", &std::fs::read_to_string(&df).unwrap());
+    c.diagnostics(&u, Some(1));
+
+    let hover =
+        c.request("textDocument/hover", json!({"textDocument": {"uri": u}, "position": pos(0, 1)}));
+    assert!(hover["contents"]["value"].as_str().unwrap().contains("FROM"), "{hover}");
+
+    let completion = c.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": u}, "position": pos(2, 0)}),
+    );
+    let labels: Vec<&str> = completion["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["label"].as_str())
+        .collect();
+    assert!(labels.contains(&"RUN"), "{labels:?}");
+
+    // `--from=base` goes to the stage.
+    let def = c.request(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": u}, "position": pos(1, 13)}),
+    );
+    assert_eq!(def[0]["range"]["start"], pos(0, 20), "{def}");
+
+    let sig = c.request(
+        "textDocument/signatureHelp",
+        json!({"textDocument": {"uri": u}, "position": pos(1, 5)}),
+    );
+    assert!(sig["signatures"][0]["label"].as_str().unwrap().contains("COPY"), "{sig}");
+
+    let symbols = c.request("textDocument/documentSymbol", json!({"textDocument": {"uri": u}}));
+    assert!(symbols.as_array().is_some_and(|s| !s.is_empty()), "{symbols}");
+
+    let folds = c.request("textDocument/foldingRange", json!({"textDocument": {"uri": u}}));
+    assert!(folds.is_array());
+
+    let edits = c.request(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": u}, "options": {"tabSize": 4, "insertSpaces": true}}),
+    );
+    assert!(edits.is_array());
+    c.shutdown();
+}

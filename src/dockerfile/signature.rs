@@ -10,21 +10,7 @@ use super::complete::instruction_at;
 use super::knowledge;
 use crate::workspace::Document;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SignatureHelp {
-    pub signatures: Vec<Signature>,
-    pub active_signature: usize,
-    pub active_parameter: Option<usize>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Signature {
-    pub label: String,
-    /// Markdown.
-    pub documentation: Option<String>,
-    /// Byte ranges of the parameters within `label`.
-    pub parameters: Vec<Range<usize>>,
-}
+pub use crate::ide::{Signature, SignatureHelp};
 
 pub fn signature_help(doc: &Document, offset: usize) -> Option<SignatureHelp> {
     let text = &*doc.text;

@@ -193,6 +193,49 @@ pub fn completion(
     }
 }
 
+/// Parameter offsets in a signature label count in the negotiated encoding, like positions.
+pub fn signature_help(h: &ide::SignatureHelp, enc: Encoding) -> lsp::SignatureHelp {
+    let units = |s: &str| -> u32 {
+        match enc {
+            Encoding::Utf8 => s.len() as u32,
+            Encoding::Utf16 => s.encode_utf16().count() as u32,
+            Encoding::Utf32 => s.chars().count() as u32,
+        }
+    };
+    let signatures = h
+        .signatures
+        .iter()
+        .map(|s| lsp::SignatureInformation {
+            label: s.label.clone(),
+            documentation: s.documentation.as_ref().map(|d| {
+                lsp::Documentation::MarkupContent(lsp::MarkupContent {
+                    kind: lsp::MarkupKind::Markdown,
+                    value: d.clone(),
+                })
+            }),
+            parameters: Some(
+                s.parameters
+                    .iter()
+                    .filter(|r| s.label.get((*r).clone()).is_some())
+                    .map(|r| lsp::ParameterInformation {
+                        label: lsp::ParameterLabel::LabelOffsets([
+                            units(&s.label[..r.start]),
+                            units(&s.label[..r.end]),
+                        ]),
+                        documentation: None,
+                    })
+                    .collect(),
+            ),
+            active_parameter: None,
+        })
+        .collect();
+    lsp::SignatureHelp {
+        signatures,
+        active_signature: Some(h.active_signature as u32),
+        active_parameter: h.active_parameter.map(|p| p as u32),
+    }
+}
+
 pub fn symbol_kind(k: ide::SymbolKind) -> lsp::SymbolKind {
     use ide::SymbolKind as K;
     match k {

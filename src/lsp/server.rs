@@ -400,6 +400,11 @@ fn capabilities(enc: Encoding) -> ServerCapabilities {
             resolve_provider: Some(false),
             work_done_progress_options: Default::default(),
         }),
+        signature_help_provider: Some(SignatureHelpOptions {
+            trigger_characters: Some(vec![" ".to_string(), "=".to_string(), ",".to_string()]),
+            retrigger_characters: None,
+            work_done_progress_options: Default::default(),
+        }),
         document_formatting_provider: Some(OneOf::Left(true)),
         document_range_formatting_provider: Some(OneOf::Left(true)),
         code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
@@ -756,6 +761,16 @@ impl LanguageServer for Backend {
         self.with_doc(&params.text_document.uri, move |_, doc, enc| {
             let range = convert::byte_range(doc, enc, params.range);
             Some(text_edits(doc, enc, &analysis::format(doc, Some(range))))
+        })
+        .await
+    }
+
+    async fn signature_help(&self, params: SignatureHelpParams) -> Result<Option<SignatureHelp>> {
+        let p = params.text_document_position_params;
+        self.with_doc(&p.text_document.uri, move |_, doc, enc| {
+            let offset = convert::offset(doc, enc, p.position);
+            let help = analysis::signature_help(doc, offset)?;
+            Some(convert::signature_help(&help, enc))
         })
         .await
     }
