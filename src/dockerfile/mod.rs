@@ -125,5 +125,117 @@ pub fn complete(snap: &Snapshot, doc: &Document, offset: usize) -> Vec<Completio
 
 pub fn hover(snap: &Snapshot, doc: &Document, offset: usize) -> Option<HoverResult> {
     let scope = Scope::at(snap, doc, offset);
-    hover::hover(doc, offset, &scope.info())
+    let base = hover::hover(doc, offset, &scope.info());
+    let Some((name, range)) = arg_at(&model(doc), offset) else { return base };
+    let passed = compose_build_args(snap, doc, &name);
+    if passed.is_empty() {
+        return base;
+    }
+    let mut h = base.unwrap_or(HoverResult { range, markdown: format!("**ARG `{name}`**") });
+    h.markdown.push_str("\n\n**Passed by compose `build.args`:**\n");
+    for line in passed {
+        h.markdown.push_str(&format!("\n- {line}"));
+    }
+    Some(h)
+}
+
+/// The ARG name declared or referenced at `offset`, with its range there.
+fn arg_at(m: &Model, offset: usize) -> Option<(String, std::ops::Range<usize>)> {
+    let within = |r: &std::ops::Range<usize>| r.start <= offset && offset <= r.end;
+    let decls = m.global_args.iter().chain(m.stage_decls.iter().flatten());
+    for d in decls {
+        if let Some(r) = d.range.as_ref().filter(|r| d.kind == model::VarKind::Arg && within(r)) {
+            return Some((d.name.clone(), r.clone()));
+        }
+    }
+    let r = m.refs.iter().find(|r| within(&r.name_range))?;
+    let is_arg = m.resolve_var(offset, &r.name).is_none_or(|d| d.kind != model::VarKind::Env);
+    is_arg.then(|| (r.name.clone(), r.name_range.clone()))
+}
+
+fn looks_secret(name: &str) -> bool {
+    let up = name.to_ascii_uppercase();
+    ["KEY", "SECRET", "PASSWORD", "PASSWD", "TOKEN", "CREDENTIAL"].iter().any(|w| up.contains(w))
+}
+
+/// `service (compose file:line): value` for every compose service that builds this Dockerfile
+/// and passes `name` in `build.args`.
+fn compose_build_args(snap: &Snapshot, doc: &Document, name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for c in snap.of_kind(FileKind::Compose) {
+        let cm = crate::compose::model(c);
+        for svc in &cm.services {
+            let Some(b) = &svc.build else { continue };
+            let Some(arg) = b.args.iter().find(|a| a.key == name) else { continue };
+            let builds_this =
+                crate::compose::dockerfile_of(snap, &c.path, b).is_some_and(|d| d.path == doc.path);
+            if !builds_this {
+                continue;
+            }
+            let file = c.path.file_name().and_then(|n| n.to_str()).unwrap_or("compose");
+            let line = c.line_of(arg.key_range.start) + 1;
+            let value = match &arg.value {
+                Some(_) if snap.config.mask_secrets && looks_secret(name) => {
+                    "`••••` (masked)".to_string()
+                }
+                Some(v) => format!("`{}`", v.text.replace('`', "'")),
+                None => "from the shell (no value in the file)".to_string(),
+            };
+            out.push(format!("`{}` ({file}:{line}): {value}", svc.name));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod cross_file_hover_tests {
+    use crate::testing::fixture;
+
+    fn hover_text(fx: &str) -> String {
+        let f = fixture(fx);
+        let (doc, offset) = f.at_cursor();
+        super::hover(&f.snapshot, doc, offset).map(|h| h.markdown).unwrap_or_default()
+    }
+
+    #[test]
+    fn arg_hover_shows_values_compose_passes() {
+        let md = hover_text(
+            r#"
+            #- /compose.yaml
+            services:
+              web:
+                build:
+                  context: .
+                  args:
+                    PY_VERSION: "3.12"
+                    API_TOKEN: abc123
+            #- /Dockerfile
+            ARG PY_$0VERSION=3.11
+            ARG API_TOKEN
+            FROM python:${PY_VERSION}
+            "#,
+        );
+        assert!(md.contains("Passed by compose `build.args`"), "{md}");
+        assert!(md.contains("`web` (compose.yaml:6): `3.12`"), "{md}");
+        let secret = hover_text(
+            r#"
+            #- /compose.yaml
+            services:
+              web:
+                build:
+                  args:
+                    API_TOKEN: abc123
+            #- /Dockerfile
+            ARG API_$0TOKEN
+            FROM python:3.12
+            "#,
+        );
+        assert!(secret.contains("masked") && !secret.contains("abc123"), "{secret}");
+    }
+
+    #[test]
+    fn no_compose_section_without_a_building_service() {
+        let md = hover_text("#- /Dockerfile\nARG PY_$0VERSION=3.11\nFROM python:${PY_VERSION}\n");
+        assert!(!md.contains("compose"), "{md}");
+    }
 }
