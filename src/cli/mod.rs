@@ -54,7 +54,7 @@ pub enum Command {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// rustc-like text, with the source line and notes pointing into other files.
+    /// Text for people, like rustc: the source line, a marker, notes pointing into other files.
     Human,
     /// A stable JSON document (schema in docs/cli.md).
     Json,
