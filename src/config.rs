@@ -162,6 +162,27 @@ impl Config {
         Ok(Config::default())
     }
 
+    /// Read an explicitly named configuration file (`berth check --config PATH`): a
+    /// `pyproject.toml` is read for its `[tool.berth]` table, any other name as a `berth.toml`.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+            path: path.to_path_buf(),
+            message: match e.kind() {
+                std::io::ErrorKind::NotFound => "no such file".to_string(),
+                _ => e.to_string(),
+            },
+            range: None,
+        })?;
+        if path.file_name().is_some_and(|n| n == "pyproject.toml") {
+            Ok(Config::parse_pyproject(path, &text)?.unwrap_or_else(|| Config {
+                source: Some(path.to_path_buf()),
+                ..Config::default()
+            }))
+        } else {
+            Config::parse(path, &text)
+        }
+    }
+
     /// The folder relative paths in the config are resolved against.
     pub fn base_dir(&self) -> Option<&Path> {
         self.source.as_deref().and_then(Path::parent)

@@ -6,9 +6,11 @@ use std::sync::Arc;
 use clap::Args;
 
 use super::Format;
+use super::fix;
 use super::render;
+use super::select::Selection;
 use crate::analysis;
-use crate::config::Config;
+use crate::config::{Config, ConfigError};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::workspace::load::{self, Skip};
 use crate::workspace::{Document, Snapshot, kind};
@@ -24,6 +26,30 @@ pub struct CheckArgs {
     /// Never colour the output (colour is used only on a terminal, and never when NO_COLOR is set).
     #[arg(long)]
     pub no_color: bool,
+    /// Report only these rule codes or code prefixes (comma-separated, repeatable), e.g. `DL3`.
+    #[arg(long, value_delimiter = ',', value_name = "CODE")]
+    pub select: Vec<String>,
+    /// Do not report these rule codes or code prefixes (comma-separated, repeatable).
+    #[arg(long, value_delimiter = ',', value_name = "CODE")]
+    pub ignore: Vec<String>,
+    /// Hide findings below this level.
+    #[arg(long, value_name = "LEVEL", value_parser = parse_severity, default_value = "hint")]
+    pub severity: Severity,
+    /// Exit with status 1 when a reported finding is at or above this level.
+    #[arg(long, value_name = "LEVEL", value_parser = parse_severity, default_value = "error")]
+    pub fail_on: Severity,
+    /// Use this configuration file (a berth.toml, or a pyproject.toml with [tool.berth])
+    /// instead of searching upwards from the checked path.
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Apply the preferred quick fix of each reported finding, then report what remains.
+    #[arg(long)]
+    pub fix: bool,
+}
+
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    Severity::parse(s)
+        .ok_or_else(|| format!("`{s}` is not a level (use hint, info, warning or error)"))
 }
 
 /// What a check run found.
@@ -35,27 +61,76 @@ pub struct Report {
     pub skipped: Vec<(PathBuf, String)>,
 }
 
-pub fn run(args: &CheckArgs) -> i32 {
-    let paths = super::default_paths(&args.paths);
-    let report = match check_paths(&paths) {
-        Ok(r) => r,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return 2;
-        }
-    };
-    let color = !args.no_color && render::stdout_is_colourful();
-    let out = match args.format {
-        Format::Human => render::human(&report, color),
-        Format::Json => render::json(&report),
-    };
-    print!("{out}");
-    let has_error = report.files.iter().flat_map(|(_, d)| d).any(|d| d.severity == Severity::Error);
-    if has_error { 1 } else { 0 }
+/// How a run is configured beyond its paths.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// An explicit configuration file instead of discovery.
+    pub config: Option<PathBuf>,
+    pub selection: Selection,
+    /// Findings below this level are dropped from the report.
+    pub min_severity: Option<Severity>,
 }
 
+pub fn run(args: &CheckArgs) -> i32 {
+    match run_inner(args) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            2
+        }
+    }
+}
+
+fn run_inner(args: &CheckArgs) -> Result<i32, String> {
+    let paths = super::default_paths(&args.paths);
+    let selection = Selection::new(&args.select, &args.ignore)?;
+    let options =
+        Options { config: args.config.clone(), selection, min_severity: Some(args.severity) };
+    let mut report = check_paths(&paths, &options)?;
+    let mut fixed = None;
+    if args.fix {
+        let total = fixed.insert(fix::Applied::default());
+        for _ in 0..fix::MAX_PASSES {
+            let plan = fix::plan(&report);
+            if plan.is_empty() {
+                break;
+            }
+            let applied = fix::apply(&report, &plan);
+            let progress = !applied.files.is_empty();
+            total.absorb(applied);
+            report = check_paths(&paths, &options)?;
+            if !progress {
+                break;
+            }
+        }
+    }
+    let color = !args.no_color && render::stdout_is_colourful();
+    let mut out = String::new();
+    if let Some(f) = &fixed {
+        for (path, why) in &f.failed {
+            eprintln!("warning: {}: {why}", render::display_path(path));
+        }
+        if args.format == Format::Human {
+            out.push_str(&f.summary());
+            out.push_str("\n\n");
+        } else {
+            // Machine-readable output on stdout must stay parseable.
+            eprintln!("{}", f.summary());
+        }
+    }
+    out.push_str(&match args.format {
+        Format::Human => render::human(&report, color),
+        Format::Json => render::json(&report),
+        Format::Sarif => super::sarif::sarif(&report),
+        Format::Github => super::github::github(&report),
+    });
+    print!("{out}");
+    let failing = report.files.iter().flat_map(|(_, d)| d).any(|d| d.severity >= args.fail_on);
+    Ok(if failing { 1 } else { 0 })
+}
 /// Load the given paths (and, for context, the folders around named files) and analyse.
-pub fn check_paths(paths: &[PathBuf]) -> Result<Report, String> {
+/// Errors are usage or I/O problems (a missing path, an invalid configuration).
+pub fn check_paths(paths: &[PathBuf], options: &Options) -> Result<Report, String> {
     let mut roots = Vec::new();
     let mut dir_paths = Vec::new();
     let mut named_files = Vec::new();
@@ -76,8 +151,12 @@ pub fn check_paths(paths: &[PathBuf]) -> Result<Report, String> {
             named_files.push(abs);
         }
     }
-    let config = Config::discover(roots.first().map(PathBuf::as_path).unwrap_or(Path::new(".")))
-        .map_err(|e| format!("invalid configuration: {e}"))?;
+    let mut config = match &options.config {
+        Some(path) => Config::load(path),
+        None => Config::discover(roots.first().map(PathBuf::as_path).unwrap_or(Path::new("."))),
+    }
+    .map_err(|e| describe_config_error(&e))?;
+    options.selection.apply_to(&mut config);
     roots.sort();
     roots.dedup();
     // Scan each root once, even when one contains another.
@@ -119,12 +198,35 @@ pub fn check_paths(paths: &[PathBuf]) -> Result<Report, String> {
     let files = checked
         .into_par_iter()
         .map(|doc| {
-            let diags = analysis::diagnostics(&snapshot, &doc);
+            let mut diags = analysis::diagnostics(&snapshot, &doc);
+            // Codes without a rule entry are not reached by the config levels set above.
+            diags.retain(|d| {
+                options.selection.includes(d.code)
+                    && options.min_severity.is_none_or(|min| d.severity >= min)
+            });
             (doc, diags)
         })
         .collect();
     skipped.sort();
     Ok(Report { snapshot, files, skipped })
+}
+
+/// `invalid configuration: berth.toml:3:10: rule `X`: unknown level `loud` …`
+fn describe_config_error(e: &ConfigError) -> String {
+    let place = match (&e.range, std::fs::read_to_string(&e.path)) {
+        (Some(range), Ok(text)) if range.start <= text.len() => {
+            let mut start = range.start;
+            while !text.is_char_boundary(start) {
+                start -= 1;
+            }
+            let before = &text[..start];
+            let line = before.matches('\n').count() + 1;
+            let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+            format!("{}:{line}:{col}", render::display_path(&e.path))
+        }
+        _ => render::display_path(&e.path),
+    };
+    format!("invalid configuration: {place}: {}", e.message)
 }
 
 fn read_named(path: &Path) -> Result<Document, String> {

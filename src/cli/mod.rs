@@ -1,8 +1,13 @@
 //! Command-line interface: `berth lsp`, `berth check`, `berth rules`, `berth rule`.
 
 pub mod check;
+pub mod docs;
+pub mod fix;
+pub mod github;
 pub mod render;
 pub mod rules;
+pub mod sarif;
+pub mod select;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -38,12 +43,25 @@ pub enum Command {
         /// The rule's code, e.g. `env-missing` or `DL3008`.
         code: String,
     },
+    /// Write docs/rules/<CODE>.md for every rule and the README.md index (for maintainers).
+    #[command(hide = true)]
+    GenDocs {
+        /// Where to write them.
+        #[arg(default_value = docs::DEFAULT_DIR)]
+        dir: PathBuf,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// Text for people, like rustc: the source line, a marker, notes pointing into other files.
     Human,
+    /// A stable JSON document (schema in docs/cli.md).
     Json,
+    /// SARIF 2.1.0, for code-scanning services.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations on the pull request).
+    Github,
 }
 
 /// Runs the command line; returns the process exit code.
@@ -61,6 +79,7 @@ pub fn run() -> i32 {
         Some(Command::Check(args)) => check::run(&args),
         Some(Command::Rules) => rules::list(),
         Some(Command::Rule { code }) => rules::explain(&code),
+        Some(Command::GenDocs { dir }) => docs::run(&dir),
     }
 }
 

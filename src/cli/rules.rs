@@ -3,15 +3,40 @@
 use crate::analysis::{all_rules, rule};
 
 pub fn list() -> i32 {
-    let rules = all_rules();
-    let width = rules.iter().map(|r| r.code.len()).max().unwrap_or(4);
-    println!("{:width$}  {:8}  {:10}  {:3}  summary", "code", "level", "scope", "fix");
-    for r in rules {
-        let level = if r.enabled_by_default { r.default_severity.as_str() } else { "off" };
-        let fix = if r.fixable { "yes" } else { "" };
-        println!("{:width$}  {:8}  {:10}  {:3}  {}", r.code, level, r.scope, fix, r.summary);
-    }
+    print!("{}", table());
     0
+}
+
+/// The `berth rules` table: columns as wide as their widest cell.
+pub fn table() -> String {
+    let rows: Vec<[&str; 5]> = all_rules()
+        .into_iter()
+        .map(|r| {
+            let level = if r.enabled_by_default { r.default_severity.as_str() } else { "off" };
+            [r.code, level, r.scope, if r.fixable { "yes" } else { "" }, r.summary]
+        })
+        .collect();
+    let header = ["CODE", "LEVEL", "APPLIES TO", "FIX", "SUMMARY"];
+    let mut widths = header.map(str::len);
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for row in std::iter::once(&header).chain(&rows) {
+        let mut line = String::new();
+        for (i, cell) in row.iter().enumerate() {
+            if i + 1 == row.len() {
+                line.push_str(cell);
+            } else {
+                line.push_str(&format!("{cell:w$}  ", w = widths[i]));
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
 }
 
 pub fn explain(code: &str) -> i32 {
