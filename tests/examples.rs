@@ -17,7 +17,7 @@ fn expected(example: &str) -> Vec<String> {
 }
 
 fn found(paths: &[PathBuf]) -> Vec<String> {
-    let report = check_paths(paths).expect("examples load");
+    let report = check_paths(paths, &Default::default()).expect("examples load");
     let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
     let mut out = Vec::new();
     for (doc, diags) in &report.files {
