@@ -69,6 +69,35 @@ fn first_existing(snap: &Snapshot, dir: &Path, names: &[&str]) -> Option<Arc<Pat
     names.iter().find_map(|n| compose_doc(snap, &dir.join(n)).map(|d| d.path.clone()))
 }
 
+/// The files named by `COMPOSE_FILE` in the project `.env` (separated by
+/// `COMPOSE_PATH_SEPARATOR`, `:` by default), or by `compose-files` in `berth.toml`, resolved
+/// against their folder: what `docker compose` run in `dir` would read instead of the default
+/// names.
+fn explicit_files(snap: &Snapshot, dir: &Path) -> Option<Vec<PathBuf>> {
+    if let Some(env) = snap.get(&dir.join(".env")).filter(|d| d.kind == FileKind::Dotenv) {
+        let m = crate::dotenv::model(env);
+        if let Some(list) = m.get("COMPOSE_FILE").map(|e| e.value.clone()) {
+            let sep = m.get("COMPOSE_PATH_SEPARATOR").map(|e| e.value.clone());
+            let sep = sep.filter(|s| !s.is_empty()).unwrap_or_else(|| ":".to_string());
+            let files: Vec<PathBuf> = list
+                .split(sep.as_str())
+                .map(str::trim)
+                .filter(|f| !f.is_empty())
+                .map(|f| normalize(&dir.join(f)))
+                .collect();
+            if !files.is_empty() {
+                return Some(files);
+            }
+        }
+    }
+    let config = &snap.config;
+    let base = config.base_dir()?;
+    if config.compose_files.is_empty() || base != dir {
+        return None;
+    }
+    Some(config.compose_files.iter().map(|f| normalize(&base.join(f))).collect())
+}
+
 /// The project `path` belongs to.
 pub fn project_of(snap: &Snapshot, path: &Path) -> Project {
     let dir = path.parent().unwrap_or(Path::new("/"));
@@ -77,8 +106,11 @@ pub fn project_of(snap: &Snapshot, path: &Path) -> Project {
         compose_doc(snap, path).map(|d| d.path.clone()).unwrap_or_else(|| path.into());
     let base = first_existing(snap, dir, &BASE_NAMES);
     let is_base = BASE_NAMES.contains(&name.as_str());
+    let explicit = explicit_files(snap, dir).filter(|list| list.iter().any(|f| **f == *me));
     let mut files = Vec::new();
-    if is_base {
+    if let Some(list) = explicit {
+        files.extend(list.iter().filter_map(|f| compose_doc(snap, f)).map(|d| d.path.clone()));
+    } else if is_base {
         files.push(me.clone());
         files.extend(first_existing(snap, dir, &OVERRIDE_NAMES));
     } else {
@@ -509,5 +541,53 @@ mod tests {
                   image b (docker-compose.override.yml)
             "#]],
         );
+    }
+}
+
+#[cfg(test)]
+mod compose_file_tests {
+    use super::*;
+    use crate::testing::fixture;
+
+    fn files(fx: &str, of: &str) -> Vec<String> {
+        let f = fixture(fx);
+        let path = PathBuf::from("/w").join(of);
+        project_of(&f.snapshot, &path)
+            .files
+            .iter()
+            .map(|p| p.strip_prefix("/w").unwrap().display().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn compose_file_in_the_project_env_chooses_the_files() {
+        let fx = r#"
+            #- /compose.yaml
+            services: {web: {image: a}}
+            #- /compose.override.yaml
+            services: {web: {image: b}}
+            #- /compose.prod.yaml
+            services: {web: {image: c}}
+            #- /.env
+            COMPOSE_FILE=compose.yaml:compose.prod.yaml
+            "#;
+        assert_eq!(files(fx, "compose.yaml"), ["compose.yaml", "compose.prod.yaml"]);
+        assert_eq!(files(fx, "compose.prod.yaml"), ["compose.yaml", "compose.prod.yaml"]);
+        // A file COMPOSE_FILE leaves out keeps the default pairing.
+        assert_eq!(files(fx, "compose.override.yaml"), ["compose.yaml", "compose.override.yaml"]);
+    }
+
+    #[test]
+    fn a_custom_separator_is_honoured() {
+        let fx = r#"
+            #- /base.yml
+            services: {web: {image: a}}
+            #- /dev.yml
+            services: {web: {image: b}}
+            #- /.env
+            COMPOSE_PATH_SEPARATOR=;
+            COMPOSE_FILE=base.yml;dev.yml
+            "#;
+        assert_eq!(files(fx, "dev.yml"), ["base.yml", "dev.yml"]);
     }
 }

@@ -19,6 +19,8 @@ pub enum Skip {
     TooLarge(u64),
     Binary,
     Unreadable(String),
+    /// A YAML file that turned out not to be a compose file.
+    NotRelevant,
 }
 
 impl std::fmt::Display for Skip {
@@ -32,6 +34,7 @@ impl std::fmt::Display for Skip {
             ),
             Skip::Binary => write!(f, "skipped: looks like a binary file"),
             Skip::Unreadable(e) => write!(f, "skipped: cannot read it ({e})"),
+            Skip::NotRelevant => write!(f, "not a compose file"),
         }
     }
 }
@@ -78,6 +81,13 @@ pub struct Scan {
 /// Paths of relevant files under `root`, honouring `.gitignore`, `.ignore` and global git
 /// ignores (hidden files are included: `.env` is hidden). Symlinks are not followed, so loops
 /// cannot trap the walk.
+/// A `.yaml`/`.yml` file whose name says nothing: read it to see whether it is a compose file.
+fn yaml_to_sniff(path: &Path) -> Option<FileKind> {
+    let ext = path.extension()?.to_str()?;
+    (ext.eq_ignore_ascii_case("yaml") || ext.eq_ignore_ascii_case("yml"))
+        .then_some(FileKind::Compose)
+}
+
 /// Files found (with their kind) and places that could not be read (with why).
 pub type Discovered = (Vec<(PathBuf, FileKind)>, Vec<(PathBuf, String)>);
 
@@ -105,7 +115,7 @@ pub fn discover(root: &Path) -> Discovered {
         match entry {
             Ok(e) => {
                 if e.file_type().is_some_and(|t| t.is_file())
-                    && let Some(kind) = kind_from_name(e.path())
+                    && let Some(kind) = kind_from_name(e.path()).or_else(|| yaml_to_sniff(e.path()))
                 {
                     found.push((e.into_path(), kind));
                 }
@@ -137,7 +147,19 @@ pub fn scan(roots: &[PathBuf], progress: &(dyn Fn(usize, usize) + Sync)) -> Scan
     let results: Vec<(PathBuf, Result<Loaded, Skip>)> = files
         .into_par_iter()
         .map(|(path, kind)| {
-            let r = load_file(&path, kind);
+            // YAML under another name is a compose file only if its content says so (a
+            // `COMPOSE_FILE` may name `base.yml`); anything else is quietly left out.
+            let r = if kind_from_name(&path).is_none() {
+                load_file(&path, kind).and_then(|l| {
+                    if crate::workspace::kind::has_top_level_services(&l.doc.text) {
+                        Ok(l)
+                    } else {
+                        Err(Skip::NotRelevant)
+                    }
+                })
+            } else {
+                load_file(&path, kind)
+            };
             let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             if n.is_multiple_of(64) || n == total {
                 progress(n, total);
@@ -153,6 +175,7 @@ pub fn scan(roots: &[PathBuf], progress: &(dyn Fn(usize, usize) + Sync)) -> Scan
                 }
                 out.docs.push(l.doc);
             }
+            Err(Skip::NotRelevant) => {}
             Err(skip) => out.skipped.push((path, skip.to_string())),
         }
     }
@@ -185,6 +208,8 @@ mod tests {
         std::fs::write(dir.join("app/settings/base.py"), "import os\n").unwrap();
         std::fs::write(dir.join("build/Dockerfile"), "FROM x\n").unwrap();
         std::fs::write(dir.join("notes.txt"), "x").unwrap();
+        std::fs::write(dir.join("stack.yml"), "services:\n  web: {}\n").unwrap();
+        std::fs::write(dir.join("k8s.yaml"), "apiVersion: v1\nkind: Pod\n").unwrap();
         std::fs::write(dir.join("Dockerfile.bin"), b"\x7fELF\0\0\0").unwrap();
         let scan = scan(std::slice::from_ref(&dir), &|_, _| {});
         let mut names: Vec<String> = scan
@@ -193,7 +218,10 @@ mod tests {
             .map(|d| d.path.strip_prefix(&dir).unwrap().display().to_string())
             .collect();
         names.sort();
-        assert_eq!(names, vec![".env", "Dockerfile", "app/settings/base.py", "compose.yaml"]);
+        assert_eq!(
+            names,
+            vec![".env", "Dockerfile", "app/settings/base.py", "compose.yaml", "stack.yml"]
+        );
         assert_eq!(scan.skipped.len(), 1);
         assert!(scan.skipped[0].1.contains("binary"));
         std::fs::remove_dir_all(&dir).unwrap();
