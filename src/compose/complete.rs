@@ -2,7 +2,13 @@
 //! `CursorContext` (from the YAML tree, or from `context_from_text` while the file is too
 //! broken to parse); names the file or workspace defines come in as `Names`.
 
+mod gather;
+mod tree;
+
 use std::ops::Range;
+
+pub use gather::{NameLists, Needs};
+pub use tree::{Source, context_from_tree, cursor_context};
 
 use super::hover;
 use super::schema::{self, KeySpec, NameKind, Ty};
@@ -24,6 +30,8 @@ pub struct CursorContext {
     pub existing_keys: Vec<String>,
     /// The column of the key or item being written; nested snippet lines indent from it.
     pub indent: usize,
+    /// Inside a flow collection (`{…}`, `[…]`), where a key opens no indented block.
+    pub flow: bool,
 }
 
 /// Names defined elsewhere that values may refer to.
@@ -118,7 +126,7 @@ fn key_items(out: &mut Vec<CompletionItem>, spec: &KeySpec, ctx: &CursorContext,
                 CompletionItem::new(k.name, CompletionKind::Property, ctx.replace.clone())
                     .detail(k.ty.describe())
                     .docs(hover::key_markdown(k.name, k))
-                    .snippet(key_snippet(k.name, &k.ty, ctx.indent))
+                    .snippet(key_snippet(k.name, &k.ty, ctx))
                     .sort(format!("{}{}", if k.deprecated.is_some() { 'z' } else { 'a' }, k.name));
             item.deprecated = k.deprecated.is_some();
             out.push(item);
@@ -135,7 +143,7 @@ fn key_items(out: &mut Vec<CompletionItem>, spec: &KeySpec, ctx: &CursorContext,
             out.push(
                 CompletionItem::new(*name, CompletionKind::Reference, ctx.replace.clone())
                     .detail(kind_label(kind))
-                    .snippet(key_snippet(&escape_snippet(name), &entry.ty, ctx.indent)),
+                    .snippet(key_snippet(&escape_snippet(name), &entry.ty, ctx)),
             );
         }
     }
@@ -206,7 +214,7 @@ fn value_items(out: &mut Vec<CompletionItem>, spec: &KeySpec, ctx: &CursorContex
                 CompletionItem::new(k.name, CompletionKind::Property, range.clone())
                     .detail(k.ty.describe())
                     .docs(hover::key_markdown(k.name, k))
-                    .snippet(key_snippet(k.name, &k.ty, ctx.indent))
+                    .snippet(key_snippet(k.name, &k.ty, ctx))
                     .sort(format!("b{}", k.name)),
             );
         }
@@ -246,10 +254,14 @@ fn escape_snippet(s: &str) -> String {
 }
 
 /// The text a key completion inserts: it opens the value in the shape the key's first form
-/// takes. Nested lines carry absolute indentation (`indent` + 2), so the LSP layer should send
-/// them with `insertTextMode: asIs`.
-pub fn key_snippet(name: &str, ty: &Ty, indent: usize) -> String {
-    let inner = " ".repeat(indent + 2);
+/// takes. Nested lines carry absolute indentation (`indent` + 2, the column of the key plus one
+/// level), so the LSP layer sends multi-line items with `insertTextMode: asIs`: a client that
+/// adjusted them to the line's own indentation would indent twice.
+pub fn key_snippet(name: &str, ty: &Ty, ctx: &CursorContext) -> String {
+    if ctx.flow {
+        return format!("{name}: $0");
+    }
+    let inner = " ".repeat(ctx.indent + 2);
     let first = match ty {
         Ty::OneOf(alts) => alts.first().unwrap_or(&Ty::Any),
         t => t,
