@@ -9,8 +9,12 @@ use std::sync::Arc;
 use super::interpolate::Var;
 use super::model::{self, Build, KeyValue, Str};
 use super::project;
+use crate::diagnostics::Location;
 use crate::dotenv::DotenvModel;
 use crate::workspace::{Document, FileKind, Snapshot};
+
+#[cfg(test)]
+mod tests;
 
 /// The `.env` Compose reads for interpolation: the one in the project directory (the folder
 /// of the project's first file).
@@ -77,6 +81,18 @@ pub enum Target {
     BuildArg { service: String, arg: KeyValue },
 }
 
+impl Target {
+    /// The span a hover highlights.
+    pub fn range(&self) -> Range<usize> {
+        match self {
+            Target::Service { range, .. } => range.clone(),
+            Target::Var(v) => v.range.clone(),
+            Target::BuildTarget { target, .. } => target.range.clone(),
+            Target::BuildArg { arg, .. } => arg.key_range.clone(),
+        }
+    }
+}
+
 fn within(r: &Range<usize>, offset: usize) -> bool {
     r.start <= offset && offset <= r.end
 }
@@ -104,4 +120,39 @@ pub fn target_at(doc: &Document, offset: usize) -> Option<Target> {
         .into_iter()
         .find(|o| within(&o.range, offset) && o.kind == super::navigate::NameKind::Service)?;
     Some(Target::Service { name: occ.name, range: occ.range, decl: occ.decl })
+}
+
+/// From `build.target` to the stage's name in the Dockerfile, from a `build.args` key to its
+/// `ARG` declaration.
+pub fn dockerfile_definition(snap: &Snapshot, doc: &Document, offset: usize) -> Vec<Location> {
+    let (service, found): (String, Box<dyn Fn(&crate::dockerfile::Model) -> Option<Range<usize>>>) =
+        match target_at(doc, offset) {
+            Some(Target::BuildTarget { service, target }) => {
+                let name = target.text.clone();
+                (
+                    service,
+                    Box::new(move |m| {
+                        m.stages
+                            .iter()
+                            .find(|s| {
+                                s.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(&name))
+                            })
+                            .and_then(|s| s.name_range.clone())
+                    }),
+                )
+            }
+            Some(Target::BuildArg { service, arg }) => {
+                let name = arg.key.clone();
+                (
+                    service,
+                    Box::new(move |m| {
+                        m.args_declared().into_iter().find(|a| a.name == name).and_then(|a| a.range)
+                    }),
+                )
+            }
+            _ => return Vec::new(),
+        };
+    let Some(df) = dockerfile_for(snap, doc, &service) else { return Vec::new() };
+    let m = crate::dockerfile::model(&df);
+    found(&m).map(|range| Location { path: df.path.clone(), range }).into_iter().collect()
 }

@@ -34,8 +34,14 @@ pub fn diagnostics(snap: &Snapshot, doc: &Document) -> Vec<Diagnostic> {
     rules::diagnostics(snap, doc)
 }
 
+/// Definitions of the name at `offset`: a service, network, volume, secret, config or anchor
+/// in the project, or the Dockerfile stage (`build.target`) or `ARG` (`build.args` key).
 pub fn definition(snap: &Snapshot, doc: &Document, offset: usize) -> Vec<Location> {
-    navigate::definition(snap, doc, offset)
+    let found = navigate::definition(snap, doc, offset);
+    if !found.is_empty() {
+        return found;
+    }
+    facts::dockerfile_definition(snap, doc, offset)
 }
 
 pub fn references(
@@ -119,8 +125,14 @@ pub fn complete(snap: &Snapshot, doc: &Document, offset: usize) -> Vec<Completio
     items
 }
 
+/// Hover at `offset`: what a reference points at (a service, a variable, a Dockerfile stage
+/// or `ARG`), else the schema's documentation of the key or value.
 pub fn hover(snap: &Snapshot, doc: &Document, offset: usize) -> Option<HoverResult> {
-    let _ = snap;
+    if let Some(target) = facts::target_at(doc, offset)
+        && let Some(markdown) = hover::hover_target(snap, doc, &target)
+    {
+        return Some(HoverResult { range: target.range(), markdown });
+    }
     let m = model(doc);
     let at = m.yaml.path_at(&doc.text, offset);
     let path: Vec<String> = at
