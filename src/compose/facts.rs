@@ -125,34 +125,23 @@ pub fn target_at(doc: &Document, offset: usize) -> Option<Target> {
 /// From `build.target` to the stage's name in the Dockerfile, from a `build.args` key to its
 /// `ARG` declaration.
 pub fn dockerfile_definition(snap: &Snapshot, doc: &Document, offset: usize) -> Vec<Location> {
-    let (service, found): (String, Box<dyn Fn(&crate::dockerfile::Model) -> Option<Range<usize>>>) =
-        match target_at(doc, offset) {
-            Some(Target::BuildTarget { service, target }) => {
-                let name = target.text.clone();
-                (
-                    service,
-                    Box::new(move |m| {
-                        m.stages
-                            .iter()
-                            .find(|s| {
-                                s.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(&name))
-                            })
-                            .and_then(|s| s.name_range.clone())
-                    }),
-                )
-            }
-            Some(Target::BuildArg { service, arg }) => {
-                let name = arg.key.clone();
-                (
-                    service,
-                    Box::new(move |m| {
-                        m.args_declared().into_iter().find(|a| a.name == name).and_then(|a| a.range)
-                    }),
-                )
-            }
-            _ => return Vec::new(),
-        };
+    let (service, stage, arg) = match target_at(doc, offset) {
+        Some(Target::BuildTarget { service, target }) => (service, Some(target.text), None),
+        Some(Target::BuildArg { service, arg }) => (service, None, Some(arg.key)),
+        _ => return Vec::new(),
+    };
     let Some(df) = dockerfile_for(snap, doc, &service) else { return Vec::new() };
     let m = crate::dockerfile::model(&df);
-    found(&m).map(|range| Location { path: df.path.clone(), range }).into_iter().collect()
+    let range = match (stage, arg) {
+        (Some(name), _) => m
+            .stages
+            .iter()
+            .find(|s| s.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(&name)))
+            .and_then(|s| s.name_range.clone()),
+        (_, Some(name)) => {
+            m.args_declared().into_iter().find(|a| a.name == name).and_then(|a| a.range)
+        }
+        _ => None,
+    };
+    range.map(|range| Location { path: df.path.clone(), range }).into_iter().collect()
 }
