@@ -1,5 +1,6 @@
 //! Compose rules. Each submodule checks one concern over a shared [`Ctx`].
 
+mod anchors;
 mod build_refs;
 mod conflicts;
 mod cycle;
@@ -54,6 +55,7 @@ pub const RULES: &[RuleInfo] = &[
     simple::DUPLICATE_KEY,
     simple::OBSOLETE_VERSION,
     simple::INTERPOLATION_SYNTAX,
+    anchors::UNDEFINED_ANCHOR,
     undefined::UNDEFINED_SERVICE,
     undefined::UNDEFINED_NETWORK,
     undefined::UNDEFINED_VOLUME,
@@ -75,6 +77,7 @@ pub fn diagnostics(snap: &Snapshot, doc: &Document) -> Vec<Diagnostic> {
     let ctx = Ctx { snap, doc, model: model::model(doc), project, services };
     let mut out = Vec::new();
     simple::check(&ctx, &mut out);
+    anchors::check(&ctx, &mut out);
     undefined::check(&ctx, &mut out);
     cycle::check(&ctx, &mut out);
     conflicts::check(&ctx, &mut out);
