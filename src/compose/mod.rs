@@ -36,6 +36,17 @@ pub fn diagnostics(snap: &Snapshot, doc: &Document) -> Vec<Diagnostic> {
 
 /// Definitions of the name at `offset`: a service, network, volume, secret, config or anchor
 /// in the project, or the Dockerfile stage (`build.target`) or `ARG` (`build.args` key).
+/// Refactorings offered for `range` that no diagnostic asks for (code actions of kind
+/// `refactor.rewrite`): converting `environment` between its list and map forms.
+pub fn refactors(
+    snap: &Snapshot,
+    doc: &Document,
+    range: Range<usize>,
+) -> Vec<crate::diagnostics::Fix> {
+    let _ = snap;
+    rules::convert_environment(doc, range)
+}
+
 pub fn definition(snap: &Snapshot, doc: &Document, offset: usize) -> Vec<Location> {
     let found = navigate::definition(snap, doc, offset);
     if !found.is_empty() {

@@ -5,6 +5,7 @@ mod build_refs;
 mod conflicts;
 mod cycle;
 mod dockerfile_facts;
+mod env_form;
 mod missing_file;
 mod schema_check;
 mod simple;
@@ -22,6 +23,7 @@ use crate::diagnostics::{Diagnostic, RuleInfo};
 use crate::workspace::{Document, Snapshot};
 
 pub use dockerfile_facts::{DockerfileFacts, dockerfile_facts};
+pub use env_form::convert_environment;
 
 /// What every rule sees: this file, its model, and the project it belongs to.
 pub struct Ctx<'a> {
