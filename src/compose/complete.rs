@@ -489,4 +489,6 @@ fn siblings_below(text: &str, col: usize, siblings: &mut Vec<String>) {
 }
 
 #[cfg(test)]
+mod project_tests;
+#[cfg(test)]
 mod tests;

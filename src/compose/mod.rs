@@ -128,7 +128,7 @@ pub fn complete(snap: &Snapshot, doc: &Document, offset: usize) -> Vec<Completio
         for item in items.iter_mut().filter(|i| i.kind == crate::ide::CompletionKind::Variable) {
             let set = env.as_ref().and_then(|(_, e)| e.get(&item.label));
             item.detail = Some(match set {
-                Some(e) => format!("= {}  (.env)", facts::shown_value(snap, &e.key, &e.value)),
+                Some(e) => format!(".env: {}", facts::shown_value(snap, &e.key, &e.value)),
                 None => "read by the Python settings".to_string(),
             });
         }
