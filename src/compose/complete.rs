@@ -26,7 +26,8 @@ pub struct CursorContext {
     pub prefix: String,
     /// The bytes a completion replaces.
     pub replace: Range<usize>,
-    /// Keys already present in the mapping at `path` (when `on_key`).
+    /// Keys already present in the mapping at `path` (when `on_key`); for a list item, the
+    /// other items written as plain names (so `depends_on` does not offer a service twice).
     pub existing_keys: Vec<String>,
     /// The column of the key or item being written; nested snippet lines indent from it.
     pub indent: usize,
@@ -167,7 +168,8 @@ fn value_items(out: &mut Vec<CompletionItem>, spec: &KeySpec, ctx: &CursorContex
     // A name-map entry refers by its key, so its value takes no names.
     if let Some(kind) = spec.refers.filter(|_| spec.name != "*") {
         let own = if matches!(key, "depends_on" | "links") { current_service(ctx) } else { None };
-        for name in names.of(kind).iter().filter(|n| Some(**n) != own) {
+        let listed = |n: &str| ctx.existing_keys.iter().any(|e| e == n);
+        for name in names.of(kind).iter().filter(|n| Some(**n) != own && !listed(n)) {
             let item = CompletionItem::new(*name, CompletionKind::Reference, range.clone())
                 .detail(kind_label(kind));
             out.push(match kind {
@@ -336,8 +338,44 @@ pub fn context_from_text(text: &str, offset: usize) -> CursorContext {
 
     if ctx.on_key {
         siblings_below(&text[line_end..], node_col, &mut ctx.existing_keys);
+    } else if dashes == 1 && ctx.path.last().is_some_and(|s| s == "[]") {
+        sibling_items(text, line_start, line_end, indent, &mut ctx.existing_keys);
     }
     ctx
+}
+
+/// The plain `- name` items next to the cursor's item (same dash column, same list).
+fn sibling_items(
+    text: &str,
+    line_start: usize,
+    line_end: usize,
+    col: usize,
+    out: &mut Vec<String>,
+) {
+    let item = |line: &str| -> Option<Option<String>> {
+        let line = line.trim_end_matches('\r');
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        let rest = &line[indent..];
+        if rest.is_empty() || rest.starts_with('#') || indent > col {
+            return Some(None); // blank, comment or nested: keep looking
+        }
+        if indent < col || !(rest.starts_with("- ") || rest == "-") {
+            return None; // the list ended
+        }
+        let value = rest[1..].trim().trim_matches(['"', '\'']);
+        Some(Some(value.to_string()).filter(|v| !v.is_empty() && !v.contains([':', ' '])))
+    };
+    let above = text[..line_start].lines().rev().take(1_000);
+    let below = text.get(line_end..).unwrap_or("").lines().skip(1).take(1_000);
+    for lines in [Box::new(above) as Box<dyn Iterator<Item = &str>>, Box::new(below)] {
+        for line in lines {
+            match item(line) {
+                None => break,
+                Some(Some(v)) => out.push(v),
+                Some(None) => {}
+            }
+        }
+    }
 }
 
 /// `key: value` split: the unquoted key and where the value starts, when `content` (text

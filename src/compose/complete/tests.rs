@@ -452,8 +452,7 @@ fn flow_collections_read_from_the_tree() {
           db: {image: postgres}
         "#,
         expect![[r#"
-            Tree path=["services", "web", "depends_on", "[]"] on_key=false prefix="" replace="" existing=[]
-            db
+            Tree path=["services", "web", "depends_on", "[]"] on_key=false prefix="" replace="" existing=["db"]
             worker
         "#]],
     );
@@ -518,7 +517,7 @@ fn multi_line_flow_sequence() {
             ]
         "#,
         expect![[r#"
-            Tree path=["services", "web", "depends_on", "[]"] on_key=false prefix="w" replace="w" existing=[]
+            Tree path=["services", "web", "depends_on", "[]"] on_key=false prefix="w" replace="w" existing=["db"]
             worker
         "#]],
     );
@@ -540,6 +539,37 @@ fn broken_yaml_falls_back_to_the_lines() {
             always
             on-failure
             unless-stopped
+        "#]],
+    );
+}
+
+#[test]
+fn listed_names_are_not_offered_again() {
+    check(
+        r#"
+        #- /compose.yaml
+        services:
+          web:
+            depends_on:
+              - db
+              - $0
+              # the queue
+              - worker
+        "#,
+        expect![[r#"
+            Text path=["services", "web", "depends_on", "[]"] on_key=false prefix="" replace="" existing=["db", "worker"]
+        "#]],
+    );
+    check(
+        r#"
+        #- /compose.yaml
+        services:
+          web:
+            networks: [front, $0]
+        "#,
+        expect![[r#"
+            Tree path=["services", "web", "networks", "[]"] on_key=false prefix="" replace="" existing=["front"]
+            back
         "#]],
     );
 }

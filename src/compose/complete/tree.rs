@@ -145,6 +145,14 @@ pub fn context_from_tree(yaml: &Yaml, text: &str, offset: usize) -> CursorContex
                     .collect()
             })
             .unwrap_or_default()
+    } else if let Some((PathSeg::Index(i), parent)) = at.path.split_last() {
+        // The list's other plain items, so a name already listed is not offered again.
+        node_at(yaml, parent)
+            .map(|n| {
+                let other = n.items().iter().enumerate().filter(|(j, _)| j != i);
+                other.filter_map(|(_, item)| item.as_str().map(String::from)).collect()
+            })
+            .unwrap_or_default()
     } else {
         Vec::new()
     };
