@@ -143,19 +143,20 @@ mod tests {
 #[derive(Clone, Debug)]
 pub struct Action {
     pub fix: Fix,
-    /// The diagnostic it addresses.
-    pub diagnostic: Diagnostic,
+    /// The diagnostic it addresses; None for a refactoring.
+    pub diagnostic: Option<Diagnostic>,
     pub quickfix: bool,
 }
 
-/// Fixes for the diagnostics overlapping `range`, then an "ignore" action per diagnostic.
+/// Fixes for the diagnostics overlapping `range`, then an "ignore" action per diagnostic,
+/// then refactorings offered at `range`.
 pub fn code_actions(snap: &Snapshot, doc: &Document, range: Range<usize>) -> Vec<Action> {
     let diags = diagnostics(snap, doc);
     let touching = |d: &Diagnostic| d.range.start <= range.end && range.start <= d.range.end;
     let mut actions = Vec::new();
     for d in diags.iter().filter(|d| touching(d)) {
         for fix in &d.fixes {
-            actions.push(Action { fix: fix.clone(), diagnostic: d.clone(), quickfix: true });
+            actions.push(Action { fix: fix.clone(), diagnostic: Some(d.clone()), quickfix: true });
         }
     }
     for d in diags.iter().filter(|d| touching(d)) {
@@ -173,7 +174,14 @@ pub fn code_actions(snap: &Snapshot, doc: &Document, range: Range<usize>) -> Vec
             )],
             false,
         );
-        actions.push(Action { fix, diagnostic: d.clone(), quickfix: true });
+        actions.push(Action { fix, diagnostic: Some(d.clone()), quickfix: true });
+    }
+    let refactors = match doc.kind {
+        FileKind::Compose => compose::refactors(snap, doc, range),
+        _ => Vec::new(),
+    };
+    for fix in refactors {
+        actions.push(Action { fix, diagnostic: None, quickfix: false });
     }
     actions
 }

@@ -2,7 +2,13 @@
 //! `CursorContext` (from the YAML tree, or from `context_from_text` while the file is too
 //! broken to parse); names the file or workspace defines come in as `Names`.
 
+mod gather;
+mod tree;
+
 use std::ops::Range;
+
+pub use gather::{NameLists, Needs};
+pub use tree::{Source, context_from_tree, cursor_context};
 
 use super::hover;
 use super::schema::{self, KeySpec, NameKind, Ty};
@@ -20,10 +26,13 @@ pub struct CursorContext {
     pub prefix: String,
     /// The bytes a completion replaces.
     pub replace: Range<usize>,
-    /// Keys already present in the mapping at `path` (when `on_key`).
+    /// Keys already present in the mapping at `path` (when `on_key`); for a list item, the
+    /// other items written as plain names (so `depends_on` does not offer a service twice).
     pub existing_keys: Vec<String>,
     /// The column of the key or item being written; nested snippet lines indent from it.
     pub indent: usize,
+    /// Inside a flow collection (`{…}`, `[…]`), where a key opens no indented block.
+    pub flow: bool,
 }
 
 /// Names defined elsewhere that values may refer to.
@@ -118,7 +127,7 @@ fn key_items(out: &mut Vec<CompletionItem>, spec: &KeySpec, ctx: &CursorContext,
                 CompletionItem::new(k.name, CompletionKind::Property, ctx.replace.clone())
                     .detail(k.ty.describe())
                     .docs(hover::key_markdown(k.name, k))
-                    .snippet(key_snippet(k.name, &k.ty, ctx.indent))
+                    .snippet(key_snippet(k.name, &k.ty, ctx))
                     .sort(format!("{}{}", if k.deprecated.is_some() { 'z' } else { 'a' }, k.name));
             item.deprecated = k.deprecated.is_some();
             out.push(item);
@@ -135,7 +144,7 @@ fn key_items(out: &mut Vec<CompletionItem>, spec: &KeySpec, ctx: &CursorContext,
             out.push(
                 CompletionItem::new(*name, CompletionKind::Reference, ctx.replace.clone())
                     .detail(kind_label(kind))
-                    .snippet(key_snippet(&escape_snippet(name), &entry.ty, ctx.indent)),
+                    .snippet(key_snippet(&escape_snippet(name), &entry.ty, ctx)),
             );
         }
     }
@@ -159,7 +168,8 @@ fn value_items(out: &mut Vec<CompletionItem>, spec: &KeySpec, ctx: &CursorContex
     // A name-map entry refers by its key, so its value takes no names.
     if let Some(kind) = spec.refers.filter(|_| spec.name != "*") {
         let own = if matches!(key, "depends_on" | "links") { current_service(ctx) } else { None };
-        for name in names.of(kind).iter().filter(|n| Some(**n) != own) {
+        let listed = |n: &str| ctx.existing_keys.iter().any(|e| e == n);
+        for name in names.of(kind).iter().filter(|n| Some(**n) != own && !listed(n)) {
             let item = CompletionItem::new(*name, CompletionKind::Reference, range.clone())
                 .detail(kind_label(kind));
             out.push(match kind {
@@ -206,7 +216,7 @@ fn value_items(out: &mut Vec<CompletionItem>, spec: &KeySpec, ctx: &CursorContex
                 CompletionItem::new(k.name, CompletionKind::Property, range.clone())
                     .detail(k.ty.describe())
                     .docs(hover::key_markdown(k.name, k))
-                    .snippet(key_snippet(k.name, &k.ty, ctx.indent))
+                    .snippet(key_snippet(k.name, &k.ty, ctx))
                     .sort(format!("b{}", k.name)),
             );
         }
@@ -246,10 +256,14 @@ fn escape_snippet(s: &str) -> String {
 }
 
 /// The text a key completion inserts: it opens the value in the shape the key's first form
-/// takes. Nested lines carry absolute indentation (`indent` + 2), so the LSP layer should send
-/// them with `insertTextMode: asIs`.
-pub fn key_snippet(name: &str, ty: &Ty, indent: usize) -> String {
-    let inner = " ".repeat(indent + 2);
+/// takes. Nested lines carry absolute indentation (`indent` + 2, the column of the key plus one
+/// level), so the LSP layer sends multi-line items with `insertTextMode: asIs`: a client that
+/// adjusted them to the line's own indentation would indent twice.
+pub fn key_snippet(name: &str, ty: &Ty, ctx: &CursorContext) -> String {
+    if ctx.flow {
+        return format!("{name}: $0");
+    }
+    let inner = " ".repeat(ctx.indent + 2);
     let first = match ty {
         Ty::OneOf(alts) => alts.first().unwrap_or(&Ty::Any),
         t => t,
@@ -324,8 +338,44 @@ pub fn context_from_text(text: &str, offset: usize) -> CursorContext {
 
     if ctx.on_key {
         siblings_below(&text[line_end..], node_col, &mut ctx.existing_keys);
+    } else if dashes == 1 && ctx.path.last().is_some_and(|s| s == "[]") {
+        sibling_items(text, line_start, line_end, indent, &mut ctx.existing_keys);
     }
     ctx
+}
+
+/// The plain `- name` items next to the cursor's item (same dash column, same list).
+fn sibling_items(
+    text: &str,
+    line_start: usize,
+    line_end: usize,
+    col: usize,
+    out: &mut Vec<String>,
+) {
+    let item = |line: &str| -> Option<Option<String>> {
+        let line = line.trim_end_matches('\r');
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        let rest = &line[indent..];
+        if rest.is_empty() || rest.starts_with('#') || indent > col {
+            return Some(None); // blank, comment or nested: keep looking
+        }
+        if indent < col || !(rest.starts_with("- ") || rest == "-") {
+            return None; // the list ended
+        }
+        let value = rest[1..].trim().trim_matches(['"', '\'']);
+        Some(Some(value.to_string()).filter(|v| !v.is_empty() && !v.contains([':', ' '])))
+    };
+    let above = text[..line_start].lines().rev().take(1_000);
+    let below = text.get(line_end..).unwrap_or("").lines().skip(1).take(1_000);
+    for lines in [Box::new(above) as Box<dyn Iterator<Item = &str>>, Box::new(below)] {
+        for line in lines {
+            match item(line) {
+                None => break,
+                Some(Some(v)) => out.push(v),
+                Some(None) => {}
+            }
+        }
+    }
 }
 
 /// `key: value` split: the unquoted key and where the value starts, when `content` (text
@@ -476,5 +526,7 @@ fn siblings_below(text: &str, col: usize, siblings: &mut Vec<String>) {
     }
 }
 
+#[cfg(test)]
+mod project_tests;
 #[cfg(test)]
 mod tests;

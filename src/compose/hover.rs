@@ -1,6 +1,12 @@
 //! Hover texts for Compose keys and values, written from the schema table.
 
+#[cfg(test)]
+mod target_tests;
+mod targets;
+
 use super::schema::{self, KeySpec, Ty};
+
+pub use targets::hover_target;
 
 /// Markdown for the key at `path` (see `schema::lookup`); the last segment names the key.
 pub fn hover_key(path: &[String]) -> Option<String> {

@@ -2,6 +2,7 @@
 //! merge), the Compose Specification knowledge table, rules, navigation, completion and hover.
 
 pub mod complete;
+pub mod facts;
 pub mod hover;
 pub mod interpolate;
 pub mod model;
@@ -33,8 +34,25 @@ pub fn diagnostics(snap: &Snapshot, doc: &Document) -> Vec<Diagnostic> {
     rules::diagnostics(snap, doc)
 }
 
+/// Definitions of the name at `offset`: a service, network, volume, secret, config or anchor
+/// in the project, or the Dockerfile stage (`build.target`) or `ARG` (`build.args` key).
+/// Refactorings offered for `range` that no diagnostic asks for (code actions of kind
+/// `refactor.rewrite`): converting `environment` between its list and map forms.
+pub fn refactors(
+    snap: &Snapshot,
+    doc: &Document,
+    range: Range<usize>,
+) -> Vec<crate::diagnostics::Fix> {
+    let _ = snap;
+    rules::convert_environment(doc, range)
+}
+
 pub fn definition(snap: &Snapshot, doc: &Document, offset: usize) -> Vec<Location> {
-    navigate::definition(snap, doc, offset)
+    let found = navigate::definition(snap, doc, offset);
+    if !found.is_empty() {
+        return found;
+    }
+    facts::dockerfile_definition(snap, doc, offset)
 }
 
 pub fn references(
@@ -66,93 +84,6 @@ pub fn links(snap: &Snapshot, doc: &Document) -> Vec<Link> {
     outline::links(snap, doc)
 }
 
-/// Names the cursor may refer to, gathered from the project and the Dockerfile a service builds.
-struct NameLists {
-    services: Vec<String>,
-    networks: Vec<String>,
-    volumes: Vec<String>,
-    secrets: Vec<String>,
-    configs: Vec<String>,
-    stages: Vec<String>,
-    build_args: Vec<String>,
-    images: Vec<String>,
-}
-
-impl NameLists {
-    fn gather(snap: &Snapshot, doc: &Document, service: Option<&str>) -> NameLists {
-        let project = project::project_of(snap, &doc.path);
-        let mut n = NameLists {
-            services: Vec::new(),
-            networks: Vec::new(),
-            volumes: Vec::new(),
-            secrets: Vec::new(),
-            configs: Vec::new(),
-            stages: Vec::new(),
-            build_args: Vec::new(),
-            images: Vec::new(),
-        };
-        let push = |v: &mut Vec<String>, s: &str| {
-            if !v.iter().any(|x| x == s) {
-                v.push(s.to_string());
-            }
-        };
-        for path in project.all() {
-            let Some(d) = snap.get(path) else { continue };
-            let m = model(d);
-            for s in &m.services {
-                push(&mut n.services, &s.name);
-                if let Some(img) = &s.image {
-                    push(&mut n.images, &img.text);
-                }
-            }
-            for d in &m.networks {
-                push(&mut n.networks, &d.name);
-            }
-            for d in &m.volumes {
-                push(&mut n.volumes, &d.name);
-            }
-            for d in &m.secrets {
-                push(&mut n.secrets, &d.name);
-            }
-            for d in &m.configs {
-                push(&mut n.configs, &d.name);
-            }
-        }
-        let m = model(doc);
-        let build = service.and_then(|s| m.service(s)).and_then(|s| s.build.as_ref());
-        if let Some(df) = build.and_then(|b| dockerfile_of(snap, &doc.path, b)) {
-            let facts = rules::dockerfile_facts(&df);
-            n.stages = facts.stages.into_iter().map(|(s, _)| s).collect();
-            n.build_args = facts.args;
-        }
-        for other in snap.of_kind(FileKind::Compose).take(200) {
-            for s in &model(other).services {
-                if let Some(img) = &s.image {
-                    push(&mut n.images, &img.text);
-                }
-            }
-        }
-        n
-    }
-
-    fn names(&self) -> complete::Names<'_> {
-        fn v(x: &[String]) -> Vec<&str> {
-            x.iter().map(String::as_str).collect()
-        }
-        complete::Names {
-            services: v(&self.services),
-            networks: v(&self.networks),
-            volumes: v(&self.volumes),
-            secrets: v(&self.secrets),
-            configs: v(&self.configs),
-            stages: v(&self.stages),
-            build_args: v(&self.build_args),
-            images: v(&self.images),
-            ..Default::default()
-        }
-    }
-}
-
 /// The Dockerfile a build section uses, when it is in the snapshot.
 pub fn dockerfile_of(
     snap: &Snapshot,
@@ -176,18 +107,43 @@ pub fn dockerfile_of(
         .cloned()
 }
 
+/// Completion at `offset`: the cursor's place in the schema (from the YAML tree, or from the
+/// lines around it while the file does not parse), filled with the project's names.
 pub fn complete(snap: &Snapshot, doc: &Document, offset: usize) -> Vec<CompletionItem> {
-    let ctx = complete::context_from_text(&doc.text, offset);
+    let m = model(doc);
+    let (ctx, _) = complete::cursor_context(&m.yaml, doc.tree.as_ref(), &doc.text, offset);
     let service = match ctx.path.as_slice() {
-        [top, name, ..] if top == "services" => Some(name.clone()),
+        [top, name, ..] if top == "services" => Some(name.as_str()),
         _ => None,
     };
-    let lists = NameLists::gather(snap, doc, service.as_deref());
-    complete::complete(&ctx, &lists.names())
+    let needs = complete::Needs {
+        dockerfile: ctx.path.iter().any(|s| s == "build"),
+        images: ctx.path.last().is_some_and(|s| s == "image"),
+        variables: !ctx.on_key && ctx.prefix.contains('$'),
+    };
+    let lists = complete::NameLists::gather(snap, doc, service, needs);
+    let mut items = complete::complete(&ctx, &lists.names());
+    if needs.variables {
+        let env = facts::project_dotenv(snap, &doc.path);
+        for item in items.iter_mut().filter(|i| i.kind == crate::ide::CompletionKind::Variable) {
+            let set = env.as_ref().and_then(|(_, e)| e.get(&item.label));
+            item.detail = Some(match set {
+                Some(e) => format!(".env: {}", facts::shown_value(snap, &e.key, &e.value)),
+                None => "read by the Python settings".to_string(),
+            });
+        }
+    }
+    items
 }
 
+/// Hover at `offset`: what a reference points at (a service, a variable, a Dockerfile stage
+/// or `ARG`), else the schema's documentation of the key or value.
 pub fn hover(snap: &Snapshot, doc: &Document, offset: usize) -> Option<HoverResult> {
-    let _ = snap;
+    if let Some(target) = facts::target_at(doc, offset)
+        && let Some(markdown) = hover::hover_target(snap, doc, &target)
+    {
+        return Some(HoverResult { range: target.range(), markdown });
+    }
     let m = model(doc);
     let at = m.yaml.path_at(&doc.text, offset);
     let path: Vec<String> = at

@@ -185,6 +185,8 @@ pub fn completion(
         sort_text: c.sort_text.clone(),
         filter_text: c.filter_text.clone(),
         insert_text_format: Some(format),
+        // Multi-line items carry their own indentation (see `compose::complete::key_snippet`).
+        insert_text_mode: new_text.contains('\n').then_some(lsp::InsertTextMode::AS_IS),
         text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit {
             range: range(doc, enc, &c.replace),
             new_text,

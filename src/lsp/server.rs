@@ -408,7 +408,10 @@ fn capabilities(enc: Encoding) -> ServerCapabilities {
         document_formatting_provider: Some(OneOf::Left(true)),
         document_range_formatting_provider: Some(OneOf::Left(true)),
         code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
-            code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+            code_action_kinds: Some(vec![
+                CodeActionKind::QUICKFIX,
+                CodeActionKind::REFACTOR_REWRITE,
+            ]),
             ..Default::default()
         })),
         semantic_tokens_provider: Some(SemanticTokensServerCapabilities::SemanticTokensOptions(
@@ -799,8 +802,15 @@ impl LanguageServer for Backend {
                     let _ = &uri;
                     Some(CodeActionOrCommand::CodeAction(CodeAction {
                         title: a.fix.title.clone(),
-                        kind: Some(CodeActionKind::QUICKFIX),
-                        diagnostics: Some(vec![convert::diagnostic(doc, enc, &a.diagnostic, &res)]),
+                        kind: Some(if a.quickfix {
+                            CodeActionKind::QUICKFIX
+                        } else {
+                            CodeActionKind::REFACTOR_REWRITE
+                        }),
+                        diagnostics: a
+                            .diagnostic
+                            .as_ref()
+                            .map(|d| vec![convert::diagnostic(doc, enc, d, &res)]),
                         edit: Some(edit),
                         is_preferred: if a.fix.preferred { Some(true) } else { None },
                         ..Default::default()

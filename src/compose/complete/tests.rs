@@ -23,10 +23,11 @@ fn names() -> Names<'static> {
 fn check(text: &str, expect: Expect) {
     let f = fixture(text);
     let (doc, offset) = f.at_cursor();
-    let ctx = context_from_text(&doc.text, offset);
+    let m = crate::compose::model(doc);
+    let (ctx, source) = cursor_context(&m.yaml, doc.tree.as_ref(), &doc.text, offset);
     let items = complete(&ctx, &names());
     let mut out = format!(
-        "path={:?} on_key={} prefix={:?} replace={:?} existing={:?}\n",
+        "{source:?} path={:?} on_key={} prefix={:?} replace={:?} existing={:?}\n",
         ctx.path,
         ctx.on_key,
         ctx.prefix,
@@ -60,7 +61,7 @@ fn top_level_keys() {
         $0
         "#,
         expect![[r#"
-            path=[] on_key=true prefix="" replace="" existing=["services"]
+            Text path=[] on_key=true prefix="" replace="" existing=["services"]
             name => "name: $0"
             version => "version: $0" (deprecated)
             networks => "networks:\n  $0"
@@ -88,7 +89,7 @@ fn service_keys_with_prefix_skip_present_ones() {
             image: postgres
         "#,
         expect![[r#"
-            path=["services", "web"] on_key=true prefix="dep" replace="dep" existing=["image", "environment"]
+            Text path=["services", "web"] on_key=true prefix="dep" replace="dep" existing=["image", "environment"]
             depends_on => "depends_on:\n      - $0"
             deploy => "deploy:\n      $0"
         "#]],
@@ -105,7 +106,7 @@ fn service_key_snippets_open_the_right_shape() {
             po$0
         "#,
         expect![[r#"
-            path=["services", "web"] on_key=true prefix="po" replace="po" existing=[]
+            Text path=["services", "web"] on_key=true prefix="po" replace="po" existing=[]
             ports => "ports:\n      - $0"
             post_start => "post_start:\n      - $0"
         "#]],
@@ -122,7 +123,7 @@ fn enum_values() {
             restart: $0
         "#,
         expect![[r#"
-            path=["services", "web", "restart"] on_key=false prefix="" replace="" existing=[]
+            Text path=["services", "web", "restart"] on_key=false prefix="" replace="" existing=[]
             no
             always
             on-failure
@@ -142,7 +143,7 @@ fn depends_on_list_offers_other_services() {
               - $0
         "#,
         expect![[r#"
-            path=["services", "web", "depends_on", "[]"] on_key=false prefix="" replace="" existing=[]
+            Text path=["services", "web", "depends_on", "[]"] on_key=false prefix="" replace="" existing=[]
             db
             worker
         "#]],
@@ -162,7 +163,7 @@ fn depends_on_map_keys_and_conditions() {
               $0
         "#,
         expect![[r#"
-            path=["services", "worker", "depends_on"] on_key=true prefix="" replace="" existing=["db"]
+            Text path=["services", "worker", "depends_on"] on_key=true prefix="" replace="" existing=["db"]
             web => "web:\n        $0"
         "#]],
     );
@@ -176,7 +177,7 @@ fn depends_on_map_keys_and_conditions() {
                 condition: service_$0
         "#,
         expect![[r#"
-            path=["services", "worker", "depends_on", "db", "condition"] on_key=false prefix="service_" replace="service_" existing=[]
+            Text path=["services", "worker", "depends_on", "db", "condition"] on_key=false prefix="service_" replace="service_" existing=[]
             service_started
             service_healthy
             service_completed_successfully
@@ -196,7 +197,7 @@ fn build_target_offers_stages() {
               target: "$0"
         "#,
         expect![[r#"
-            path=["services", "web", "build", "target"] on_key=false prefix="" replace="" existing=[]
+            Text path=["services", "web", "build", "target"] on_key=false prefix="" replace="" existing=[]
             base
             dev
             prod
@@ -216,7 +217,7 @@ fn build_args_offer_arg_names() {
                 $0
         "#,
         expect![[r#"
-            path=["services", "web", "build", "args"] on_key=true prefix="" replace="" existing=[]
+            Text path=["services", "web", "build", "args"] on_key=true prefix="" replace="" existing=[]
             PYTHON_VERSION => "PYTHON_VERSION: $0"
             APP_ENV => "APP_ENV: $0"
         "#]],
@@ -231,7 +232,7 @@ fn build_args_offer_arg_names() {
                 - $0
         "#,
         expect![[r#"
-            path=["services", "web", "build", "args", "[]"] on_key=false prefix="" replace="" existing=[]
+            Text path=["services", "web", "build", "args", "[]"] on_key=false prefix="" replace="" existing=[]
             PYTHON_VERSION => "PYTHON_VERSION="
             APP_ENV => "APP_ENV="
         "#]],
@@ -250,7 +251,7 @@ fn long_port_keys_inside_an_item() {
                 $0
         "#,
         expect![[r#"
-            path=["services", "web", "ports", "[]"] on_key=true prefix="" replace="" existing=["target"]
+            Text path=["services", "web", "ports", "[]"] on_key=true prefix="" replace="" existing=["target"]
             name => "name: $0"
             published => "published: $0"
             host_ip => "host_ip: $0"
@@ -272,7 +273,7 @@ fn indentless_sequence_item() {
             - $0
         "#,
         expect![[r#"
-            path=["services", "web", "secrets", "[]"] on_key=false prefix="" replace="" existing=[]
+            Text path=["services", "web", "secrets", "[]"] on_key=false prefix="" replace="" existing=[]
             db_password
             source => "source: $0"
             target => "target: $0"
@@ -296,7 +297,7 @@ fn volume_short_syntax_offers_named_volumes() {
           pgdata:
         "#,
         expect![[r#"
-            path=["services", "web", "volumes", "[]"] on_key=false prefix="" replace="" existing=[]
+            Text path=["services", "web", "volumes", "[]"] on_key=false prefix="" replace="" existing=[]
             pgdata => "pgdata:$0"
             type => "type: $0"
             source => "source: $0"
@@ -322,7 +323,7 @@ fn variables_inside_interpolation() {
               URL: "${DATA$0}"
         "#,
         expect![[r#"
-            path=["services", "web", "environment", "URL"] on_key=false prefix="${DATA" replace="${DATA}" existing=[]
+            Text path=["services", "web", "environment", "URL"] on_key=false prefix="${DATA" replace="${DATA}" existing=[]
             DATABASE_URL [replaces "DATA"]
         "#]],
     );
@@ -338,7 +339,7 @@ fn booleans() {
             init: $0
         "#,
         expect![[r#"
-            path=["services", "web", "init"] on_key=false prefix="" replace="" existing=[]
+            Text path=["services", "web", "init"] on_key=false prefix="" replace="" existing=[]
             true
             false
         "#]],
@@ -356,7 +357,7 @@ fn networks_in_a_service_and_at_top_level() {
               - $0
         "#,
         expect![[r#"
-            path=["services", "web", "networks", "[]"] on_key=false prefix="" replace="" existing=[]
+            Text path=["services", "web", "networks", "[]"] on_key=false prefix="" replace="" existing=[]
             front
             back
         "#]],
@@ -369,7 +370,7 @@ fn networks_in_a_service_and_at_top_level() {
             dri$0
         "#,
         expect![[r#"
-            path=["networks", "front"] on_key=true prefix="dri" replace="dri" existing=[]
+            Text path=["networks", "front"] on_key=true prefix="dri" replace="dri" existing=[]
             driver => "driver: $0"
             driver_opts => "driver_opts:\n      $0"
         "#]],
@@ -387,7 +388,7 @@ fn nothing_inside_unknown_keys() {
               $0
         "#,
         expect![[r#"
-            path=["services", "web", "bogus"] on_key=true prefix="" replace="" existing=[]
+            Text path=["services", "web", "bogus"] on_key=true prefix="" replace="" existing=[]
         "#]],
     );
 }
@@ -415,7 +416,7 @@ fn long_form_source_inside_an_item_after_comments() {
               - source: $0
         "#,
         expect![[r#"
-            path=["services", "web", "secrets", "[]", "source"] on_key=false prefix="" replace="" existing=[]
+            Text path=["services", "web", "secrets", "[]", "source"] on_key=false prefix="" replace="" existing=[]
             db_password
         "#]],
     );
@@ -437,5 +438,138 @@ fn crlf_and_quoted_keys() {
     check_path(
         "services:\r\n  web:\r\n    image: x\r\n    \"build\":\r\n      tar$0\r\n      context: .\r\n",
         expect![[r#"["services", "web", "build"] on_key=true existing=["context"]"#]],
+    );
+}
+
+#[test]
+fn flow_collections_read_from_the_tree() {
+    check(
+        r#"
+        #- /compose.yaml
+        services:
+          web:
+            depends_on: [db, $0]
+          db: {image: postgres}
+        "#,
+        expect![[r#"
+            Tree path=["services", "web", "depends_on", "[]"] on_key=false prefix="" replace="" existing=["db"]
+            worker
+        "#]],
+    );
+    check(
+        r#"
+        #- /compose.yaml
+        services:
+          web:
+            build: {context: ., target: d$0}
+        "#,
+        expect![[r#"
+            Tree path=["services", "web", "build", "target"] on_key=false prefix="d" replace="d" existing=[]
+            dev
+        "#]],
+    );
+    check(
+        r#"
+        #- /compose.yaml
+        services:
+          web:
+            build: {context: ., $0}
+        "#,
+        expect![[r#"
+            Tree path=["services", "web", "build"] on_key=true prefix="" replace="" existing=["context"]
+            dockerfile => "dockerfile: $0"
+            dockerfile_inline => "dockerfile_inline: $0"
+            args => "args: $0"
+            ssh => "ssh: $0"
+            cache_from => "cache_from: $0"
+            cache_to => "cache_to: $0"
+            additional_contexts => "additional_contexts: $0"
+            entitlements => "entitlements: $0"
+            extra_hosts => "extra_hosts: $0"
+            isolation => "isolation: $0"
+            labels => "labels: $0"
+            network => "network: $0"
+            no_cache => "no_cache: $0"
+            platforms => "platforms: $0"
+            privileged => "privileged: $0"
+            pull => "pull: $0"
+            secrets => "secrets: $0"
+            shm_size => "shm_size: $0"
+            tags => "tags: $0"
+            target => "target: $0"
+            ulimits => "ulimits: $0"
+            provenance => "provenance: $0"
+            sbom => "sbom: $0"
+        "#]],
+    );
+}
+
+#[test]
+fn multi_line_flow_sequence() {
+    check(
+        r#"
+        #- /compose.yaml
+        services:
+          web:
+            depends_on: [
+              db,
+              w$0
+            ]
+        "#,
+        expect![[r#"
+            Tree path=["services", "web", "depends_on", "[]"] on_key=false prefix="w" replace="w" existing=["db"]
+            worker
+        "#]],
+    );
+}
+
+#[test]
+fn broken_yaml_falls_back_to_the_lines() {
+    check(
+        r#"
+        #- /compose.yaml
+        services:
+          web:
+            image: "unterminated
+            restart: $0
+        "#,
+        expect![[r#"
+            Text path=["services", "web", "restart"] on_key=false prefix="" replace="" existing=[]
+            no
+            always
+            on-failure
+            unless-stopped
+        "#]],
+    );
+}
+
+#[test]
+fn listed_names_are_not_offered_again() {
+    check(
+        r#"
+        #- /compose.yaml
+        services:
+          web:
+            depends_on:
+              - db
+              - $0
+              # the queue
+              - worker
+        "#,
+        expect![[r#"
+            Text path=["services", "web", "depends_on", "[]"] on_key=false prefix="" replace="" existing=["db", "worker"]
+        "#]],
+    );
+    check(
+        r#"
+        #- /compose.yaml
+        services:
+          web:
+            networks: [front, $0]
+        "#,
+        expect![[r#"
+            Tree path=["services", "web", "networks", "[]"] on_key=false prefix="" replace="" existing=["front"]
+            back
+        "#]],
     );
 }

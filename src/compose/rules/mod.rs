@@ -1,9 +1,11 @@
 //! Compose rules. Each submodule checks one concern over a shared [`Ctx`].
 
+mod anchors;
 mod build_refs;
 mod conflicts;
 mod cycle;
 mod dockerfile_facts;
+mod env_form;
 mod missing_file;
 mod schema_check;
 mod simple;
@@ -21,6 +23,7 @@ use crate::diagnostics::{Diagnostic, RuleInfo};
 use crate::workspace::{Document, Snapshot};
 
 pub use dockerfile_facts::{DockerfileFacts, dockerfile_facts};
+pub use env_form::convert_environment;
 
 /// What every rule sees: this file, its model, and the project it belongs to.
 pub struct Ctx<'a> {
@@ -54,6 +57,7 @@ pub const RULES: &[RuleInfo] = &[
     simple::DUPLICATE_KEY,
     simple::OBSOLETE_VERSION,
     simple::INTERPOLATION_SYNTAX,
+    anchors::UNDEFINED_ANCHOR,
     undefined::UNDEFINED_SERVICE,
     undefined::UNDEFINED_NETWORK,
     undefined::UNDEFINED_VOLUME,
@@ -75,6 +79,7 @@ pub fn diagnostics(snap: &Snapshot, doc: &Document) -> Vec<Diagnostic> {
     let ctx = Ctx { snap, doc, model: model::model(doc), project, services };
     let mut out = Vec::new();
     simple::check(&ctx, &mut out);
+    anchors::check(&ctx, &mut out);
     undefined::check(&ctx, &mut out);
     cycle::check(&ctx, &mut out);
     conflicts::check(&ctx, &mut out);

@@ -1,0 +1,143 @@
+//! The names completion offers, gathered from the project, the Dockerfile the service builds,
+//! the project `.env` and the Python settings of the workspace.
+
+use super::Names;
+use crate::compose::{facts, model, project};
+use crate::workspace::{Document, FileKind, Snapshot};
+
+/// Files of one kind read for names; a huge workspace gives a partial list, not a slow one.
+const MAX_FILES: usize = 300;
+
+/// Owned name lists; [`NameLists::names`] lends them to the completion engine.
+#[derive(Default)]
+pub struct NameLists {
+    services: Vec<String>,
+    networks: Vec<String>,
+    volumes: Vec<String>,
+    secrets: Vec<String>,
+    configs: Vec<String>,
+    stages: Vec<String>,
+    build_args: Vec<String>,
+    images: Vec<String>,
+    variables: Vec<String>,
+}
+
+fn push(v: &mut Vec<String>, s: &str) {
+    if !s.is_empty() && !s.contains('$') && !v.iter().any(|x| x == s) {
+        v.push(s.to_string());
+    }
+}
+
+/// What the cursor's path needs, so a keystroke does not read every file for nothing.
+#[derive(Clone, Copy, Default)]
+pub struct Needs {
+    pub dockerfile: bool,
+    pub images: bool,
+    pub variables: bool,
+}
+
+impl NameLists {
+    pub fn gather(snap: &Snapshot, doc: &Document, service: Option<&str>, needs: Needs) -> Self {
+        let mut n = NameLists::default();
+        let project = project::project_of(snap, &doc.path);
+        let mut models = vec![model::model(doc)];
+        // The document asked about may be newer than the snapshot's copy.
+        for p in project.all().filter(|p| **p != doc.path) {
+            if let Some(d) = snap.get(p) {
+                models.push(model::model(d));
+            }
+        }
+        for m in &models {
+            for s in &m.services {
+                push(&mut n.services, &s.name);
+            }
+            for d in &m.networks {
+                push(&mut n.networks, &d.name);
+            }
+            for d in &m.volumes {
+                push(&mut n.volumes, &d.name);
+            }
+            for d in &m.secrets {
+                push(&mut n.secrets, &d.name);
+            }
+            for d in &m.configs {
+                push(&mut n.configs, &d.name);
+            }
+        }
+        if needs.dockerfile
+            && let Some(df) = service.and_then(|s| facts::dockerfile_for(snap, doc, s))
+        {
+            let dm = crate::dockerfile::model(&df);
+            n.stages = dm.stages.iter().filter_map(|s| s.name.clone()).collect();
+            n.build_args = dm.args_declared().into_iter().map(|a| a.name).collect();
+        }
+        if needs.images {
+            n.gather_images(snap);
+        }
+        if needs.variables {
+            n.gather_variables(snap, doc);
+        }
+        n
+    }
+
+    /// Images named in the workspace's compose files and Dockerfile `FROM` lines.
+    fn gather_images(&mut self, snap: &Snapshot) {
+        for other in snap.of_kind(FileKind::Compose).take(MAX_FILES) {
+            for s in &model::model(other).services {
+                if let Some(img) = &s.image {
+                    push(&mut self.images, &img.text);
+                }
+            }
+        }
+        for df in snap.of_kind(FileKind::Dockerfile).take(MAX_FILES) {
+            let dm = crate::dockerfile::model(df);
+            let stage_names: Vec<&str> =
+                dm.stages.iter().filter_map(|s| s.name.as_deref()).collect();
+            for s in &dm.stages {
+                if let Some(img) = &s.image
+                    && !stage_names.iter().any(|n| n.eq_ignore_ascii_case(&img.text))
+                    && img.text != "scratch"
+                {
+                    push(&mut self.images, &img.text);
+                }
+            }
+        }
+        self.images.sort();
+    }
+
+    /// Variables for `${…}`: the project `.env` first, then names the Python settings read.
+    fn gather_variables(&mut self, snap: &Snapshot, doc: &Document) {
+        if let Some((_, env)) = facts::project_dotenv(snap, &doc.path) {
+            for e in &env.entries {
+                push(&mut self.variables, &e.key);
+            }
+        }
+        let from_env = self.variables.len();
+        for py in snap.of_kind(FileKind::Python).take(MAX_FILES) {
+            for r in &crate::python::model(py).reads {
+                if let Some(name) = r.name.as_literal() {
+                    push(&mut self.variables, name);
+                }
+            }
+        }
+        self.variables[from_env..].sort();
+    }
+
+    pub fn names(&self) -> Names<'_> {
+        fn v(x: &[String]) -> Vec<&str> {
+            x.iter().map(String::as_str).collect()
+        }
+        Names {
+            services: v(&self.services),
+            networks: v(&self.networks),
+            volumes: v(&self.volumes),
+            secrets: v(&self.secrets),
+            configs: v(&self.configs),
+            stages: v(&self.stages),
+            build_args: v(&self.build_args),
+            images: v(&self.images),
+            variables: v(&self.variables),
+            ..Default::default()
+        }
+    }
+}
