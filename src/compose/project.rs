@@ -98,6 +98,21 @@ fn explicit_files(snap: &Snapshot, dir: &Path) -> Option<Vec<PathBuf>> {
     Some(config.compose_files.iter().map(|f| normalize(&base.join(f))).collect())
 }
 
+/// Profiles enabled by `COMPOSE_PROFILES` (comma-separated) in the project `.env` next to
+/// the compose file at `compose_path`.
+pub fn active_profiles(snap: &Snapshot, compose_path: &Path) -> Vec<String> {
+    let dir = compose_path.parent().unwrap_or(Path::new("/"));
+    let Some(env) = snap.get(&dir.join(".env")).filter(|d| d.kind == FileKind::Dotenv) else {
+        return Vec::new();
+    };
+    crate::dotenv::model(env)
+        .get("COMPOSE_PROFILES")
+        .map(|e| {
+            e.value.split(',').map(str::trim).filter(|p| !p.is_empty()).map(String::from).collect()
+        })
+        .unwrap_or_default()
+}
+
 /// The project `path` belongs to.
 pub fn project_of(snap: &Snapshot, path: &Path) -> Project {
     let dir = path.parent().unwrap_or(Path::new("/"));
@@ -575,6 +590,15 @@ mod compose_file_tests {
         assert_eq!(files(fx, "compose.prod.yaml"), ["compose.yaml", "compose.prod.yaml"]);
         // A file COMPOSE_FILE leaves out keeps the default pairing.
         assert_eq!(files(fx, "compose.override.yaml"), ["compose.yaml", "compose.override.yaml"]);
+    }
+
+    #[test]
+    fn compose_profiles_lists_active_profiles() {
+        let f =
+            fixture("#- /compose.yaml\nservices: {}\n#- /.env\nCOMPOSE_PROFILES=debug, tools\n");
+        let active = active_profiles(&f.snapshot, Path::new("/w/compose.yaml"));
+        assert_eq!(active, ["debug", "tools"]);
+        assert!(active_profiles(&f.snapshot, Path::new("/w/sub/compose.yaml")).is_empty());
     }
 
     #[test]

@@ -78,6 +78,23 @@ fn service(snap: &Snapshot, doc: &Document, name: &str) -> Option<String> {
             .collect();
         line("depends on", deps.join(", "));
     }
+    if !s.profiles.is_empty() {
+        let names: Vec<&str> = s.profiles.iter().map(|(_, p)| p.text.as_str()).collect();
+        let active = project::active_profiles(snap, &doc.path);
+        let started = names.iter().any(|n| active.iter().any(|a| a == n || a == "*"));
+        let how = if started {
+            "started by `docker compose up` (a profile is enabled in `COMPOSE_PROFILES`)"
+        } else {
+            "not started by a plain `docker compose up`: enable a profile with `--profile` or `COMPOSE_PROFILES`"
+        };
+        line(
+            "profiles",
+            format!(
+                "{} — {how}",
+                names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+            ),
+        );
+    }
     let mut files: Vec<String> =
         s.definitions.iter().map(|(p, _)| shown_path(&doc.path, p)).collect();
     files.dedup();
