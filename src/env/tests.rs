@@ -136,6 +136,8 @@ fn invalid_values_in_compose_and_env_files() {
         expect![[r#"
             compose.yaml "eighty" env-invalid-value warning: `eighty` is not an integer, which `PORT` is read as
               related app/settings/base.py "\"PORT\"": `PORT` is read here
+            compose.yaml "SECRET_KEY" env-unused hint: `SECRET_KEY` is set for service `web`, but nothing it runs reads it
+              fix Remove `SECRET_KEY`: ""
             .env "yes-please" env-invalid-value warning: `yes-please` is not a boolean (true/false, yes/no, on/off, 1/0), which `DEBUG` is read as
               related app/settings/base.py "\"DEBUG\"": `DEBUG` is read here
             app/settings/dev.py "\"DATABASE_URL\"" env-missing error: `DATABASE_URL` is required, but service `web` does not set it (not in its environment, env files or image)
