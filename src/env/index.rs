@@ -286,3 +286,31 @@ fn sites_in(doc: &Document, out: &mut Vec<Site>) {
         }
     }
 }
+
+/// The variable mention under the cursor in `doc` (end inclusive, for a cursor right after
+/// the name).
+pub fn site_at<'g>(g: &'g Graph, doc: &Document, offset: usize) -> Option<&'g Site> {
+    g.sites.iter().find(|s| {
+        *s.location.path == *doc.path
+            && s.location.range.start <= offset
+            && offset <= s.location.range.end
+            && !s.location.range.is_empty()
+    })
+}
+
+/// A Dockerfile `ARG` name the environment graph knows elsewhere (`ARG X` + `ENV X=$X`, or
+/// read by the code): its hover is the variable's.
+pub fn arg_at(g: &Graph, doc: &Document, offset: usize) -> Option<(String, Range<usize>)> {
+    if doc.kind != FileKind::Dockerfile {
+        return None;
+    }
+    let m = crate::dockerfile::model(doc);
+    let d = m
+        .global_args
+        .iter()
+        .chain(m.stage_decls.iter().flatten())
+        .filter(|d| d.kind == VarKind::Arg)
+        .find(|d| d.range.as_ref().is_some_and(|r| r.start <= offset && offset <= r.end))?;
+    g.sites_of(&d.name).next()?;
+    Some((d.name.clone(), d.range.clone()?))
+}

@@ -3,18 +3,24 @@
 //! (hover, completion, navigation, fixes) on an environment variable name in any file kind.
 
 pub mod graph;
+mod hover;
 pub mod index;
 mod mask;
+mod navigate;
 pub mod rules;
 mod settings_module;
 pub mod settings;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod hover_tests;
 mod unset;
 mod unused;
 
 pub use graph::{Origin, Provided, ServiceEnv, service_env, services};
 pub use index::{Graph, Site, What, graph as env_graph};
+pub use hover::hover;
+pub use navigate::{definition, highlights, references, rename};
 pub use rules::diagnostics;
 pub use settings::{Runs, runs};
 
