@@ -14,6 +14,8 @@ pub mod settings;
 mod tests;
 #[cfg(test)]
 mod hover_tests;
+#[cfg(test)]
+mod navigate_tests;
 mod unset;
 mod unused;
 
