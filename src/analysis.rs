@@ -193,6 +193,9 @@ pub fn hover(snap: &Snapshot, doc: &Document, offset: usize) -> Option<HoverResu
 }
 
 pub fn complete(snap: &Snapshot, doc: &Document, offset: usize) -> Vec<CompletionItem> {
+    if let Some(items) = crate::env::complete(snap, doc, offset).filter(|i| !i.is_empty()) {
+        return items;
+    }
     match doc.kind {
         FileKind::Dockerfile => dockerfile::complete(snap, doc, offset),
         FileKind::Compose => compose::complete(snap, doc, offset),

@@ -189,12 +189,7 @@ pub fn place(snap: &Snapshot, path: &Path, offset: usize) -> String {
 }
 
 pub fn relative(snap: &Snapshot, path: &Path) -> String {
-    snap.roots
-        .iter()
-        .find_map(|r| path.strip_prefix(r).ok())
-        .unwrap_or(path)
-        .display()
-        .to_string()
+    snap.roots.iter().find_map(|r| path.strip_prefix(r).ok()).unwrap_or(path).display().to_string()
 }
 
 /// Text safe inside a Markdown code span.

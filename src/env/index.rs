@@ -175,6 +175,8 @@ fn build(snap: &Snapshot) -> Graph {
     for doc in docs {
         sites_in(doc, &mut sites);
     }
+    // A read being typed (`os.getenv("")`) names nothing yet.
+    sites.retain(|s| !s.name.is_empty());
     Graph { services, projects, roots, sites, project_diagnostics: OnceLock::new() }
 }
 
@@ -204,7 +206,10 @@ fn sites_in(doc: &Document, out: &mut Vec<Site>) {
                     value: None,
                     value_range: None,
                     what: What::ComposeInterpolation {
-                        has_default: matches!(v.op, crate::compose::interpolate::Op::Default { .. }),
+                        has_default: matches!(
+                            v.op,
+                            crate::compose::interpolate::Op::Default { .. }
+                        ),
                     },
                 });
             }

@@ -37,7 +37,10 @@ mod tests {
     fn masks_secret_names_and_url_passwords() {
         assert_eq!(shown("SECRET_KEY", "abc", true), "••••••");
         assert_eq!(shown("SECRET_KEY", "abc", false), "abc");
-        assert_eq!(shown("DATABASE_URL", "postgres://u:p@db:5432/app", true), "postgres://u:••••••@db:5432/app");
+        assert_eq!(
+            shown("DATABASE_URL", "postgres://u:p@db:5432/app", true),
+            "postgres://u:••••••@db:5432/app"
+        );
         assert_eq!(shown("DATABASE_URL", "postgres://db/app", true), "postgres://db/app");
         assert_eq!(shown("DEBUG", "1", true), "1");
     }

@@ -2,26 +2,30 @@
 //! which Python code it runs, and what that code reads; and the editor features over it
 //! (hover, completion, navigation, fixes) on an environment variable name in any file kind.
 
+mod complete;
+#[cfg(test)]
+mod complete_tests;
 pub mod graph;
 mod hover;
+#[cfg(test)]
+mod hover_tests;
 pub mod index;
 mod mask;
 mod navigate;
-pub mod rules;
-mod settings_module;
-pub mod settings;
-#[cfg(test)]
-mod tests;
-#[cfg(test)]
-mod hover_tests;
 #[cfg(test)]
 mod navigate_tests;
+pub mod rules;
+pub mod settings;
+mod settings_module;
+#[cfg(test)]
+mod tests;
 mod unset;
 mod unused;
 
+pub use complete::complete;
 pub use graph::{Origin, Provided, ServiceEnv, service_env, services};
-pub use index::{Graph, Site, What, graph as env_graph};
 pub use hover::hover;
+pub use index::{Graph, Site, What, graph as env_graph};
 pub use navigate::{definition, highlights, references, rename};
 pub use rules::diagnostics;
 pub use settings::{Runs, runs};

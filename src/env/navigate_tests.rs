@@ -94,7 +94,9 @@ fn from_a_python_read() {
 
 #[test]
 fn from_a_compose_key() {
-    check(&at("      DATABASE_URL: postgres", "      DATABASE$0_URL: postgres"), expect![[r#"
+    check(
+        &at("      DATABASE_URL: postgres", "      DATABASE$0_URL: postgres"),
+        expect![[r#"
         definition:
           app.py:3 "DATABASE_URL"
           app.py:5 "dj_database_url.config()"
@@ -112,12 +114,15 @@ fn from_a_compose_key() {
           compose.yaml:10 "DATABASE_URL"
           compose.yaml:5 "DATABASE_URL"
         highlights: DATABASE_URL (write), DATABASE_URL (write)
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn from_an_interpolation() {
-    check(&at("${REDIS_URL:-", "${REDIS$0_URL:-"), expect![[r#"
+    check(
+        &at("${REDIS_URL:-", "${REDIS$0_URL:-"),
+        expect![[r#"
         definition:
           .env:1 "REDIS_URL"
         references:
@@ -131,12 +136,15 @@ fn from_an_interpolation() {
           compose.yaml:6 "REDIS_URL"
           compose.yaml:6 "REDIS_URL"
         highlights: REDIS_URL (write), REDIS_URL
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn from_a_dockerfile_env() {
-    check(&at("ENV DATABASE_URL", "ENV DATABASE_$0URL"), expect![[r#"
+    check(
+        &at("ENV DATABASE_URL", "ENV DATABASE_$0URL"),
+        expect![[r#"
         definition:
           app.py:3 "DATABASE_URL"
           app.py:5 "dj_database_url.config()"
@@ -154,17 +162,21 @@ fn from_a_dockerfile_env() {
           compose.yaml:10 "DATABASE_URL"
           compose.yaml:5 "DATABASE_URL"
         highlights: DATABASE_URL (write), DATABASE_URL
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn elsewhere_nothing() {
-    check(&at("import dj_database_url", "import dj_$0database_url"), expect![[r#"
+    check(
+        &at("import dj_database_url", "import dj_$0database_url"),
+        expect![[r#"
         definition:
 
         references:
 
         no rename
         highlights: 
-    "#]]);
+    "#]],
+    );
 }

@@ -151,12 +151,19 @@ fn needs(r: &EnvRead) -> bool {
 }
 
 /// Names the service sets in `environment` that its code never reads.
-pub(crate) fn unread<'a>(svc: &'a ServiceEnv, runs: &'a Runs) -> impl Iterator<Item = &'a Provided> + 'a {
+pub(crate) fn unread<'a>(
+    svc: &'a ServiceEnv,
+    runs: &'a Runs,
+) -> impl Iterator<Item = &'a Provided> + 'a {
     svc.env.iter().filter(|p| p.origin == Origin::Environment && !runs.reads_name(&p.name))
 }
 
 /// The closest unread provided name explaining a missing `name`, if any.
-pub(crate) fn typo_for<'a>(svc: &'a ServiceEnv, runs: &'a Runs, name: &str) -> Option<&'a Provided> {
+pub(crate) fn typo_for<'a>(
+    svc: &'a ServiceEnv,
+    runs: &'a Runs,
+    name: &str,
+) -> Option<&'a Provided> {
     unread(svc, runs)
         .map(|p| (strsim::levenshtein(&p.name, name), p))
         .filter(|(d, _)| (1..=MAX_TYPO_DISTANCE).contains(d))

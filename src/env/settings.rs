@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::graph::{RunCommand, ServiceEnv, run_command};
-use crate::python::entry::{EntryKind, EntryPoint, entry_from_command, entry_from_shell};
 use crate::python::ImportKind;
+use crate::python::entry::{EntryKind, EntryPoint, entry_from_command, entry_from_shell};
 use crate::python::modules::{resolve_import_in, resolve_module_in};
 use crate::python::{EnvRead, ReadKind};
 use crate::workspace::{FileKind, Snapshot};

@@ -67,7 +67,8 @@ pub fn diagnostics(snap: &Snapshot, g: &Graph, doc: &Document) -> Vec<Diagnostic
 }
 
 fn resolves(snap: &Snapshot, g: &Graph, doc: &Document, module: &str) -> bool {
-    let mut roots: Vec<PathBuf> = doc.path.parent().map(|p| vec![p.to_path_buf()]).unwrap_or_default();
+    let mut roots: Vec<PathBuf> =
+        doc.path.parent().map(|p| vec![p.to_path_buf()]).unwrap_or_default();
     for s in &g.services {
         let related = *s.env.location.path == *doc.path
             || s.env.dockerfile.as_ref().is_some_and(|d| *d.path == *doc.path);

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use super::index::Graph;
 use crate::compose::interpolate::Op;
-use crate::diagnostics::{Diagnostic, Fix, FileEdit, RuleInfo, Severity};
+use crate::diagnostics::{Diagnostic, FileEdit, Fix, RuleInfo, Severity};
 use crate::workspace::{Document, FileKind, Snapshot};
 
 pub const INTERPOLATION_UNSET: &str = "interpolation-unset";
@@ -42,7 +42,8 @@ pub fn diagnostics(snap: &Snapshot, g: &Graph, doc: &Document) -> Vec<Diagnostic
     }
     let project = crate::compose::project::project_of(snap, &doc.path);
     let project_dir = project.files.first().and_then(|f| f.parent()).map(Path::to_path_buf);
-    let dirs: Vec<&Path> = project_dir.iter().map(|p| p.as_path()).chain(doc.path.parent()).collect();
+    let dirs: Vec<&Path> =
+        project_dir.iter().map(|p| p.as_path()).chain(doc.path.parent()).collect();
     let dotenvs: Vec<_> = snap
         .of_kind(FileKind::Dotenv)
         .filter(|d| d.path.parent().is_some_and(|p| dirs.contains(&p)))
@@ -86,7 +87,10 @@ pub fn diagnostics(snap: &Snapshot, g: &Graph, doc: &Document) -> Vec<Diagnostic
         d = d.with_fix(Fix::local(
             format!("Mark `{}` as required from the shell", v.name),
             &doc.path,
-            vec![(v.range.clone(), format!("${{{}:?set {} in the shell or .env}}", v.name, v.name))],
+            vec![(
+                v.range.clone(),
+                format!("${{{}:?set {} in the shell or .env}}", v.name, v.name),
+            )],
             false,
         ));
         out.push(d);

@@ -57,8 +57,22 @@ const RUNTIME: &[&str] = &[
 ];
 
 const RUNTIME_PREFIXES: &[&str] = &[
-    "PYTHON", "LC_", "GUNICORN_", "UVICORN_", "UWSGI_", "PIP_", "UV_", "POETRY_", "PG", "AWS_",
-    "GOOGLE_", "AZURE_", "SENTRY_", "OTEL_", "DD_", "NEW_RELIC_",
+    "PYTHON",
+    "LC_",
+    "GUNICORN_",
+    "UVICORN_",
+    "UWSGI_",
+    "PIP_",
+    "UV_",
+    "POETRY_",
+    "PG",
+    "AWS_",
+    "GOOGLE_",
+    "AZURE_",
+    "SENTRY_",
+    "OTEL_",
+    "DD_",
+    "NEW_RELIC_",
 ];
 
 /// Official images and the variable prefixes their documentation lists.
@@ -184,8 +198,11 @@ pub fn check<'a>(snap: &Snapshot, services: impl Iterator<Item = &'a Service>) -
 /// Delete the `environment` entry's whole line(s).
 fn remove_entry(snap: &Snapshot, svc: &ServiceEnv, p: &Provided) -> Option<Fix> {
     let doc = snap.get(&p.source.path)?;
-    let (_, kv) =
-        svc.service.environment.iter().find(|(path, kv)| *path == p.source.path && kv.key == p.name)?;
+    let (_, kv) = svc
+        .service
+        .environment
+        .iter()
+        .find(|(path, kv)| *path == p.source.path && kv.key == p.name)?;
     // Only an entry alone on its lines: flow style (`{A: 1, B: 2}`) is left alone.
     let first = doc.line_of(kv.range.start);
     let last = doc.line_of(kv.range.end.saturating_sub(1).max(kv.range.start));
@@ -199,5 +216,10 @@ fn remove_entry(snap: &Snapshot, svc: &ServiceEnv, p: &Provided) -> Option<Fix> 
         return None;
     }
     let end = doc.line_range(last + 1).start.max(end_line.end);
-    Some(Fix::local(format!("Remove `{}`", p.name), &doc.path, vec![(start..end, String::new())], false))
+    Some(Fix::local(
+        format!("Remove `{}`", p.name),
+        &doc.path,
+        vec![(start..end, String::new())],
+        false,
+    ))
 }
