@@ -5,6 +5,9 @@
 mod complete;
 #[cfg(test)]
 mod complete_tests;
+mod fixes;
+#[cfg(test)]
+mod fixes_tests;
 pub mod graph;
 mod hover;
 #[cfg(test)]

@@ -40,7 +40,7 @@ pub const RULES: &[RuleInfo] = &[
         scope: "cross-file",
         default_severity: Severity::Error,
         enabled_by_default: true,
-        fixable: false,
+        fixable: true,
         summary: "Code a service runs requires a variable the service does not set.",
         docs: "The settings (or other start-up code) a compose service runs read a variable \
                without a default, e.g. `os.environ[\"SECRET_KEY\"]` or `env(\"SECRET_KEY\")`, and \
@@ -233,6 +233,13 @@ fn missing(snap: &Snapshot, svc: &ServiceEnv, runs: &Runs, out: &mut Vec<Diagnos
             .find(|d| d.code == ENV_MISSING && d.path == *file && d.range == read.name_range)
         {
             *d = d.clone().with_related(&svc.location.path, svc.location.range.clone(), related);
+            for mut fix in super::fixes::missing_fixes(snap, svc, file, read) {
+                // One preferred fix per diagnostic: the first service's.
+                fix.preferred = false;
+                if !d.fixes.contains(&fix) {
+                    d.fixes.push(fix);
+                }
+            }
             continue;
         }
         let what = match read.requirement {
@@ -253,6 +260,9 @@ fn missing(snap: &Snapshot, svc: &ServiceEnv, runs: &Runs, out: &mut Vec<Diagnos
             )
             .with_related(&svc.location.path, svc.location.range.clone(), related),
         );
+        if let Some(d) = out.last_mut() {
+            d.fixes = super::fixes::missing_fixes(snap, svc, file, read);
+        }
     }
 }
 

@@ -111,6 +111,10 @@ fn missing_required_read_is_reported_at_the_read_with_the_service() {
         expect![[r#"
             app/settings/prod.py "\"SECRET_KEY\"" env-missing error: `SECRET_KEY` is required, but service `worker` does not set it (not in its environment, env files or image)
               related compose.yaml "worker": service `worker` runs this code without setting `SECRET_KEY`
+              fix Add `SECRET_KEY` to service `worker`'s environment: "\n    environment:\n      SECRET_KEY: \"change-me\""
+              fix Add `SECRET_KEY` to the project `.env` and pass it to service `worker`: "SECRET_KEY=change-me\n"
+              fix Add `SECRET_KEY` to the project `.env` and pass it to service `worker`: "\n    environment:\n      SECRET_KEY:"
+              fix Give `SECRET_KEY` a default where it is read: "os.environ.get(\"SECRET_KEY\", \"change-me\")"
         "#]],
     );
 }
@@ -142,6 +146,9 @@ fn invalid_values_in_compose_and_env_files() {
               related app/settings/base.py "\"DEBUG\"": `DEBUG` is read here
             app/settings/dev.py "\"DATABASE_URL\"" env-missing error: `DATABASE_URL` is required, but service `web` does not set it (not in its environment, env files or image)
               related compose.yaml "web": service `web` runs this code without setting `DATABASE_URL`
+              fix Add `DATABASE_URL` to service `web`'s environment: "\n      DATABASE_URL: \"postgres://user:password@db:5432/app\""
+              fix Add `DATABASE_URL` to `.env`: "DATABASE_URL=postgres://user:password@db:5432/app\n"
+              fix Give `DATABASE_URL` a default where it is read: ", default=\"postgres://user:password@db:5432/app\""
         "#]],
     );
 }
