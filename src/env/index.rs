@@ -116,7 +116,7 @@ fn site_matches(s: &Site, name: &str) -> bool {
 pub fn graph(snap: &Snapshot) -> Arc<Graph> {
     type Cached = (u64, Arc<Graph>, Vec<Arc<Document>>);
     static CACHE: Mutex<Option<Cached>> = Mutex::new(None);
-    let (key, docs) = fingerprint(snap);
+    let key = fingerprint(snap);
     if let Ok(guard) = CACHE.lock()
         && let Some((k, g, _)) = guard.as_ref()
         && *k == key
@@ -127,25 +127,23 @@ pub fn graph(snap: &Snapshot) -> Arc<Graph> {
     if let Ok(mut guard) = CACHE.lock() {
         // The documents are kept alive with the graph, so their addresses (the fingerprint)
         // cannot be reused by other documents while the entry exists.
-        *guard = Some((key, g.clone(), docs));
+        *guard = Some((key, g.clone(), snap.documents().cloned().collect()));
     }
     g
 }
 
 /// Order-independent hash of the identity of every document and of the workspace roots: a new
 /// version of any file is a new `Arc`, so any edit changes it.
-fn fingerprint(snap: &Snapshot) -> (u64, Vec<Arc<Document>>) {
+fn fingerprint(snap: &Snapshot) -> u64 {
     let mut sum: u64 = 0;
-    let mut docs = Vec::with_capacity(snap.len());
     for d in snap.documents() {
         let mut h = std::collections::hash_map::DefaultHasher::new();
         (Arc::as_ptr(d) as usize).hash(&mut h);
         sum = sum.wrapping_add(h.finish());
-        docs.push(d.clone());
     }
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    (sum, docs.len(), snap.roots.as_slice()).hash(&mut h);
-    (h.finish(), docs)
+    (sum, snap.len(), snap.roots.as_slice()).hash(&mut h);
+    h.finish()
 }
 
 fn build(snap: &Snapshot) -> Graph {

@@ -53,7 +53,7 @@ fn reads_for(g: &Graph, site: &Site) -> Vec<Location> {
         let sets_it = svc.env.get(name).is_some_and(|p| p.source == site.location);
         let Some(runs) = svc.runs.as_ref().filter(|_| sets_it) else { continue };
         for s in g.sites_of(name).filter(|s| reads(s)) {
-            if runs.files.iter().any(|f| *f == s.location.path) {
+            if runs.files.contains(&s.location.path) {
                 own.push(s.location.clone());
             }
         }

@@ -102,7 +102,7 @@ pub fn diagnostics(snap: &Snapshot, doc: &Document) -> Vec<Diagnostic> {
         }
     };
     out.retain(|d| *d.path == *doc.path);
-    out.extend(super::unset::diagnostics(snap, &g, doc));
+    out.extend(super::unset::diagnostics(snap, doc));
     out.extend(super::settings_module::diagnostics(snap, &g, doc));
     out
 }

@@ -2,7 +2,6 @@
 
 use std::path::Path;
 
-use super::index::Graph;
 use crate::compose::interpolate::Op;
 use crate::diagnostics::{Diagnostic, FileEdit, Fix, RuleInfo, Severity};
 use crate::workspace::{Document, FileKind, Snapshot};
@@ -31,11 +30,10 @@ pub const RULE: RuleInfo = RuleInfo {
 
 const SHELL: &[&str] = &["HOME", "USER", "PWD", "PATH", "SHELL", "LOGNAME", "TERM", "HOSTNAME"];
 
-pub fn diagnostics(snap: &Snapshot, g: &Graph, doc: &Document) -> Vec<Diagnostic> {
+pub fn diagnostics(snap: &Snapshot, doc: &Document) -> Vec<Diagnostic> {
     if doc.kind != FileKind::Compose {
         return Vec::new();
     }
-    let _ = g;
     let m = crate::compose::model(doc);
     if m.interpolation.vars.is_empty() {
         return Vec::new();

@@ -95,7 +95,7 @@ const IMAGES: &[(&str, &[&str])] = &[
     ("keycloak", &["KC_", "KEYCLOAK_"]),
 ];
 
-fn quiet_for(svc: &ServiceEnv, runs: &Runs, name: &str) -> bool {
+fn quiet_for(svc: &ServiceEnv, name: &str) -> bool {
     if RUNTIME.iter().any(|n| n.eq_ignore_ascii_case(name))
         || RUNTIME_PREFIXES.iter().any(|p| name.starts_with(p))
     {
@@ -109,7 +109,6 @@ fn quiet_for(svc: &ServiceEnv, runs: &Runs, name: &str) -> bool {
     if celery && name.starts_with("CELERY_") {
         return true;
     }
-    let _ = runs;
     images_of(svc).iter().any(|image| {
         IMAGES
             .iter()
@@ -163,7 +162,7 @@ pub fn check<'a>(snap: &Snapshot, services: impl Iterator<Item = &'a Service>) -
             continue;
         };
         for p in set_here {
-            if runs.reads_name(&p.name) || quiet_for(env, runs, &p.name) || is_typo(env, runs, p) {
+            if runs.reads_name(&p.name) || quiet_for(env, &p.name) || is_typo(env, runs, p) {
                 used.insert(p.source.clone());
                 continue;
             }
