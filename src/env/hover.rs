@@ -65,7 +65,7 @@ fn markdown(snap: &Snapshot, g: &Graph, doc: &Document, name: &str) -> String {
         let _ = writeln!(md, "- {place} {how}");
     }
     let services: Vec<(&Service, String)> =
-        g.services.iter().filter_map(|s| Some((s, effective(s, name, doc, mask)?))).collect();
+        g.services.iter().filter_map(|s| Some((s, effective(snap, s, name, doc, mask)?))).collect();
     if !services.is_empty() {
         md.push_str("\n**Per service**\n");
         for (s, v) in services {
@@ -76,7 +76,13 @@ fn markdown(snap: &Snapshot, g: &Graph, doc: &Document, name: &str) -> String {
 }
 
 /// What `svc`'s container gets for `name`, or None when the service has nothing to do with it.
-fn effective(svc: &Service, name: &str, doc: &Document, mask: bool) -> Option<String> {
+fn effective(
+    snap: &Snapshot,
+    svc: &Service,
+    name: &str,
+    doc: &Document,
+    mask: bool,
+) -> Option<String> {
     let reads = svc.runs.as_ref().is_some_and(|r| r.reads_name(name));
     let unknown_code = svc.runs.is_none()
         && svc.env.service.build.is_some()
@@ -99,10 +105,17 @@ fn effective(svc: &Service, name: &str, doc: &Document, mask: bool) -> Option<St
                     "a value built from other variables".to_string()
                 }
                 None => match svc.env.service.environment.iter().find(|(_, kv)| kv.key == name) {
-                    Some((_, kv)) if kv.value.is_some() => format!(
-                        "interpolated from `{}`",
-                        code(&kv.value.as_ref().map(|v| v.text.clone()).unwrap_or_default())
-                    ),
+                    Some((_, kv)) if kv.value.is_some() => {
+                        let raw = kv.value.as_ref().map(|v| v.text.as_str()).unwrap_or("");
+                        match project_dotenv_value(snap, svc, raw) {
+                            Some(v) => format!(
+                                "`{}` (interpolated from `{}` with the project `.env`)",
+                                code(&shown(name, &v, mask)),
+                                code(raw)
+                            ),
+                            None => format!("interpolated from `{}`", code(raw)),
+                        }
+                    }
                     _ => "from the shell or the project `.env`".to_string(),
                 },
             };
@@ -196,4 +209,14 @@ pub fn relative(snap: &Snapshot, path: &Path) -> String {
 fn code(s: &str) -> String {
     let one_line: String = s.replace(['\n', '\r'], " ").chars().take(80).collect();
     one_line.replace('`', "'")
+}
+
+/// `raw` interpolated with the project `.env` alone (the shell may still override it; a
+/// variable missing there becomes empty, as Compose makes it).
+fn project_dotenv_value(snap: &Snapshot, svc: &Service, raw: &str) -> Option<String> {
+    let project = crate::compose::project::project_of(snap, &svc.env.location.path);
+    let dir = project.files.first()?.parent()?;
+    let env = crate::dotenv::model(snap.get(&dir.join(".env"))?);
+    let lookup = |n: &str| env.get(n).map(|e| e.value.clone());
+    crate::compose::interpolate::resolve(raw, &lookup).ok()
 }

@@ -181,7 +181,7 @@ fn value_from_interpolation_per_service() {
             - `app/settings.py:6` `os.getenv` · optional
 
             **Per service**
-            - `web`: interpolated from `${PW}` (environment)
+            - `web`: `••••••` (interpolated from `${PW}` with the project `.env`) (environment)
             - `worker`: not set
             - `mystery`: not set; berth cannot tell which settings this service runs
         "#]],
