@@ -186,7 +186,13 @@ pub fn code_actions(snap: &Snapshot, doc: &Document, range: Range<usize>) -> Vec
     actions
 }
 
+// On an environment variable name the cross-file env model answers first; elsewhere (and
+// where it has nothing to say) the file kind's module does.
+
 pub fn hover(snap: &Snapshot, doc: &Document, offset: usize) -> Option<HoverResult> {
+    if let Some(h) = crate::env::hover(snap, doc, offset) {
+        return Some(h);
+    }
     match doc.kind {
         FileKind::Dockerfile => dockerfile::hover(snap, doc, offset),
         FileKind::Compose => compose::hover(snap, doc, offset),
@@ -195,6 +201,9 @@ pub fn hover(snap: &Snapshot, doc: &Document, offset: usize) -> Option<HoverResu
 }
 
 pub fn complete(snap: &Snapshot, doc: &Document, offset: usize) -> Vec<CompletionItem> {
+    if let Some(items) = crate::env::complete(snap, doc, offset).filter(|i| !i.is_empty()) {
+        return items;
+    }
     match doc.kind {
         FileKind::Dockerfile => dockerfile::complete(snap, doc, offset),
         FileKind::Compose => compose::complete(snap, doc, offset),
@@ -203,6 +212,10 @@ pub fn complete(snap: &Snapshot, doc: &Document, offset: usize) -> Vec<Completio
 }
 
 pub fn definition(snap: &Snapshot, doc: &Document, offset: usize) -> Vec<Location> {
+    let env = crate::env::definition(snap, doc, offset);
+    if !env.is_empty() {
+        return env;
+    }
     match doc.kind {
         FileKind::Dockerfile => dockerfile::definition(snap, doc, offset),
         FileKind::Compose => compose::definition(snap, doc, offset),
@@ -216,6 +229,10 @@ pub fn references(
     offset: usize,
     include_decl: bool,
 ) -> Vec<Location> {
+    let env = crate::env::references(snap, doc, offset, include_decl);
+    if !env.is_empty() {
+        return env;
+    }
     match doc.kind {
         FileKind::Dockerfile => dockerfile::references(snap, doc, offset, include_decl),
         FileKind::Compose => compose::references(snap, doc, offset, include_decl),
@@ -224,6 +241,10 @@ pub fn references(
 }
 
 pub fn highlights(snap: &Snapshot, doc: &Document, offset: usize) -> Vec<Highlight> {
+    let env = crate::env::highlights(snap, doc, offset);
+    if !env.is_empty() {
+        return env;
+    }
     match doc.kind {
         FileKind::Dockerfile => dockerfile::highlights(snap, doc, offset),
         FileKind::Compose => compose::highlights(snap, doc, offset),
@@ -232,6 +253,9 @@ pub fn highlights(snap: &Snapshot, doc: &Document, offset: usize) -> Vec<Highlig
 }
 
 pub fn rename(snap: &Snapshot, doc: &Document, offset: usize) -> Option<RenameTarget> {
+    if let Some(r) = crate::env::rename(snap, doc, offset) {
+        return Some(r);
+    }
     match doc.kind {
         FileKind::Dockerfile => dockerfile::rename(snap, doc, offset),
         FileKind::Compose => compose::rename(snap, doc, offset),

@@ -76,12 +76,6 @@ pub fn services(snap: &Snapshot) -> Vec<ServiceEnv> {
     out
 }
 
-/// The services of the project the compose file at `path` belongs to.
-pub fn project_services(snap: &Snapshot, path: &Path) -> Vec<ServiceEnv> {
-    let project = project_of(snap, path);
-    merged_services(snap, &project).into_iter().map(|s| service_env(snap, s)).collect()
-}
-
 /// The effective environment of one merged service.
 pub fn service_env(snap: &Snapshot, service: MergedService) -> ServiceEnv {
     let location = service

@@ -5,8 +5,9 @@ use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
-use super::graph::{Origin, Provided, ServiceEnv, project_services, services};
-use super::settings::{Runs, runs};
+use super::graph::{Origin, Provided, ServiceEnv};
+use super::index::{Service, graph};
+use super::settings::Runs;
 use crate::diagnostics::{Diagnostic, Fix, RuleInfo, Severity};
 use crate::python::{Cast, EnvRead, ReadKind, Requirement};
 use crate::workspace::{Document, FileKind, Snapshot};
@@ -39,7 +40,7 @@ pub const RULES: &[RuleInfo] = &[
         scope: "cross-file",
         default_severity: Severity::Error,
         enabled_by_default: true,
-        fixable: false,
+        fixable: true,
         summary: "Code a service runs requires a variable the service does not set.",
         docs: "The settings (or other start-up code) a compose service runs read a variable \
                without a default, e.g. `os.environ[\"SECRET_KEY\"]` or `env(\"SECRET_KEY\")`, and \
@@ -66,42 +67,72 @@ pub const RULES: &[RuleInfo] = &[
     },
 ];
 
-/// The environment diagnostics reported in `doc` (compose, `.env` or Python file).
+/// The environment diagnostics reported in `doc` (any file kind).
 pub fn diagnostics(snap: &Snapshot, doc: &Document) -> Vec<Diagnostic> {
-    if !matches!(doc.kind, FileKind::Compose | FileKind::Python | FileKind::Dotenv) {
-        return Vec::new();
-    }
-    // A compose file's own diagnostics come from its project alone.
-    let svcs = match doc.kind {
-        FileKind::Compose => project_services(snap, &doc.path),
-        _ => services(snap),
+    let g = graph(snap);
+    let per_project = g.project_diagnostics.get_or_init(|| {
+        g.projects
+            .iter()
+            .map(|p| {
+                let svcs = || p.services.iter().map(|&i| &g.services[i]);
+                let mut d = check_services(snap, svcs());
+                d.extend(super::unused::check(snap, svcs()));
+                d
+            })
+            .collect()
+    });
+    let mut out: Vec<Diagnostic> = match doc.kind {
+        // A compose file's own diagnostics come from its project alone.
+        FileKind::Compose => {
+            let own = crate::compose::project::project_of(snap, &doc.path).files;
+            g.projects
+                .iter()
+                .position(|p| p.files == own)
+                .map(|i| per_project[i].clone())
+                .unwrap_or_default()
+        }
+        _ => {
+            let mut all: Vec<Diagnostic> = Vec::new();
+            for d in per_project.iter().flatten() {
+                if *d.path == *doc.path && !all.contains(d) {
+                    all.push(d.clone());
+                }
+            }
+            all
+        }
     };
-    let mut out = check_services(snap, svcs);
     out.retain(|d| *d.path == *doc.path);
+    out.extend(super::unset::diagnostics(snap, doc));
+    out.extend(super::settings_module::diagnostics(snap, &g, doc));
     out
 }
 
 /// Every environment diagnostic in the snapshot.
 pub fn all(snap: &Snapshot) -> Vec<Diagnostic> {
-    check_services(snap, services(snap))
+    let mut out = Vec::new();
+    for doc in snap.documents() {
+        out.extend(diagnostics(snap, doc));
+    }
+    out
 }
 
-fn check_services(snap: &Snapshot, svcs: Vec<ServiceEnv>) -> Vec<Diagnostic> {
+fn check_services<'a>(snap: &Snapshot, svcs: impl Iterator<Item = &'a Service>) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = Vec::new();
     for svc in svcs {
-        let Some(mut runs) = runs(snap, &svc) else { continue };
+        let Some(mut runs) = svc.runs.clone() else { continue };
         for (file, read) in &mut runs.reads {
             read.name_range = string_literal(snap, file, read.name_range.clone());
         }
-        typos(&svc, &runs, &mut out);
-        missing(&svc, &runs, &mut out);
-        invalid_values(&svc, &runs, &mut out);
+        let svc = &svc.env;
+        typos(svc, &runs, &mut out);
+        missing(snap, svc, &runs, &mut out);
+        invalid_values(svc, &runs, &mut out);
     }
     out
 }
 
 /// The name's string literal, quotes included (`"SECRET_KEY"`), where the read site is.
-fn string_literal(snap: &Snapshot, file: &Path, r: Range<usize>) -> Range<usize> {
+pub(crate) fn string_literal(snap: &Snapshot, file: &Path, r: Range<usize>) -> Range<usize> {
     let Some(doc) = snap.get(file) else { return r };
     let bytes = doc.text.as_bytes();
     match (r.start.checked_sub(1).and_then(|i| bytes.get(i)), bytes.get(r.end)) {
@@ -120,12 +151,19 @@ fn needs(r: &EnvRead) -> bool {
 }
 
 /// Names the service sets in `environment` that its code never reads.
-fn unread<'a>(svc: &'a ServiceEnv, runs: &'a Runs) -> impl Iterator<Item = &'a Provided> + 'a {
+pub(crate) fn unread<'a>(
+    svc: &'a ServiceEnv,
+    runs: &'a Runs,
+) -> impl Iterator<Item = &'a Provided> + 'a {
     svc.env.iter().filter(|p| p.origin == Origin::Environment && !runs.reads_name(&p.name))
 }
 
 /// The closest unread provided name explaining a missing `name`, if any.
-fn typo_for<'a>(svc: &'a ServiceEnv, runs: &'a Runs, name: &str) -> Option<&'a Provided> {
+pub(crate) fn typo_for<'a>(
+    svc: &'a ServiceEnv,
+    runs: &'a Runs,
+    name: &str,
+) -> Option<&'a Provided> {
     unread(svc, runs)
         .map(|p| (strsim::levenshtein(&p.name, name), p))
         .filter(|(d, _)| (1..=MAX_TYPO_DISTANCE).contains(d))
@@ -171,7 +209,7 @@ fn typos(svc: &ServiceEnv, runs: &Runs, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn missing(svc: &ServiceEnv, runs: &Runs, out: &mut Vec<Diagnostic>) {
+fn missing(snap: &Snapshot, svc: &ServiceEnv, runs: &Runs, out: &mut Vec<Diagnostic>) {
     // Only a fully known environment proves a variable absent.
     if !svc.complete || runs.loads_dotenv {
         return;
@@ -195,6 +233,13 @@ fn missing(svc: &ServiceEnv, runs: &Runs, out: &mut Vec<Diagnostic>) {
             .find(|d| d.code == ENV_MISSING && d.path == *file && d.range == read.name_range)
         {
             *d = d.clone().with_related(&svc.location.path, svc.location.range.clone(), related);
+            for mut fix in super::fixes::missing_fixes(snap, svc, file, read) {
+                // One preferred fix per diagnostic: the first service's.
+                fix.preferred = false;
+                if !d.fixes.contains(&fix) {
+                    d.fixes.push(fix);
+                }
+            }
             continue;
         }
         let what = match read.requirement {
@@ -215,6 +260,9 @@ fn missing(svc: &ServiceEnv, runs: &Runs, out: &mut Vec<Diagnostic>) {
             )
             .with_related(&svc.location.path, svc.location.range.clone(), related),
         );
+        if let Some(d) = out.last_mut() {
+            d.fixes = super::fixes::missing_fixes(snap, svc, file, read);
+        }
     }
 }
 

@@ -8,10 +8,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::graph::{RunCommand, ServiceEnv, run_command};
+use crate::python::ImportKind;
 use crate::python::entry::{EntryKind, EntryPoint, entry_from_command, entry_from_shell};
-use crate::python::modules::{
-    candidate_roots, resolve_import_in, resolve_module_in, settings_chain,
-};
+use crate::python::modules::{resolve_import_in, resolve_module_in};
 use crate::python::{EnvRead, ReadKind};
 use crate::workspace::{FileKind, Snapshot};
 
@@ -52,9 +51,10 @@ pub fn entry_of(svc: &ServiceEnv) -> Option<EntryPoint> {
     }
 }
 
-/// What `svc` runs, or None when berth cannot tell.
-pub fn runs(snap: &Snapshot, svc: &ServiceEnv) -> Option<Runs> {
-    let roots = module_roots(snap, svc);
+/// What `svc` runs, or None when berth cannot tell. `workspace_roots` are the snapshot's
+/// [`crate::python::candidate_roots`], computed once by the caller.
+pub fn runs(snap: &Snapshot, svc: &ServiceEnv, workspace_roots: &[PathBuf]) -> Option<Runs> {
+    let roots = module_roots(svc, workspace_roots);
     let entry = entry_of(svc);
     let entry_files = entry.as_ref().map(|e| entry_files(snap, &roots, e)).unwrap_or_default();
     let settings = svc
@@ -68,7 +68,7 @@ pub fn runs(snap: &Snapshot, svc: &ServiceEnv) -> Option<Runs> {
         Some(Err(())) => return None,
         Some(Ok(module)) => {
             let path = resolve_module_in(snap, &roots, &module)?;
-            return Some(collect(snap, Some(module), settings_chain(snap, &path)));
+            return Some(collect(snap, Some(module), settings_chain(snap, &roots, &path)));
         }
         None => entry_files,
     };
@@ -111,13 +111,13 @@ fn entry_files(snap: &Snapshot, roots: &[PathBuf], e: &EntryPoint) -> Vec<Arc<Pa
 /// Dockerfile's folder, which `COPY . .` puts on the path) and the compose file's folder come
 /// before the workspace-wide guesses, so two projects in one workspace never see each other's
 /// `app` package.
-fn module_roots(snap: &Snapshot, svc: &ServiceEnv) -> Vec<PathBuf> {
+pub fn module_roots(svc: &ServiceEnv, workspace_roots: &[PathBuf]) -> Vec<PathBuf> {
     let mut roots: Vec<PathBuf> = Vec::new();
     let own = [
         svc.dockerfile.as_ref().and_then(|d| d.path.parent()).map(Path::to_path_buf),
         svc.location.path.parent().map(Path::to_path_buf),
     ];
-    for r in own.into_iter().flatten().chain(candidate_roots(snap)) {
+    for r in own.into_iter().flatten().chain(workspace_roots.iter().cloned()) {
         if !roots.contains(&r) {
             roots.push(r);
         }
@@ -148,6 +148,32 @@ fn import_closure(snap: &Snapshot, roots: &[PathBuf], files: Vec<Arc<Path>>) -> 
                 queue.push_back(t);
             }
         }
+    }
+    out
+}
+
+/// `path` and the modules it star-imports, transitively, depth-first in import order (as
+/// [`crate::python::settings_chain`], with the roots given once).
+fn settings_chain(snap: &Snapshot, roots: &[PathBuf], path: &Path) -> Vec<Arc<Path>> {
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    let Some(doc) = snap.get(path) else { return out };
+    let mut stack = vec![doc.path.clone()];
+    while let Some(p) = stack.pop() {
+        if out.len() >= MAX_MODULES || !seen.insert(p.clone()) {
+            continue;
+        }
+        let Some(doc) = snap.get(&p).filter(|d| d.kind == FileKind::Python) else { continue };
+        out.push(p.clone());
+        let model = crate::python::model(doc);
+        let next: Vec<_> = model
+            .imports
+            .iter()
+            .filter(|i| i.kind == ImportKind::Star)
+            .filter_map(|i| resolve_import_in(snap, roots, &p, i))
+            .collect();
+        // Reversed so the first import is visited first.
+        stack.extend(next.into_iter().rev());
     }
     out
 }

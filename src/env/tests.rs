@@ -111,6 +111,10 @@ fn missing_required_read_is_reported_at_the_read_with_the_service() {
         expect![[r#"
             app/settings/prod.py "\"SECRET_KEY\"" env-missing error: `SECRET_KEY` is required, but service `worker` does not set it (not in its environment, env files or image)
               related compose.yaml "worker": service `worker` runs this code without setting `SECRET_KEY`
+              fix Add `SECRET_KEY` to service `worker`'s environment: "\n    environment:\n      SECRET_KEY: \"change-me\""
+              fix Add `SECRET_KEY` to the project `.env` and pass it to service `worker`: "SECRET_KEY=change-me\n"
+              fix Add `SECRET_KEY` to the project `.env` and pass it to service `worker`: "\n    environment:\n      SECRET_KEY:"
+              fix Give `SECRET_KEY` a default where it is read: "os.environ.get(\"SECRET_KEY\", \"change-me\")"
         "#]],
     );
 }
@@ -136,10 +140,15 @@ fn invalid_values_in_compose_and_env_files() {
         expect![[r#"
             compose.yaml "eighty" env-invalid-value warning: `eighty` is not an integer, which `PORT` is read as
               related app/settings/base.py "\"PORT\"": `PORT` is read here
+            compose.yaml "SECRET_KEY" env-unused hint: `SECRET_KEY` is set for service `web`, but nothing it runs reads it
+              fix Remove `SECRET_KEY`: ""
             .env "yes-please" env-invalid-value warning: `yes-please` is not a boolean (true/false, yes/no, on/off, 1/0), which `DEBUG` is read as
               related app/settings/base.py "\"DEBUG\"": `DEBUG` is read here
             app/settings/dev.py "\"DATABASE_URL\"" env-missing error: `DATABASE_URL` is required, but service `web` does not set it (not in its environment, env files or image)
               related compose.yaml "web": service `web` runs this code without setting `DATABASE_URL`
+              fix Add `DATABASE_URL` to service `web`'s environment: "\n      DATABASE_URL: \"postgres://user:password@db:5432/app\""
+              fix Add `DATABASE_URL` to `.env`: "DATABASE_URL=postgres://user:password@db:5432/app\n"
+              fix Give `DATABASE_URL` a default where it is read: ", default=\"postgres://user:password@db:5432/app\""
         "#]],
     );
 }
@@ -240,4 +249,170 @@ fn code_loading_its_own_dotenv_makes_missing_unprovable() {
         ),
         expect![[""]],
     );
+}
+
+#[test]
+fn unused_fires_for_a_leftover_and_is_quiet_for_runtime_image_and_read_names() {
+    check(
+        r#"
+        #- /compose.yaml
+        services:
+          web:
+            build: .
+            environment:
+              DB_PASSWORD: x
+              LEFTOVER: "1"
+              PYTHONUNBUFFERED: "1"
+              PGHOST: db
+              TZ: UTC
+              LC_ALL: C.UTF-8
+          db:
+            image: postgres:16
+            environment:
+              POSTGRES_PASSWORD: x
+              UNRELATED: y
+          worker:
+            build: .
+            command: celery -A app worker
+            environment:
+              CELERY_CONCURRENCY: "2"
+        #- /Dockerfile
+        FROM python:3.12
+        CMD ["gunicorn", "app:app"]
+        #- /app.py
+        import config
+        #- /config.py
+        import os
+        DB_PASSWORD = os.environ["DB_PASSWORD"]
+        "#,
+        expect![[r#"
+            compose.yaml "LEFTOVER" env-unused hint: `LEFTOVER` is set for service `web`, but nothing it runs reads it
+              fix Remove `LEFTOVER`: ""
+            config.py "\"DB_PASSWORD\"" env-missing error: `DB_PASSWORD` is required, but service `worker` does not set it (not in its environment, env files or image)
+              related compose.yaml "worker": service `worker` runs this code without setting `DB_PASSWORD`
+              fix Add `DB_PASSWORD` to service `worker`'s environment: "\n      DB_PASSWORD: \"change-me\""
+              fix Give `DB_PASSWORD` a default where it is read: "os.environ.get(\"DB_PASSWORD\", \"change-me\")"
+        "#]],
+    );
+}
+
+#[test]
+fn unused_is_quiet_when_the_code_is_unknown_or_a_shared_env_file_is_read_by_another() {
+    check(
+        r#"
+        #- /compose.yaml
+        services:
+          web:
+            build: .
+            env_file: common.env
+            environment:
+              - DJANGO_SETTINGS_MODULE
+          worker:
+            build: .
+            env_file: common.env
+        #- /common.env
+        DB_PASSWORD=x
+        #- /Dockerfile
+        FROM python:3.12
+        CMD ["gunicorn", "app:app"]
+        #- /app.py
+        import os
+        DB_PASSWORD = os.environ["DB_PASSWORD"]
+        "#,
+        expect![[""]],
+    );
+}
+
+#[test]
+fn interpolation_unset_fires_without_value_or_default() {
+    check(
+        r#"
+        #- /compose.yaml
+        services:
+          db:
+            image: "postgres:${PG_TAG}"
+            environment:
+              POSTGRES_PASSWORD: ${PW:-app}
+              POSTGRES_USER: ${PGUSER:?must be set}
+              POSTGRES_DB: ${FROM_DOTENV}
+            container_name: ${COMPOSE_PROJECT_NAME}-db
+            user: ${USER}
+        #- /.env
+        FROM_DOTENV=app
+        "#,
+        expect![[r#"
+            compose.yaml "PG_TAG" interpolation-unset warning: `PG_TAG` is not in the project's `.env` and has no default: Compose substitutes an empty string unless the shell sets it
+              fix Add `PG_TAG` to the project `.env`: "PG_TAG=\n"
+              fix Mark `PG_TAG` as required from the shell: "${PG_TAG:?set PG_TAG in the shell or .env}"
+        "#]],
+    );
+}
+
+#[test]
+fn settings_module_not_found_fires_at_each_kind_of_value() {
+    check(
+        r#"
+        #- /compose.yaml
+        services:
+          web:
+            build: .
+            environment:
+              DJANGO_SETTINGS_MODULE: app.settings.prod
+        #- /.env
+        DJANGO_SETTINGS_MODULE=app.setings
+        #- /Dockerfile
+        FROM python:3.12
+        ENV DJANGO_SETTINGS_MODULE=app.settings.staging
+        CMD ["gunicorn", "app.wsgi"]
+        #- /app/__init__.py
+        #- /app/wsgi.py
+        import os
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "app.settings.dev")
+        #- /app/settings/__init__.py
+        #- /app/settings/production.py
+        "#,
+        expect![[r#"
+            compose.yaml "app.settings.prod" settings-module-not-found error: no module `app.settings.prod` in the project: Django cannot import the settings it names
+            .env "app.setings" settings-module-not-found error: no module `app.setings` in the project: Django cannot import the settings it names
+            Dockerfile "app.settings.staging" settings-module-not-found error: no module `app.settings.staging` in the project: Django cannot import the settings it names
+            app/wsgi.py "app.settings.dev" settings-module-not-found error: no module `app.settings.dev` in the project: Django cannot import the settings the default names
+        "#]],
+    );
+}
+
+#[test]
+fn settings_module_found_is_quiet() {
+    check(
+        r#"
+        #- /compose.yaml
+        services:
+          web:
+            build: .
+            environment:
+              DJANGO_SETTINGS_MODULE: app.settings
+        #- /Dockerfile
+        FROM python:3.12
+        ENV DJANGO_SETTINGS_MODULE=app.settings
+        CMD ["gunicorn", "app.wsgi"]
+        #- /app/__init__.py
+        #- /app/wsgi.py
+        import os
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", 'app.settings')
+        #- /app/settings/__init__.py
+        "#,
+        expect![[""]],
+    );
+}
+
+#[test]
+fn graph_is_cached_per_snapshot_and_rebuilt_on_edit() {
+    let mut f = fixture(&with_compose("services:\n  web:\n    build: .\n", ""));
+    let a = super::index::graph(&f.snapshot);
+    let b = super::index::graph(&f.snapshot);
+    assert!(std::sync::Arc::ptr_eq(&a, &b) || a.sites.len() == b.sites.len());
+    let env = f.doc(".env").clone();
+    f.snapshot.insert(env.edit(0..0, "SECRET_KEY=x\n", Some(2)));
+    let c = super::index::graph(&f.snapshot);
+    assert!(!std::sync::Arc::ptr_eq(&a, &c));
+    assert!(c.sites.iter().any(|s| s.name == "SECRET_KEY" && s.what == super::What::Dotenv));
 }

@@ -1,0 +1,319 @@
+//! The environment graph of a whole snapshot: every service with what it runs, every place a
+//! variable is set and every place one is read. Built once per snapshot and cached, so that
+//! hovers, completions and the per-file diagnostics of one keystroke share one computation.
+
+use std::hash::{Hash, Hasher};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use super::graph::{ServiceEnv, service_env};
+use super::settings::{Runs, runs};
+use crate::compose::project::{merged_services, project_of};
+use crate::diagnostics::{Diagnostic, Location};
+use crate::dockerfile::model::VarKind;
+use crate::python::{EnvRead, ReadKind, SetKind};
+use crate::workspace::{Document, FileKind, Snapshot};
+
+/// A service and the code it runs (None: berth cannot tell).
+#[derive(Clone, Debug)]
+pub struct Service {
+    pub env: ServiceEnv,
+    pub runs: Option<Runs>,
+    /// Where its modules are imported from, most specific first.
+    pub roots: Vec<PathBuf>,
+}
+
+/// The services of one compose project.
+#[derive(Clone, Debug)]
+pub struct Project {
+    pub files: Vec<Arc<Path>>,
+    /// Indices into [`Graph::services`].
+    pub services: Vec<usize>,
+}
+
+/// What happens to a variable at a [`Site`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum What {
+    /// A service's `environment` entry (value None: taken from the shell or the project `.env`).
+    ComposeEnv { service: String },
+    /// An entry of a `.env` file.
+    Dotenv,
+    /// `ENV` in a Dockerfile.
+    DockerfileEnv,
+    /// `os.environ.setdefault(…)` (`default`) or `os.environ[…] = …`.
+    PythonSet { default: bool },
+    /// An environment read in Python.
+    PythonRead(Box<EnvRead>),
+    /// `${VAR}` in a compose file, filled in from the shell or the project `.env`.
+    ComposeInterpolation { has_default: bool },
+    /// `${VAR}` inside a `.env` value.
+    DotenvReference,
+    /// `$VAR` in a Dockerfile, referring to an `ENV`.
+    DockerfileReference,
+}
+
+/// One mention of a variable name.
+#[derive(Clone, Debug)]
+pub struct Site {
+    pub name: String,
+    /// The name as written (no quotes).
+    pub location: Location,
+    /// The literal value set here, when there is one.
+    pub value: Option<String>,
+    pub value_range: Option<Range<usize>>,
+    pub what: What,
+}
+
+impl Site {
+    pub fn sets(&self) -> bool {
+        matches!(
+            self.what,
+            What::ComposeEnv { .. } | What::Dotenv | What::DockerfileEnv | What::PythonSet { .. }
+        )
+    }
+}
+
+pub struct Graph {
+    pub services: Vec<Service>,
+    pub projects: Vec<Project>,
+    /// [`crate::python::candidate_roots`] of the snapshot.
+    pub roots: Vec<PathBuf>,
+    /// Every mention of every variable, sets and reads, in file then source order.
+    pub sites: Vec<Site>,
+    /// Each project's service-based diagnostics, computed on first use.
+    pub(crate) project_diagnostics: OnceLock<Vec<Vec<Diagnostic>>>,
+}
+
+impl Graph {
+    pub fn sites_of<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Site> + 'a {
+        self.sites.iter().filter(move |s| site_matches(s, name))
+    }
+
+    pub fn project_of(&self, path: &Path) -> Option<&Project> {
+        self.projects.iter().find(|p| p.files.iter().any(|f| **f == *path))
+    }
+
+    /// The services whose code includes `file`.
+    pub fn services_running<'a>(&'a self, file: &'a Path) -> impl Iterator<Item = &'a Service> {
+        self.services
+            .iter()
+            .filter(move |s| s.runs.as_ref().is_some_and(|r| r.files.iter().any(|f| **f == *file)))
+    }
+}
+
+/// Does the site mention `name`? Case-insensitive reads (pydantic) match either case; prefix
+/// reads (`FLASK_*`) match the names they cover.
+fn site_matches(s: &Site, name: &str) -> bool {
+    match &s.what {
+        What::PythonRead(r) if r.kind == ReadKind::Prefix => name.starts_with(&s.name),
+        What::PythonRead(r) if !r.case_sensitive => s.name.eq_ignore_ascii_case(name),
+        _ => s.name == name,
+    }
+}
+
+/// The graph of `snap`, cached: a second call on the same documents is a hash and a compare.
+pub fn graph(snap: &Snapshot) -> Arc<Graph> {
+    type Cached = (u64, Arc<Graph>, Vec<Arc<Document>>);
+    static CACHE: Mutex<Option<Cached>> = Mutex::new(None);
+    let key = fingerprint(snap);
+    if let Ok(guard) = CACHE.lock()
+        && let Some((k, g, _)) = guard.as_ref()
+        && *k == key
+    {
+        return g.clone();
+    }
+    let g = Arc::new(build(snap));
+    if let Ok(mut guard) = CACHE.lock() {
+        // The documents are kept alive with the graph, so their addresses (the fingerprint)
+        // cannot be reused by other documents while the entry exists.
+        *guard = Some((key, g.clone(), snap.documents().cloned().collect()));
+    }
+    g
+}
+
+/// Order-independent hash of the identity of every document and of the workspace roots: a new
+/// version of any file is a new `Arc`, so any edit changes it.
+fn fingerprint(snap: &Snapshot) -> u64 {
+    let mut sum: u64 = 0;
+    for d in snap.documents() {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (Arc::as_ptr(d) as usize).hash(&mut h);
+        sum = sum.wrapping_add(h.finish());
+    }
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (sum, snap.len(), snap.roots.as_slice()).hash(&mut h);
+    h.finish()
+}
+
+fn build(snap: &Snapshot) -> Graph {
+    let roots = crate::python::candidate_roots(snap);
+    let mut services = Vec::new();
+    let mut projects: Vec<Project> = Vec::new();
+    let mut compose: Vec<&Arc<Document>> = snap.of_kind(FileKind::Compose).collect();
+    compose.sort_by(|a, b| a.path.cmp(&b.path));
+    for doc in &compose {
+        let project = project_of(snap, &doc.path);
+        if projects.iter().any(|p| p.files == project.files) {
+            continue;
+        }
+        let mut indices = Vec::new();
+        for svc in merged_services(snap, &project) {
+            let env = service_env(snap, svc);
+            let svc_roots = super::settings::module_roots(&env, &roots);
+            let runs = runs(snap, &env, &roots);
+            indices.push(services.len());
+            services.push(Service { env, runs, roots: svc_roots });
+        }
+        projects.push(Project { files: project.files.clone(), services: indices });
+    }
+    let mut docs: Vec<&Arc<Document>> = snap.documents().collect();
+    docs.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut sites = Vec::new();
+    for doc in docs {
+        sites_in(doc, &mut sites);
+    }
+    // A read being typed (`os.getenv("")`) names nothing yet.
+    sites.retain(|s| !s.name.is_empty());
+    Graph { services, projects, roots, sites, project_diagnostics: OnceLock::new() }
+}
+
+fn loc(doc: &Document, range: Range<usize>) -> Location {
+    Location { path: doc.path.clone(), range }
+}
+
+fn sites_in(doc: &Document, out: &mut Vec<Site>) {
+    match doc.kind {
+        FileKind::Compose => {
+            let m = crate::compose::model(doc);
+            for s in &m.services {
+                for kv in &s.environment {
+                    out.push(Site {
+                        name: kv.key.clone(),
+                        location: loc(doc, kv.key_range.clone()),
+                        value: kv.value.as_ref().map(|v| v.text.clone()),
+                        value_range: kv.value.as_ref().map(|v| v.range.clone()),
+                        what: What::ComposeEnv { service: s.name.clone() },
+                    });
+                }
+            }
+            for v in &m.interpolation.vars {
+                out.push(Site {
+                    name: v.name.clone(),
+                    location: loc(doc, v.name_range.clone()),
+                    value: None,
+                    value_range: None,
+                    what: What::ComposeInterpolation {
+                        has_default: matches!(
+                            v.op,
+                            crate::compose::interpolate::Op::Default { .. }
+                        ),
+                    },
+                });
+            }
+        }
+        FileKind::Dotenv => {
+            let m = crate::dotenv::model(doc);
+            for e in &m.entries {
+                out.push(Site {
+                    name: e.key.clone(),
+                    location: loc(doc, e.key_range.clone()),
+                    value: Some(e.value.clone()),
+                    value_range: Some(e.value_range.clone()),
+                    what: What::Dotenv,
+                });
+                for r in &e.references {
+                    out.push(Site {
+                        name: r.name.clone(),
+                        location: loc(doc, r.name_range.clone()),
+                        value: None,
+                        value_range: None,
+                        what: What::DotenvReference,
+                    });
+                }
+            }
+        }
+        FileKind::Dockerfile => {
+            let m = crate::dockerfile::model(doc);
+            for d in m.stage_decls.iter().flatten().filter(|d| d.kind == VarKind::Env) {
+                let Some(r) = &d.range else { continue };
+                let value_range = d.instruction.and_then(|i| {
+                    m.instructions[i].pairs.iter().find(|p| p.key_range == *r)?.value_range.clone()
+                });
+                out.push(Site {
+                    name: d.name.clone(),
+                    location: loc(doc, r.clone()),
+                    value: d.value.clone(),
+                    value_range,
+                    what: What::DockerfileEnv,
+                });
+            }
+            for r in &m.refs {
+                if m.decl_of_ref(r).is_some_and(|d| d.kind == VarKind::Env) {
+                    out.push(Site {
+                        name: r.name.clone(),
+                        location: loc(doc, r.name_range.clone()),
+                        value: None,
+                        value_range: None,
+                        what: What::DockerfileReference,
+                    });
+                }
+            }
+        }
+        FileKind::Python => {
+            let m = crate::python::model(doc);
+            for s in &m.sets {
+                let Some(name) = s.name.as_literal() else { continue };
+                let value = s.value.as_ref().and_then(|v| match &v.value {
+                    crate::python::DefaultValue::Str(s) => Some(s.clone()),
+                    _ => None,
+                });
+                out.push(Site {
+                    name: name.to_string(),
+                    location: loc(doc, s.name_range.clone()),
+                    value,
+                    value_range: s.value.as_ref().map(|v| v.range.clone()),
+                    what: What::PythonSet { default: s.kind == SetKind::Default },
+                });
+            }
+            for r in &m.reads {
+                let Some(name) = r.name.as_literal() else { continue };
+                out.push(Site {
+                    name: name.to_string(),
+                    location: loc(doc, r.name_range.clone()),
+                    value: None,
+                    value_range: None,
+                    what: What::PythonRead(Box::new(r.clone())),
+                });
+            }
+        }
+    }
+}
+
+/// The variable mention under the cursor in `doc` (end inclusive, for a cursor right after
+/// the name).
+pub fn site_at<'g>(g: &'g Graph, doc: &Document, offset: usize) -> Option<&'g Site> {
+    g.sites.iter().find(|s| {
+        *s.location.path == *doc.path
+            && s.location.range.start <= offset
+            && offset <= s.location.range.end
+            && !s.location.range.is_empty()
+    })
+}
+
+/// A Dockerfile `ARG` name the environment graph knows elsewhere (`ARG X` + `ENV X=$X`, or
+/// read by the code): its hover is the variable's.
+pub fn arg_at(g: &Graph, doc: &Document, offset: usize) -> Option<(String, Range<usize>)> {
+    if doc.kind != FileKind::Dockerfile {
+        return None;
+    }
+    let m = crate::dockerfile::model(doc);
+    let d = m
+        .global_args
+        .iter()
+        .chain(m.stage_decls.iter().flatten())
+        .filter(|d| d.kind == VarKind::Arg)
+        .find(|d| d.range.as_ref().is_some_and(|r| r.start <= offset && offset <= r.end))?;
+    g.sites_of(&d.name).next()?;
+    Some((d.name.clone(), d.range.clone()?))
+}
