@@ -25,6 +25,12 @@ pub fn candidate_roots(snap: &Snapshot) -> Vec<PathBuf> {
             out.push(p);
         }
     };
+    // Folders the project configures (`settings-paths` in berth.toml) come first.
+    if let Some(base) = snap.config.base_dir() {
+        for extra in &snap.config.settings_paths {
+            push(crate::compose::project::normalize(&base.join(extra)));
+        }
+    }
     for m in manage {
         push(m);
     }
@@ -306,6 +312,41 @@ mod tests {
                 chain pkg/a.py: pkg/a.py -> pkg/b.py -> pkg/c.py
                 chain pkg/c.py: pkg/c.py -> pkg/a.py -> pkg/b.py
             "#]],
+        );
+    }
+}
+
+#[cfg(test)]
+mod settings_paths_tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::config::Config;
+    use crate::testing::fixture;
+
+    #[test]
+    fn configured_settings_paths_resolve_first() {
+        let mut f = fixture(
+            r#"
+            #- /backend/app/settings.py
+            A = 1
+            #- /app/settings.py
+            B = 2
+            "#,
+        );
+        assert_eq!(
+            resolve_module(&f.snapshot, "app.settings").as_deref(),
+            Some(Path::new("/w/app/settings.py"))
+        );
+        let config = Config {
+            settings_paths: vec!["backend".into()],
+            source: Some("/w/berth.toml".into()),
+            ..Config::default()
+        };
+        f.snapshot.config = Arc::new(config);
+        assert_eq!(
+            resolve_module(&f.snapshot, "app.settings").as_deref(),
+            Some(Path::new("/w/backend/app/settings.py"))
         );
     }
 }
