@@ -114,12 +114,14 @@ fn site_matches(s: &Site, name: &str) -> bool {
 
 /// The graph of `snap`, cached: a second call on the same documents is a hash and a compare.
 pub fn graph(snap: &Snapshot) -> Arc<Graph> {
-    type Cached = (u64, Arc<Graph>, Vec<Arc<Document>>);
+    type Cached = (u64, Arc<Graph>, Vec<Arc<Document>>, Arc<crate::config::Config>);
     static CACHE: Mutex<Option<Cached>> = Mutex::new(None);
     let key = fingerprint(snap);
     if let Ok(guard) = CACHE.lock()
-        && let Some((k, g, _)) = guard.as_ref()
+        && let Some((k, g, _, config)) = guard.as_ref()
         && *k == key
+        // Settings paths and rule levels live in the configuration.
+        && Arc::ptr_eq(config, &snap.config)
     {
         return g.clone();
     }
@@ -127,7 +129,7 @@ pub fn graph(snap: &Snapshot) -> Arc<Graph> {
     if let Ok(mut guard) = CACHE.lock() {
         // The documents are kept alive with the graph, so their addresses (the fingerprint)
         // cannot be reused by other documents while the entry exists.
-        *guard = Some((key, g.clone(), snap.documents().cloned().collect()));
+        *guard = Some((key, g.clone(), snap.documents().cloned().collect(), snap.config.clone()));
     }
     g
 }
