@@ -230,6 +230,21 @@ fn instructions(cx: &mut Ctx) {
                     )
                     .with_fix_mut(fix);
             } else if !v.contains('$') {
+                if let Some(img) = i.stage.and_then(|s| m.stages[s].image.as_ref())
+                    && let Some(image_os) = static_image_os(img)
+                {
+                    let wanted = v.split('/').next().unwrap_or("").to_ascii_lowercase();
+                    if (wanted == "linux" || wanted == "windows") && wanted != image_os {
+                        cx.report(
+                            "InvalidBaseImagePlatform",
+                            img.range.clone(),
+                            format!(
+                                "`{}` is a {image_os} image, but this stage is built for `{v}`",
+                                img.text
+                            ),
+                        );
+                    }
+                }
                 let stage_name = i.stage.and_then(|s| m.stages[s].lower_name()).unwrap_or_default();
                 let arch = v.split('/').nth(1).unwrap_or(v).to_ascii_lowercase();
                 if stage_name.is_empty() || !stage_name.contains(&arch) {
@@ -243,6 +258,33 @@ fn instructions(cx: &mut Ctx) {
         }
     }
     multiple(cx);
+}
+
+/// The operating system an image is built for, when its name or tag says so for certain
+/// (Windows base images and Windows-only tags; Linux distribution tags).
+fn static_image_os(img: &crate::dockerfile::model::ImageRef) -> Option<&'static str> {
+    if img.text.contains('$') {
+        return None;
+    }
+    let name = img.name.to_ascii_lowercase();
+    let tag = img.tag.as_deref().unwrap_or("").to_ascii_lowercase();
+    let windows = name.starts_with("mcr.microsoft.com/windows")
+        || name.starts_with("mcr.microsoft.com/dotnet/framework")
+        || tag.contains("windowsservercore")
+        || tag.contains("nanoserver")
+        || tag.starts_with("ltsc");
+    if windows {
+        return Some("windows");
+    }
+    let linux_tags =
+        ["alpine", "slim", "bookworm", "bullseye", "buster", "jammy", "noble", "focal"];
+    let linux_names =
+        ["alpine", "debian", "ubuntu", "busybox", "fedora", "archlinux", "rockylinux"];
+    let short = name.rsplit('/').next().unwrap_or(&name);
+    if linux_tags.iter().any(|t| tag.contains(t)) || linux_names.contains(&short) {
+        return Some("linux");
+    }
+    None
 }
 
 impl Ctx<'_> {

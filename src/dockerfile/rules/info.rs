@@ -143,6 +143,14 @@ pub const RULES: &[RuleInfo] = &[
         "Pinning a stage to one platform breaks multi-platform builds and makes builds on other machines emulate.\n\n```dockerfile\nFROM --platform=linux/amd64 python:3.12\n```\n\nFix: drop the flag, or use `--platform=$BUILDPLATFORM` for build tools. Not reported when the stage name mentions the architecture.",
     ),
     r(
+        "InvalidBaseImagePlatform",
+        Severity::Warning,
+        true,
+        false,
+        "The base image cannot run on the stage's platform.",
+        "BuildKit warns when the image it pulls was built for another platform than the one asked for. berth reports it where the mismatch is certain without a registry: a Windows image (`mcr.microsoft.com/windows/…`, a `windowsservercore` or `nanoserver` tag) built for `linux/…`, or a Linux distribution image or tag (`alpine`, `slim`, `bookworm`, …) built for `windows/…`.\n\n```dockerfile\nFROM --platform=windows/amd64 python:3.12-slim\n```\n\nFix: pick an image variant for that platform, or change `--platform`.",
+    ),
+    r(
         "RedundantTargetPlatform",
         Severity::Warning,
         true,

@@ -355,6 +355,28 @@ fn platform_flags() {
 }
 
 #[test]
+fn invalid_base_image_platform() {
+    fires(
+        "InvalidBaseImagePlatform",
+        "FROM --platform=windows/amd64 python:3.12-slim AS win-amd64\n",
+        expect![[r#"
+        Warning `python:3.12-slim` InvalidBaseImagePlatform: `python:3.12-slim` is a linux image, but this stage is built for `windows/amd64`
+    "#]],
+    );
+    fires(
+        "InvalidBaseImagePlatform",
+        "FROM --platform=linux/amd64 mcr.microsoft.com/windows/servercore:ltsc2022 AS amd64\n",
+        expect![[r#"
+        Warning `mcr.microsoft.com/windows/servercore:ltsc2022` InvalidBaseImagePlatform: `mcr.microsoft.com/windows/servercore:ltsc2022` is a windows image, but this stage is built for `linux/amd64`
+    "#]],
+    );
+    quiet(
+        "InvalidBaseImagePlatform",
+        "FROM --platform=linux/arm64 python:3.12-slim AS arm64\nFROM --platform=windows/amd64 python:3.12 AS amd64\nFROM --platform=$TARGETPLATFORM alpine\n",
+    );
+}
+
+#[test]
 fn secrets_used_in_arg_or_env() {
     fires(
         "SecretsUsedInArgOrEnv",
