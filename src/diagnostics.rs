@@ -152,6 +152,14 @@ pub fn path_arc(p: impl Into<PathBuf>) -> Arc<Path> {
     Arc::from(p.into().into_boxed_path())
 }
 
+/// Where each rule's page (generated into `docs/rules/`) is published; diagnostics'
+/// `codeDescription` and SARIF `helpUri` link here.
+pub const RULE_DOCS_BASE: &str = "https://github.com/berth-lsp/berth/blob/main/docs/rules/";
+
+pub fn rule_url(code: &str) -> String {
+    format!("{RULE_DOCS_BASE}{code}.md")
+}
+
 /// What `berth rules`, `berth rule CODE`, `docs/rules/` and `codeDescription` links are made
 /// from: every rule module exports a `RULES: &[RuleInfo]` table, the one source of truth.
 #[derive(Clone, Copy, Debug)]

@@ -13,7 +13,6 @@ use super::check::Report;
 use super::render::line_col;
 use crate::analysis::all_rules;
 use crate::diagnostics::{RuleInfo, Severity};
-use crate::lsp::convert::RULE_DOCS_BASE;
 use crate::workspace::Snapshot;
 
 pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -37,7 +36,7 @@ fn rule(r: &RuleInfo) -> Value {
         "shortDescription": { "text": r.summary },
         "fullDescription": { "text": first_paragraph },
         "help": { "text": docs, "markdown": super::rules::page(r) },
-        "helpUri": format!("{RULE_DOCS_BASE}{}.md", r.code),
+        "helpUri": crate::diagnostics::rule_url(r.code),
         "defaultConfiguration": {
             "enabled": r.enabled_by_default,
             "level": level(r.default_severity),

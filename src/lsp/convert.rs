@@ -10,9 +10,6 @@ use crate::diagnostics::{Diagnostic, Severity, Tag};
 use crate::ide;
 use crate::workspace::Document;
 
-/// Where each rule's page lives; `codeDescription` links point here.
-pub const RULE_DOCS_BASE: &str = "https://github.com/berth-lsp/berth/blob/main/docs/rules/";
-
 pub fn offset(doc: &Document, enc: Encoding, pos: lsp::Position) -> usize {
     position::to_offset(&doc.rope, enc, LineCol { line: pos.line, col: pos.character })
 }
@@ -83,7 +80,7 @@ pub fn diagnostic(
         range: range(doc, enc, &d.range),
         severity: Some(severity(d.severity)),
         code: Some(lsp::NumberOrString::String(d.code.to_string())),
-        code_description: format!("{RULE_DOCS_BASE}{}.md", d.code)
+        code_description: crate::diagnostics::rule_url(d.code)
             .parse()
             .ok()
             .map(|href| lsp::CodeDescription { href }),
