@@ -12,6 +12,10 @@ REPEAT=${REPEAT:-3}
 OUT=${OUT:-bench/results}
 LSPBENCH="$SHARED/tools/lspbench/lspbench.py"
 mkdir -p "$OUT"
+if [ ! -f "$LSPBENCH" ]; then
+  echo "bench/run.sh: no lspbench at $LSPBENCH (set SHARED to the shared folder)" >&2
+  exit 2
+fi
 
 cargo build --release --bin berth --bin berth-gen
 BERTH="$PWD/target/release/berth"
