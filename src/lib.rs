@@ -1,6 +1,8 @@
 //! berth: a language server and checker for containerised Python web applications.
 
 pub mod analysis;
+#[doc(hidden)]
+pub mod bench_gen;
 pub mod cli;
 pub mod compose;
 pub mod config;

@@ -282,17 +282,16 @@ impl MergedService {
 /// `extends` applied. Services of included files come after.
 pub fn merged_services(snap: &Snapshot, project: &Project) -> Vec<MergedService> {
     let mut out: Vec<MergedService> = Vec::new();
+    // Position in `out` by name: a project can have hundreds of services.
+    let mut index: std::collections::HashMap<String, usize> = Default::default();
     for path in project.all() {
         let Some(doc) = compose_doc(snap, path) else { continue };
         let m = model::model(doc);
         for s in &m.services {
-            let i = match out.iter().position(|x| x.name == s.name) {
-                Some(i) => i,
-                None => {
-                    out.push(MergedService { name: s.name.clone(), ..Default::default() });
-                    out.len() - 1
-                }
-            };
+            let i = *index.entry(s.name.clone()).or_insert_with(|| {
+                out.push(MergedService { name: s.name.clone(), ..Default::default() });
+                out.len() - 1
+            });
             if let Some(ext) = &s.extends {
                 let mut visiting = vec![(doc.path.clone(), s.name.clone())];
                 apply_extends(snap, &doc.path, &m, ext, &mut out[i], &mut visiting);

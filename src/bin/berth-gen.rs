@@ -1,0 +1,108 @@
+//! Hidden tool: writes the generated benchmark inputs (`berth::bench_gen`), so the criterion
+//! benches and the end-to-end scripts measure the same documents.
+//!
+//! ```sh
+//! cargo run --release --bin berth-gen -- dockerfile --lines 2000 > Dockerfile
+//! cargo run --release --bin berth-gen -- compose --services 500 > compose.yaml
+//! cargo run --release --bin berth-gen -- workspace /tmp/ws --files 10000
+//! ```
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "berth-gen", about = "Generate benchmark inputs for berth")]
+struct Args {
+    #[command(subcommand)]
+    what: What,
+}
+
+#[derive(Subcommand)]
+enum What {
+    /// A multi-stage Dockerfile of exactly N lines, on stdout.
+    Dockerfile {
+        #[arg(long, default_value_t = 2000)]
+        lines: usize,
+    },
+    /// A compose file with N services, on stdout.
+    Compose {
+        #[arg(long, default_value_t = 500)]
+        services: usize,
+    },
+    /// Repeat one analysis step on a generated document and print the mean time (a target for
+    /// `valgrind --tool=callgrind`; the criterion benches are the real measurement).
+    #[command(hide = true)]
+    Profile {
+        /// dockerfile | compose
+        kind: String,
+        /// edit | diagnostics | complete | hover
+        op: String,
+        #[arg(long, default_value_t = 20)]
+        iters: u32,
+    },
+    /// A monorepo of about N files in DIR (which should be empty or absent).
+    Workspace {
+        dir: PathBuf,
+        #[arg(long, default_value_t = 10_000)]
+        files: usize,
+    },
+}
+
+fn main() {
+    let args = Args::parse();
+    let result = match args.what {
+        What::Dockerfile { lines } => {
+            std::io::stdout().write_all(berth::bench_gen::dockerfile(lines).as_bytes())
+        }
+        What::Compose { services } => {
+            std::io::stdout().write_all(berth::bench_gen::compose(services).as_bytes())
+        }
+        What::Profile { kind, op, iters } => profile(&kind, &op, iters),
+        What::Workspace { dir, files } => berth::bench_gen::workspace(&dir, files).map(|n| {
+            eprintln!("berth-gen: wrote {n} files under {}", dir.display());
+        }),
+    };
+    if let Err(e) = result {
+        eprintln!("berth-gen: {e}");
+        std::process::exit(2);
+    }
+}
+
+fn profile(kind: &str, op: &str, iters: u32) -> std::io::Result<()> {
+    use std::sync::Arc;
+
+    use berth::analysis;
+    use berth::workspace::{Document, FileKind, Snapshot};
+
+    let (path, kind, text, needle) = match kind {
+        "dockerfile" => {
+            ("/p/Dockerfile", FileKind::Dockerfile, berth::bench_gen::dockerfile(2000), "WORKDIR")
+        }
+        _ => ("/p/compose.yaml", FileKind::Compose, berth::bench_gen::compose(500), "    ports:"),
+    };
+    let at = text.len() / 2 + text[text.len() / 2..].find(needle).unwrap_or(0) + 4;
+    let base = Arc::new(Document::new(Arc::from(std::path::Path::new(path)), kind, Some(1), &text));
+    let snap_of = |d: &Arc<Document>| {
+        let mut s = Snapshot::new(Vec::new());
+        s.insert_arc(d.clone());
+        s
+    };
+    let snap = snap_of(&base);
+    let _ = analysis::diagnostics(&snap, &base);
+    let start = std::time::Instant::now();
+    for i in 0..iters {
+        match op {
+            "edit" => drop(base.edit(at..at, "x", Some(i as i32 + 2))),
+            "diagnostics" => {
+                let d = Arc::new(base.edit(at..at, "x", Some(i as i32 + 2)));
+                drop(analysis::diagnostics(&snap_of(&d), &d));
+            }
+            "complete" => drop(analysis::complete(&snap, &base, at)),
+            _ => drop(analysis::hover(&snap, &base, at)),
+        }
+    }
+    println!("{op}: {:?} per iteration", start.elapsed() / iters.max(1));
+    Ok(())
+}
