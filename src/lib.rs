@@ -10,6 +10,7 @@ pub mod dotenv;
 pub mod ide;
 pub mod lsp;
 pub mod python;
+pub mod secrets;
 pub mod suppress;
 pub mod syntax;
 #[doc(hidden)]
