@@ -71,8 +71,12 @@ async fn read_frame<R: AsyncRead + Unpin>(
         let _ = left;
         return Ok(Some(Err(format!("message of {len} bytes is too large"))));
     }
-    let mut body = vec![0; len];
-    r.read_exact(&mut body).await?;
+    // Grow the buffer as bytes arrive rather than trusting the header with one allocation.
+    let mut body = Vec::with_capacity(len.min(1 << 20));
+    (&mut *r).take(len as u64).read_to_end(&mut body).await?;
+    if body.len() < len {
+        return Ok(None); // input ended inside the body
+    }
     Ok(Some(Ok(body)))
 }
 
