@@ -5,6 +5,8 @@ pub mod cli;
 pub mod compose;
 pub mod config;
 pub mod diagnostics;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod dockerfile;
 pub mod dotenv;
 pub mod ide;

@@ -39,7 +39,12 @@ async fn read_frame<R: AsyncRead + Unpin>(
             return Ok(None);
         }
         let text = String::from_utf8_lossy(&line);
-        let text = text.trim_end_matches(['\r', '\n']);
+        let mut text = text.trim_end_matches(['\r', '\n']);
+        // After a wrong Content-Length the stream is out of step: the rest of a body runs into
+        // the next header line. Resynchronise on the header rather than losing every message.
+        if let Some(at) = find_ascii_ci(text, "content-length:").filter(|&at| at > 0) {
+            text = &text[at..];
+        }
         if text.is_empty() {
             if saw_any {
                 break;
@@ -78,6 +83,13 @@ async fn read_frame<R: AsyncRead + Unpin>(
         return Ok(None); // input ended inside the body
     }
     Ok(Some(Ok(body)))
+}
+
+/// Byte position of `needle` (ASCII, lower case) in `hay`, ignoring ASCII case.
+fn find_ascii_ci(hay: &str, needle: &str) -> Option<usize> {
+    hay.as_bytes()
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// Read frames from `input`, forward valid ones to `to_server`, answer invalid ones on `errors`.
