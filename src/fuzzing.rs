@@ -12,7 +12,8 @@ use crate::workspace::{Document, FileKind, Snapshot};
 const DOCKERFILE: &str = "FROM python:3.12-slim AS base\nARG PORT=8000\nENV DJANGO_SETTINGS_MODULE=app.settings\nCOPY . /app\nFROM base AS prod\nCMD [\"gunicorn\", \"app.wsgi\"]\n";
 const COMPOSE: &str = "services:\n  web:\n    build: {context: ., target: prod, args: [PORT=1]}\n    env_file: .env\n    environment:\n      DATABASE_URL: postgres://app:pw@db/app\n    depends_on: [db]\n  db:\n    image: postgres:16\n";
 const DOTENV: &str = "SECRET_KEY=abc\nDEBUG=1\n";
-const PYTHON: &str = "import os\nSECRET_KEY = os.environ[\"SECRET_KEY\"]\nDEBUG = os.getenv(\"DEBUG\", \"0\")\n";
+const PYTHON: &str =
+    "import os\nSECRET_KEY = os.environ[\"SECRET_KEY\"]\nDEBUG = os.getenv(\"DEBUG\", \"0\")\n";
 
 pub const KINDS: [FileKind; 4] =
     [FileKind::Dockerfile, FileKind::Compose, FileKind::Dotenv, FileKind::Python];
@@ -207,7 +208,9 @@ pub fn session(data: &[u8]) {
     let mut input = Vec::new();
     let init = br#"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"capabilities":{}}}"#;
     input.extend(crate::lsp::transport::frame(init));
-    input.extend(crate::lsp::transport::frame(br#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#));
+    input.extend(crate::lsp::transport::frame(
+        br#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#,
+    ));
     for chunk in data.split(|b| *b == 0) {
         let text = String::from_utf8_lossy(chunk);
         if text.contains("didChangeWorkspaceFolders") || text.contains("didChangeWatchedFiles") {

@@ -5,10 +5,10 @@ pub mod cli;
 pub mod compose;
 pub mod config;
 pub mod diagnostics;
-#[doc(hidden)]
-pub mod fuzzing;
 pub mod dockerfile;
 pub mod dotenv;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod ide;
 pub mod lsp;
 pub mod python;
