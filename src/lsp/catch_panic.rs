@@ -30,7 +30,7 @@ where
         let method = req.method().to_string();
         let inner = catch_unwind(AssertUnwindSafe(|| self.0.call(req)))
             .map(Box::pin)
-            .map_err(|p| super::server::panic_message(p));
+            .map_err(super::server::panic_message);
         Caught { inner, id, method }
     }
 }
