@@ -30,3 +30,17 @@ fn wrong_content_length_resynchronises() {
     fuzzing::transport(b"Content-Length: 3\r\n\r\n{\"a\":1}Content-Length: 2\r\n\r\n{}");
     fuzzing::transport(b"Content-Length: 99999999999\r\n\r\nabc");
 }
+
+/// A Dockerfile word with an escape before a multi-byte character inside double quotes
+/// (`"\é"`) stepped into the middle of the character and panicked on slicing.
+#[test]
+fn escaped_multibyte_char_in_double_quotes() {
+    fuzzing::analyse(
+        FileKind::Dockerfile,
+        "FROM a\nRUN echo \"\\é\" \"\\\u{fffd}x\"\nENV A=\"\\😀\"\n",
+    );
+    let crash = include_bytes!("fixtures/fuzz-models-crash-1");
+    let (kind, text) = fuzzing::split_input(crash);
+    fuzzing::models(kind, &text);
+    fuzzing::analyse(FileKind::Dockerfile, &String::from_utf8_lossy(crash));
+}
