@@ -10,9 +10,12 @@ pub mod diagnostics;
 pub mod dockerfile;
 pub mod dotenv;
 pub mod env;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod ide;
 pub mod lsp;
 pub mod python;
+pub mod secrets;
 pub mod suppress;
 pub mod syntax;
 #[doc(hidden)]

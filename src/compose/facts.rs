@@ -52,20 +52,9 @@ pub fn dockerfile_for(snap: &Snapshot, doc: &Document, name: &str) -> Option<Arc
     super::dockerfile_of(snap, &path, &build)
 }
 
-/// Names whose values should not be shown in full. A local stand-in until the shared
-/// `crate::secrets` helper lands.
-pub fn looks_secret(name: &str) -> bool {
-    let upper = name.to_ascii_uppercase();
-    ["KEY", "SECRET", "PASSWORD", "PASSWD", "TOKEN", "CREDENTIAL"].iter().any(|w| upper.contains(w))
-}
-
-/// `value` as a hover may show it: masked when `name` looks secret and masking is on.
+/// `value` as a hover may show it: masked when it looks secret and masking is on.
 pub fn shown_value(snap: &Snapshot, name: &str, value: &str) -> String {
-    if snap.config.mask_secrets && looks_secret(name) && !value.is_empty() {
-        "••••••••".to_string()
-    } else {
-        value.to_string()
-    }
+    crate::secrets::display_value(name, value, snap.config.mask_secrets)
 }
 
 /// The cross-file thing under the cursor.

@@ -35,6 +35,8 @@ pub struct Var {
 pub struct SyntaxError {
     pub range: Range<usize>,
     pub message: String,
+    /// The message with a secret default masked, when it echoes one (see `crate::secrets`).
+    pub masked_message: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -98,6 +100,7 @@ fn scan(
             _ => {
                 let end = next_char(text, i + 1).min(to.max(i + 1));
                 out.errors.push(SyntaxError {
+                    masked_message: None,
                     range: base + start..base + end,
                     message: format!(
                         "`{}` is not a variable reference; write `$$` for a literal dollar sign",
@@ -151,13 +154,18 @@ fn braced(
     }
     let Some(close) = close else {
         out.errors.push(SyntaxError {
+            masked_message: None,
             range: base + start..base + to,
             message: "`${` is never closed with `}`".to_string(),
         });
         return to;
     };
     let err = |out: &mut Interpolations, message: String| {
-        out.errors.push(SyntaxError { range: base + start..base + close + 1, message });
+        out.errors.push(SyntaxError {
+            range: base + start..base + close + 1,
+            message,
+            masked_message: None,
+        });
     };
     let name_start = start + 2;
     let mut j = name_start;
@@ -191,13 +199,19 @@ fn braced(
             Some(b'?') => Op::Required { colon },
             Some(b'+') => Op::Alternative { colon },
             _ => {
-                err(
-                    out,
+                // `${NAME<rest>}`: the rest may be a secret default, masked for display.
+                let name = &text[name_start..j];
+                let message = |rest: &str| {
                     format!(
-                        "`{}` is not a valid interpolation: after the name use `:-`, `-`, `:?`, `?`, `:+` or `+`",
-                        &text[start..close + 1]
-                    ),
-                );
+                        "`${{{name}{rest}}}` is not a valid interpolation: after the name use `:-`, `-`, `:?`, `?`, `:+` or `+`"
+                    )
+                };
+                let masked = crate::secrets::display_value(name, rest, true);
+                out.errors.push(SyntaxError {
+                    range: base + start..base + close + 1,
+                    message: message(rest),
+                    masked_message: (masked != rest).then(|| message(&masked)),
+                });
                 return close + 1;
             }
         };

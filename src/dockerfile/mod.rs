@@ -153,11 +153,6 @@ fn arg_at(m: &Model, offset: usize) -> Option<(String, std::ops::Range<usize>)> 
     is_arg.then(|| (r.name.clone(), r.name_range.clone()))
 }
 
-fn looks_secret(name: &str) -> bool {
-    let up = name.to_ascii_uppercase();
-    ["KEY", "SECRET", "PASSWORD", "PASSWD", "TOKEN", "CREDENTIAL"].iter().any(|w| up.contains(w))
-}
-
 /// `service (compose file:line): value` for every compose service that builds this Dockerfile
 /// and passes `name` in `build.args`.
 fn compose_build_args(snap: &Snapshot, doc: &Document, name: &str) -> Vec<String> {
@@ -175,7 +170,7 @@ fn compose_build_args(snap: &Snapshot, doc: &Document, name: &str) -> Vec<String
             let file = c.path.file_name().and_then(|n| n.to_str()).unwrap_or("compose");
             let line = c.line_of(arg.key_range.start) + 1;
             let value = match &arg.value {
-                Some(_) if snap.config.mask_secrets && looks_secret(name) => {
+                Some(_) if snap.config.mask_secrets && crate::secrets::is_secret_name(name) => {
                     "`••••` (masked)".to_string()
                 }
                 Some(v) => format!("`{}`", v.text.replace('`', "'")),

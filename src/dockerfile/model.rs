@@ -565,14 +565,15 @@ pub fn words(s: &str, from: usize, escape: char) -> Vec<(String, Range<usize>, b
                     i += 1;
                 }
                 Some(b'"') if c == esc && i + 1 < b.len() => {
-                    let n = b[i + 1];
-                    if n == b'"' || n == esc || n == b'$' {
-                        text.push(n as char);
+                    // The escaped character may be multi-byte: step over all of it.
+                    let n = s[i + 1..].chars().next().unwrap_or(' ');
+                    if n == '"' || n == esc as char || n == '$' {
+                        text.push(n);
                     } else {
                         text.push(c as char);
-                        text.push(n as char);
+                        text.push(n);
                     }
-                    i += 2;
+                    i += 1 + n.len_utf8();
                 }
                 Some(_) => {
                     let ch = s[i..].chars().next().unwrap_or(' ');

@@ -54,6 +54,8 @@ pub struct Entry {
 pub struct ParseError {
     pub range: Range<usize>,
     pub message: String,
+    /// The message with a secret value masked, when it echoes one (see `crate::secrets`).
+    pub masked_message: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -129,7 +131,7 @@ impl Parser<'_> {
     }
 
     fn error(&mut self, range: Range<usize>, message: impl Into<String>) {
-        self.out.errors.push(ParseError { range, message: message.into() });
+        self.out.errors.push(ParseError { range, message: message.into(), masked_message: None });
     }
 
     fn statement(&mut self) {
@@ -192,15 +194,17 @@ impl Parser<'_> {
             None | Some(b'\n' | b'\r') => {}
             Some(_) => {
                 let r = self.rest_of_line();
-                self.error(
-                    key_range.clone(),
-                    format!(
-                        "`{}` is followed by `{}` but no `=`: write `{}=value`",
-                        entry.key,
-                        self.text[r.clone()].trim_end(),
-                        entry.key
-                    ),
-                );
+                let key = &entry.key;
+                let rest = self.text[r.clone()].trim_end();
+                let message = |shown: &str| {
+                    format!("`{key}` is followed by `{shown}` but no `=`: write `{key}=value`")
+                };
+                let masked = crate::secrets::display_value(key, rest, true);
+                self.out.errors.push(ParseError {
+                    range: key_range.clone(),
+                    message: message(rest),
+                    masked_message: (masked != rest).then(|| message(&masked)),
+                });
             }
         }
         self.out.entries.push(entry);

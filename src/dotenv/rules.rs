@@ -67,18 +67,16 @@ loaders, so the value differs between tools.\n\n```\nNAME=web   \n```\n\nThe fix
     },
 ];
 
-pub fn diagnostics(_snap: &Snapshot, doc: &Document) -> Vec<Diagnostic> {
+pub fn diagnostics(snap: &Snapshot, doc: &Document) -> Vec<Diagnostic> {
     let m = model(doc);
     let path = &doc.path;
     let mut out = Vec::new();
     for e in &m.errors {
-        out.push(Diagnostic::new(
-            path,
-            e.range.clone(),
-            Severity::Error,
-            "syntax-error",
-            &e.message,
-        ));
+        let message = match &e.masked_message {
+            Some(masked) if snap.config.mask_secrets => masked,
+            _ => &e.message,
+        };
+        out.push(Diagnostic::new(path, e.range.clone(), Severity::Error, "syntax-error", message));
     }
     for e in &m.entries {
         key_rules(doc, e, &mut out);

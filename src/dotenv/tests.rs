@@ -204,8 +204,20 @@ mod rules {
         check(
             "KEY value\n",
             expect![[r#"
-            syntax-error Error `KEY`: `KEY` is followed by `value` but no `=`: write `KEY=value`
-        "#]],
+                syntax-error Error `KEY`: `KEY` is followed by `••••` but no `=`: write `KEY=value`
+            "#]],
+        );
+    }
+
+    #[test]
+    fn syntax_error_masks_secret_values() {
+        check(
+            "SECRET_KEY django-insecure-abc\nDATABASE_URL pg://app:hunter2@db/app\nDEBUG yes\n",
+            expect![[r#"
+                syntax-error Error `SECRET_KEY`: `SECRET_KEY` is followed by `dj••••` but no `=`: write `SECRET_KEY=value`
+                syntax-error Error `DATABASE_URL`: `DATABASE_URL` is followed by `pg://app:••••@db/app` but no `=`: write `DATABASE_URL=value`
+                syntax-error Error `DEBUG`: `DEBUG` is followed by `yes` but no `=`: write `DEBUG=value`
+            "#]],
         );
     }
 

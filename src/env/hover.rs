@@ -6,9 +6,9 @@ use std::path::Path;
 
 use super::graph::Origin;
 use super::index::{Graph, Service, Site, What, arg_at, graph, site_at};
-use super::mask::shown;
 use crate::ide::HoverResult;
 use crate::python::{Cast, DefaultValue, EnvRead, Requirement};
+use crate::secrets::display_value as shown;
 use crate::workspace::{Document, Snapshot};
 
 pub fn hover(snap: &Snapshot, doc: &Document, offset: usize) -> Option<HoverResult> {

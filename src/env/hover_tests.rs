@@ -69,13 +69,13 @@ fn python_read_lists_sets_reads_and_services() {
             **`DATABASE_URL`** · environment variable
 
             **Set**
-            - `compose.yaml:5` service `web`: `postgres://app:••••••@db:5432/app`
+            - `compose.yaml:5` service `web`: `postgres://app:••••@db:5432/app`
 
             **Read**
             - `app/settings.py:4` `django-environ env.db_url` · optional · default `"sqlite:///db"` · cast: database URL
 
             **Per service**
-            - `web`: `postgres://app:••••••@db:5432/app` (environment)
+            - `web`: `postgres://app:••••@db:5432/app` (environment)
             - `worker`: not set; the code falls back to `"sqlite:///db"`
             - `mystery`: not set; berth cannot tell which settings this service runs
         "#]],
@@ -92,13 +92,13 @@ fn secrets_are_masked_unless_turned_off() {
             **`SECRET_KEY`** · environment variable
 
             **Set**
-            - `compose.yaml:6` service `web`: `••••••`
+            - `compose.yaml:6` service `web`: `••••`
 
             **Read**
             - `app/settings.py:5` `os.environ[]` · required
 
             **Per service**
-            - `web`: `••••••` (environment)
+            - `web`: `••••` (environment)
             - `worker`: not set
             - `mystery`: not set; berth cannot tell which settings this service runs
         "#]],
@@ -175,13 +175,13 @@ fn value_from_interpolation_per_service() {
             **`DB_PASSWORD`** · environment variable
 
             **Set**
-            - `compose.yaml:7` service `web`: `••••••`
+            - `compose.yaml:7` service `web`: `••••`
 
             **Read**
             - `app/settings.py:6` `os.getenv` · optional
 
             **Per service**
-            - `web`: `••••••` (interpolated from `${PW}` with the project `.env`) (environment)
+            - `web`: `fr••••` (interpolated from `${PW}` with the project `.env`) (environment)
             - `worker`: not set
             - `mystery`: not set; berth cannot tell which settings this service runs
         "#]],

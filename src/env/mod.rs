@@ -13,7 +13,6 @@ mod hover;
 #[cfg(test)]
 mod hover_tests;
 pub mod index;
-mod mask;
 mod navigate;
 #[cfg(test)]
 mod navigate_tests;

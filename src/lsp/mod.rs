@@ -1,6 +1,7 @@
 //! The protocol edge: tower-lsp-server types, position encodings and dispatch. Everything here
 //! converts and delegates; analysis lives in the file-kind modules.
 
+pub mod catch_panic;
 pub mod convert;
 pub mod position;
 pub mod server;

@@ -13,6 +13,7 @@ use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
+use super::catch_panic::CatchPanic;
 use super::convert::{self, Resolver};
 use super::position::Encoding;
 use super::store::{Store, path_of, uri_of};
@@ -51,20 +52,37 @@ pub fn run_stdio() -> i32 {
                 return 2;
             }
         };
-    rt.block_on(async {
-        let (service, socket) = LspService::new(Backend::new);
-        let (server_in, filter_out) = tokio::io::duplex(1 << 20);
-        let (server_out, merge_in) = tokio::io::duplex(1 << 20);
-        let (err_tx, err_rx) = mpsc::unbounded_channel();
-        let input = tokio::spawn(transport::filter_input(tokio::io::stdin(), filter_out, err_tx));
-        let output = tokio::spawn(transport::merge_output(merge_in, err_rx, tokio::io::stdout()));
-        Server::new(server_in, server_out, socket).serve(service).await;
-        input.abort();
-        let _ = output.await;
-    });
+    rt.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
     // The runtime's blocking pool may still hold a stdin read: don't wait for it.
     rt.shutdown_background();
     0
+}
+
+/// Serve LSP over any byte streams: berth's framing filter in front, tower-lsp-server behind,
+/// every handler wrapped so a panic becomes an error response. Ends when `input` ends.
+pub async fn serve<I, O>(input: I, output: O)
+where
+    I: tokio::io::AsyncRead + Unpin + Send + 'static,
+    O: tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let (service, socket) = LspService::build(Backend::new)
+        .custom_method("berth/debugText", Backend::debug_text)
+        .custom_method("berth/debugPanic", Backend::debug_panic)
+        .finish();
+    let (server_in, filter_out) = tokio::io::duplex(1 << 20);
+    let (server_out, merge_in) = tokio::io::duplex(1 << 20);
+    let (err_tx, err_rx) = mpsc::unbounded_channel();
+    let input = tokio::spawn(transport::filter_input(input, filter_out, err_tx));
+    let output = tokio::spawn(transport::merge_output(merge_in, err_rx, output));
+    Server::new(server_in, server_out, socket).serve(CatchPanic(service)).await;
+    input.abort();
+    let _ = output.await;
+}
+
+/// Parameters of the test-only `berth/debugText` request.
+#[derive(serde::Deserialize)]
+pub struct DebugTextParams {
+    pub uri: Uri,
 }
 
 struct SnapResolver<'a>(&'a Snapshot);
@@ -98,6 +116,21 @@ impl Backend {
             editor_settings: RwLock::new(Value::Null),
             dirty: tx,
         }
+    }
+
+    /// `berth/debugText` (for tests): the server's text of a document, or null.
+    async fn debug_text(&self, params: DebugTextParams) -> Result<Option<String>> {
+        let snap = self.store.snapshot();
+        Ok(snap.get(&path_of(&params.uri)).map(|d| d.text.to_string()))
+    }
+
+    /// `berth/debugPanic` (for tests): panics when `BERTH_TEST_PANIC=1`, to prove a panicking
+    /// handler is answered with an error while the server keeps serving.
+    async fn debug_panic(&self, _: Value) -> Result<()> {
+        if std::env::var("BERTH_TEST_PANIC").as_deref() == Ok("1") {
+            panic!("berth/debugPanic was asked to panic");
+        }
+        Err(Error::method_not_found())
     }
 
     fn enc(&self) -> Encoding {
@@ -290,7 +323,7 @@ impl Backend {
     }
 }
 
-fn panic_message(p: Box<dyn std::any::Any + Send>) -> String {
+pub(super) fn panic_message(p: Box<dyn std::any::Any + Send>) -> String {
     if let Some(s) = p.downcast_ref::<&str>() {
         s.to_string()
     } else if let Some(s) = p.downcast_ref::<String>() {

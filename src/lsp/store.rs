@@ -129,6 +129,10 @@ impl Store {
             return Ok(false);
         }
         let Some(kind) = kind::kind_from_name(path) else { return Ok(false) };
+        // berth reads only inside the workspace folders, whatever a client reports.
+        if !self.lock().snap.in_workspace(path) {
+            return Ok(false);
+        }
         let loaded = load::load_file(path, kind).map_err(|e| format!("{}: {e}", path.display()))?;
         let mut st = self.lock();
         if st.open.contains_key(path) {

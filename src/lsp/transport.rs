@@ -17,12 +17,30 @@ pub fn frame(body: &[u8]) -> Vec<u8> {
 }
 
 fn parse_error(detail: &str) -> Vec<u8> {
+    error_frame(serde_json::Value::Null, -32700, &format!("Parse error: {detail}"))
+}
+
+fn error_frame(id: serde_json::Value, code: i64, message: &str) -> Vec<u8> {
     let msg = serde_json::json!({
         "jsonrpc": "2.0",
-        "id": null,
-        "error": {"code": -32700, "message": format!("Parse error: {detail}")}
+        "id": id,
+        "error": {"code": code, "message": message}
     });
     frame(msg.to_string().as_bytes())
+}
+
+/// A request, notification or response object as JSON-RPC 2.0 defines them.
+fn is_message(v: &serde_json::Value) -> bool {
+    let Some(o) = v.as_object() else { return false };
+    if o.get("jsonrpc").and_then(|j| j.as_str()) != Some("2.0") {
+        return false;
+    }
+    let id_ok = o.get("id").is_none_or(|i| i.is_number() || i.is_string() || i.is_null());
+    let params_ok = o.get("params").is_none_or(|p| p.is_object() || p.is_array() || p.is_null());
+    match o.get("method") {
+        Some(m) => m.is_string() && id_ok && params_ok,
+        None => o.contains_key("id") && (o.contains_key("result") || o.contains_key("error")),
+    }
 }
 
 /// Read one frame: `Ok(Some(body))`, `Ok(None)` at end of input, `Err(reason)` for a frame
@@ -39,7 +57,12 @@ async fn read_frame<R: AsyncRead + Unpin>(
             return Ok(None);
         }
         let text = String::from_utf8_lossy(&line);
-        let text = text.trim_end_matches(['\r', '\n']);
+        let mut text = text.trim_end_matches(['\r', '\n']);
+        // After a wrong Content-Length the stream is out of step: the rest of a body runs into
+        // the next header line. Resynchronise on the header rather than losing every message.
+        if let Some(at) = find_ascii_ci(text, "content-length:").filter(|&at| at > 0) {
+            text = &text[at..];
+        }
         if text.is_empty() {
             if saw_any {
                 break;
@@ -71,9 +94,18 @@ async fn read_frame<R: AsyncRead + Unpin>(
         let _ = left;
         return Ok(Some(Err(format!("message of {len} bytes is too large"))));
     }
-    let mut body = vec![0; len];
-    r.read_exact(&mut body).await?;
+    // Grow the buffer as bytes arrive rather than trusting the header with one allocation.
+    let mut body = Vec::with_capacity(len.min(1 << 20));
+    (&mut *r).take(len as u64).read_to_end(&mut body).await?;
+    if body.len() < len {
+        return Ok(None); // input ended inside the body
+    }
     Ok(Some(Ok(body)))
+}
+
+/// Byte position of `needle` (ASCII, lower case) in `hay`, ignoring ASCII case.
+fn find_ascii_ci(hay: &str, needle: &str) -> Option<usize> {
+    hay.as_bytes().windows(needle.len()).position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// Read frames from `input`, forward valid ones to `to_server`, answer invalid ones on `errors`.
@@ -86,8 +118,19 @@ where
     loop {
         match read_frame(&mut r).await {
             Ok(Some(Ok(body))) => {
-                if serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_err() {
+                let Ok(msg) = serde_json::from_slice::<serde_json::Value>(&body) else {
                     let _ = errors.send(parse_error("the message is not valid JSON"));
+                    continue;
+                };
+                // tower-lsp-server stops reading for good on anything that is not a JSON-RPC
+                // message, so answer those here.
+                if !is_message(&msg) {
+                    let id = msg.get("id").filter(|i| i.is_number() || i.is_string());
+                    let _ = errors.send(error_frame(
+                        id.cloned().unwrap_or(serde_json::Value::Null),
+                        -32600,
+                        "Invalid request: not a JSON-RPC 2.0 message",
+                    ));
                     continue;
                 }
                 if to_server.write_all(&frame(&body)).await.is_err()

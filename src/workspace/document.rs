@@ -71,9 +71,26 @@ thread_local! {
 /// analysed: a tree for 20 MB of YAML costs more than any editor would wait for.
 pub const MAX_PARSED_BYTES: usize = 8 * 1024 * 1024;
 
+/// tree-sitter-yaml's scanner keeps one entry per open block level and serialises them into
+/// tree-sitter's 1 KiB state buffer; past about 250 levels it overruns it and aborts the
+/// process. A block level needs a deeper column than its parent, so the depth is at most the
+/// widest run of indentation and block indicators (`- `, `? `, `: `) that starts a line.
+const MAX_YAML_BLOCK_COLUMN: usize = 200;
+
+fn yaml_too_deep(text: &str) -> bool {
+    text.split('\n').any(|line| {
+        line.len() > MAX_YAML_BLOCK_COLUMN
+            && line.bytes().take_while(|b| matches!(b, b' ' | b'\t' | b'-' | b'?' | b':')).count()
+                > MAX_YAML_BLOCK_COLUMN
+    })
+}
+
 /// Parse `text` as `kind`, reusing `old` (already `edit`ed) for an incremental parse.
 pub fn parse(kind: FileKind, text: &str, old: Option<&Tree>) -> Option<Tree> {
     if text.len() > MAX_PARSED_BYTES {
+        return None;
+    }
+    if kind == FileKind::Compose && yaml_too_deep(text) {
         return None;
     }
     let lang = language(kind)?;

@@ -50,8 +50,13 @@ impl Client {
     }
 
     pub fn spawn_with_args(args: &[&str]) -> Client {
+        Self::spawn_with(args, &[])
+    }
+
+    pub fn spawn_with(args: &[&str], env: &[(&str, &str)]) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_berth"))
             .args(args)
+            .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -207,6 +212,18 @@ impl Client {
             }
             std::thread::sleep(Duration::from_millis(10));
         }
+    }
+
+    /// The server's own text of a document (the test-only `berth/debugText` request).
+    pub fn server_text(&mut self, uri: &str) -> Option<String> {
+        self.request("berth/debugText", json!({"uri": uri})).as_str().map(str::to_string)
+    }
+
+    /// Resident memory of the server process in KiB (Linux only).
+    pub fn rss_kib(&self) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+        line.split_whitespace().nth(1)?.parse().ok()
     }
 
     pub fn is_alive(&mut self) -> bool {

@@ -73,7 +73,7 @@ fn variables_from_dotenv_and_python_settings() {
         DEBUG = os.getenv("DEBUG", "0") == "1"
         "#,
         expect![[r#"
-            POSTGRES_PASSWORD (.env: ••••••••)
+            POSTGRES_PASSWORD (.env: ••••)
             TAG (.env: 1.2)
             DATABASE_URL (read by the Python settings)
             DEBUG (read by the Python settings)

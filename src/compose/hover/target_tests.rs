@@ -93,9 +93,9 @@ fn variable_from_dotenv_and_masked_secret() {
             [${SECRET_KEY}]
             **`SECRET_KEY`** · interpolated by Compose
 
-            Set in `.env` (line 1) to `••••••••`.
+            Set in `.env` (line 1) to `••••`.
 
-            `${SECRET_KEY}` resolves to `••••••••`.
+            `${SECRET_KEY}` resolves to `••••`.
 
             A variable set in the shell environment takes precedence over `.env`."#]],
     );
@@ -220,10 +220,10 @@ fn build_target_and_args() {
             **build argument `API_TOKEN`** · `Dockerfile` line 3, in stage `base`
 
             ```dockerfile
-            ARG API_TOKEN=••••••••
+            ARG API_TOKEN=de••••
             ```
 
-            Default: `••••••••`. This service passes the value the shell environment has, if any."#]],
+            Default: `de••••`. This service passes the value the shell environment has, if any."#]],
     );
     check(
         &format!(

@@ -87,7 +87,10 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
             e.range.clone(),
             Severity::Error,
             INTERPOLATION_SYNTAX.code,
-            e.message.clone(),
+            match &e.masked_message {
+                Some(masked) if ctx.snap.config.mask_secrets => masked.clone(),
+                _ => e.message.clone(),
+            },
         );
         // A lone `$` followed by something that is no name: escaping it is the obvious fix.
         let is_lone = ctx.text().get(e.range.clone()).is_some_and(|t| !t.starts_with("${"));

@@ -99,6 +99,13 @@ fn interpolation_syntax() {
             interpolation-syntax error 85..91 "${A:x}": `${A:x}` is not a valid interpolation: after the name use `:-`, `-`, `:?`, `?`, `:+` or `+`
         "#]],
     );
+    // A secret-looking name's malformed default is not echoed in full.
+    check(
+        "#- /compose.yaml\nservices:\n  db:\n    environment:\n      PW: ${DB_PASSWORD:hunter2-long}\n",
+        expect![[r#"
+            interpolation-syntax error 43..70 "${DB_PASSWORD:hunter2-long}": `${DB_PASSWORD:h••••}` is not a valid interpolation: after the name use `:-`, `-`, `:?`, `?`, `:+` or `+`
+        "#]],
+    );
     check_fix(
         "#- /compose.yaml\nservices:\n  web:\n    command: echo $1\n",
         "interpolation-syntax",
