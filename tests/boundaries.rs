@@ -38,7 +38,9 @@ fn only_the_lsp_layer_imports_lsp_types() {
             }
         }
     }
-    // The command line starts the server; that is its only link to the protocol layer.
-    offenders.retain(|o| !o.contains("crate::lsp::server::run_stdio"));
+    // The command line starts the server, and the fuzzing harness drives the real protocol
+    // edge: those are the only callers of `src/lsp/` from outside it.
+    offenders
+        .retain(|o| !o.contains("crate::lsp::server::run_stdio") && !o.starts_with("fuzzing.rs:"));
     assert!(offenders.is_empty(), "LSP types outside src/lsp/:\n{}", offenders.join("\n"));
 }
