@@ -90,6 +90,36 @@ fn missing_in_map_environment_with_env_file() {
             import environ
             env = environ.Env()
             DEBUG = env.bool("DEBUG", default=False)
+            == Add `DEBUG` to service `web`'s environment (preferred)
+            -- compose.yaml
+            services:
+              web:
+                build: .
+                env_file: web.env
+                environment:
+                  OTHER: x
+                  DEBUG: "false"
+            == Add `DEBUG` to `web.env`
+            -- web.env
+            A=1
+            DEBUG=false
+            == Add `DEBUG` to the project `.env` and pass it to service `web`
+            -- .env
+            DEBUG=false
+            -- compose.yaml
+            services:
+              web:
+                build: .
+                env_file: web.env
+                environment:
+                  OTHER: x
+                  DEBUG:
+            == Give `DEBUG` a default where it is read
+            -- app.py
+            import os
+            import environ
+            env = environ.Env()
+            DEBUG = env.bool("DEBUG", default=False)
         "#]],
     );
 }
@@ -129,6 +159,32 @@ fn missing_in_list_environment_and_os_environ_default() {
             import environ
             env = environ.Env()
             DEBUG = os.environ.get("DATABASE_URL", "change-me")
+            == Add `DATABASE_URL` to service `web`'s environment (preferred)
+            -- compose.yaml
+            services:
+              web:
+                build: .
+                environment:
+                  - OTHER=x
+                  - DATABASE_URL=change-me
+
+            == Add `DATABASE_URL` to the project `.env` and pass it to service `web`
+            -- .env
+            DATABASE_URL=change-me
+            -- compose.yaml
+            services:
+              web:
+                build: .
+                environment:
+                  - OTHER=x
+                  - DATABASE_URL
+
+            == Give `DATABASE_URL` a default where it is read
+            -- app.py
+            import os
+            import environ
+            env = environ.Env()
+            DEBUG = os.environ.get("DATABASE_URL", "change-me")
         "#]],
     );
 }
@@ -142,6 +198,36 @@ fn missing_without_environment_block() {
         ),
         "env-missing",
         expect![[r#"
+            == Add `PORT` to service `web`'s environment (preferred)
+            -- compose.yaml
+            services:
+              web:
+                build: .
+                ports: ["80:80"]
+                environment:
+                  PORT: "0"
+              db:
+                image: postgres
+
+            == Add `PORT` to the project `.env` and pass it to service `web`
+            -- .env
+            PORT=0
+            -- compose.yaml
+            services:
+              web:
+                build: .
+                ports: ["80:80"]
+                environment:
+                  PORT:
+              db:
+                image: postgres
+
+            == Give `PORT` a default where it is read
+            -- app.py
+            import os
+            import environ
+            env = environ.Env()
+            DEBUG = env.int("PORT", default=0)
             == Add `PORT` to service `web`'s environment (preferred)
             -- compose.yaml
             services:

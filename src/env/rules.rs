@@ -214,6 +214,9 @@ fn missing(snap: &Snapshot, svc: &ServiceEnv, runs: &Runs, out: &mut Vec<Diagnos
     if !svc.complete || runs.loads_dotenv {
         return;
     }
+    // The service side: one diagnostic at the service's name listing what it lacks, so the
+    // finding shows where the fix goes as well as where the code would fail.
+    let mut lacking: Vec<(&Arc<Path>, &EnvRead, &str)> = Vec::new();
     for (file, read) in &runs.reads {
         if !needs(read) {
             continue;
@@ -221,6 +224,9 @@ fn missing(snap: &Snapshot, svc: &ServiceEnv, runs: &Runs, out: &mut Vec<Diagnos
         let Some(name) = literal(read) else { continue };
         if svc.get(name).is_some() || typo_for(svc, runs, name).is_some() {
             continue;
+        }
+        if !lacking.iter().any(|(_, _, n)| *n == name) {
+            lacking.push((file, read, name));
         }
         let severity = match read.requirement {
             Requirement::Required => Severity::Error,
@@ -264,6 +270,32 @@ fn missing(snap: &Snapshot, svc: &ServiceEnv, runs: &Runs, out: &mut Vec<Diagnos
             d.fixes = super::fixes::missing_fixes(snap, svc, file, read);
         }
     }
+    if lacking.is_empty() {
+        return;
+    }
+    let required = lacking.iter().any(|(_, r, _)| r.requirement == Requirement::Required);
+    let names: Vec<String> = lacking.iter().map(|(_, _, n)| format!("`{n}`")).collect();
+    let mut d = Diagnostic::new(
+        &svc.location.path,
+        svc.location.range.clone(),
+        if required { Severity::Error } else { Severity::Warning },
+        ENV_MISSING,
+        format!(
+            "service `{}` does not set {} that the code it runs needs",
+            svc.name,
+            names.join(", ")
+        ),
+    );
+    for (file, read, name) in &lacking {
+        d = d.with_related(file, read.name_range.clone(), format!("`{name}` is read here"));
+        for mut fix in super::fixes::missing_fixes(snap, svc, file, read) {
+            fix.preferred = fix.preferred && lacking.len() == 1;
+            if !d.fixes.contains(&fix) {
+                d.fixes.push(fix);
+            }
+        }
+    }
+    out.push(d);
 }
 
 fn invalid_values(svc: &ServiceEnv, runs: &Runs, out: &mut Vec<Diagnostic>) {

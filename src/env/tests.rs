@@ -109,6 +109,12 @@ fn missing_required_read_is_reported_at_the_read_with_the_service() {
     check(
         &with_compose("services:\n  worker:\n    build: {context: ., target: prod}\n", ""),
         expect![[r#"
+            compose.yaml "worker" env-missing error: service `worker` does not set `SECRET_KEY` that the code it runs needs
+              related app/settings/prod.py "\"SECRET_KEY\"": `SECRET_KEY` is read here
+              fix Add `SECRET_KEY` to service `worker`'s environment: "\n    environment:\n      SECRET_KEY: \"change-me\""
+              fix Add `SECRET_KEY` to the project `.env` and pass it to service `worker`: "SECRET_KEY=change-me\n"
+              fix Add `SECRET_KEY` to the project `.env` and pass it to service `worker`: "\n    environment:\n      SECRET_KEY:"
+              fix Give `SECRET_KEY` a default where it is read: "os.environ.get(\"SECRET_KEY\", \"change-me\")"
             app/settings/prod.py "\"SECRET_KEY\"" env-missing error: `SECRET_KEY` is required, but service `worker` does not set it (not in its environment, env files or image)
               related compose.yaml "worker": service `worker` runs this code without setting `SECRET_KEY`
               fix Add `SECRET_KEY` to service `worker`'s environment: "\n    environment:\n      SECRET_KEY: \"change-me\""
@@ -138,6 +144,11 @@ fn invalid_values_in_compose_and_env_files() {
             "DEBUG=yes-please\n",
         ),
         expect![[r#"
+            compose.yaml "web" env-missing error: service `web` does not set `DATABASE_URL` that the code it runs needs
+              related app/settings/dev.py "\"DATABASE_URL\"": `DATABASE_URL` is read here
+              fix Add `DATABASE_URL` to service `web`'s environment: "\n      DATABASE_URL: \"postgres://user:password@db:5432/app\""
+              fix Add `DATABASE_URL` to `.env`: "DATABASE_URL=postgres://user:password@db:5432/app\n"
+              fix Give `DATABASE_URL` a default where it is read: ", default=\"postgres://user:password@db:5432/app\""
             compose.yaml "eighty" env-invalid-value warning: `eighty` is not an integer, which `PORT` is read as
               related app/settings/base.py "\"PORT\"": `PORT` is read here
             compose.yaml "SECRET_KEY" env-unused hint: `SECRET_KEY` is set for service `web`, but nothing it runs reads it
@@ -286,6 +297,10 @@ fn unused_fires_for_a_leftover_and_is_quiet_for_runtime_image_and_read_names() {
         DB_PASSWORD = os.environ["DB_PASSWORD"]
         "#,
         expect![[r#"
+            compose.yaml "worker" env-missing error: service `worker` does not set `DB_PASSWORD` that the code it runs needs
+              related config.py "\"DB_PASSWORD\"": `DB_PASSWORD` is read here
+              fix Add `DB_PASSWORD` to service `worker`'s environment: "\n      DB_PASSWORD: \"change-me\""
+              fix Give `DB_PASSWORD` a default where it is read: "os.environ.get(\"DB_PASSWORD\", \"change-me\")"
             compose.yaml "LEFTOVER" env-unused hint: `LEFTOVER` is set for service `web`, but nothing it runs reads it
               fix Remove `LEFTOVER`: ""
             config.py "\"DB_PASSWORD\"" env-missing error: `DB_PASSWORD` is required, but service `worker` does not set it (not in its environment, env files or image)
