@@ -473,8 +473,43 @@ impl Model {
         out
     }
 
+    /// The declaration of `name` that wins at `offset`: the same answer as looking `name` up in
+    /// `vars_in_scope`, without building (and cloning) the whole scope; called once per reference.
     pub fn resolve_var(&self, offset: usize, name: &str) -> Option<VarDecl> {
-        self.vars_in_scope(offset).into_iter().find(|d| d.name == name)
+        let stage = self.stage_at(offset);
+        if stage.is_none() || self.in_from_line(offset) {
+            let named = self.global_args.iter().filter(|g| g.visible_from <= offset && g.name == name);
+            return match named.last() {
+                Some(g) => Some(g.clone()),
+                None if PREDEFINED_ARGS.contains(&name) => Some(predefined(name)),
+                None => None,
+            };
+        }
+        let s = stage.unwrap_or(0);
+        let mut found = self.inherited_env_named(s, name);
+        for d in self.stage_decls.get(s).into_iter().flatten() {
+            // An ARG never overrides an ENV of the same name.
+            let shadowed = found.is_some_and(|o| o.kind == VarKind::Env && d.kind == VarKind::Arg);
+            if d.visible_from <= offset && d.name == name && !shadowed {
+                found = Some(d);
+            }
+        }
+        found.cloned()
+    }
+
+    /// The last ENV `name` along the base stage chain of `stage` (what `env_of_stage_inherited`
+    /// keeps for that name).
+    fn inherited_env_named(&self, stage: usize, name: &str) -> Option<&VarDecl> {
+        let mut cur = stage;
+        // Base stages always come earlier, so this terminates.
+        while let Some(b) = self.stages.get(cur).and_then(|s| s.base_stage).filter(|&b| b < cur) {
+            let decls = self.stage_decls.get(b).into_iter().flatten();
+            if let Some(d) = decls.filter(|d| d.kind == VarKind::Env && d.name == name).last() {
+                return Some(d);
+            }
+            cur = b;
+        }
+        None
     }
 
     /// ENV inherited from the base stage chain (`FROM <stage>`), in order.
@@ -540,6 +575,16 @@ fn is_space(c: u8) -> bool {
     c == b' ' || c == b'\t' || c == 0x0c
 }
 
+/// The first index at or after `from` whose byte is ASCII and satisfies `stop` (or the end),
+/// never inside a multi-byte char.
+fn run_end(b: &[u8], from: usize, stop: impl Fn(u8) -> bool) -> usize {
+    let mut j = from;
+    while j < b.len() && (b[j] >= 0x80 || !stop(b[j])) {
+        j += 1;
+    }
+    j
+}
+
 /// Whitespace-separated words of `s[from..]` (logical offsets), quotes and escapes respected.
 pub fn words(s: &str, from: usize, escape: char) -> Vec<(String, Range<usize>, bool)> {
     let b = s.as_bytes();
@@ -575,10 +620,13 @@ pub fn words(s: &str, from: usize, escape: char) -> Vec<(String, Range<usize>, b
                     }
                     i += 1 + n.len_utf8();
                 }
-                Some(_) => {
-                    let ch = s[i..].chars().next().unwrap_or(' ');
-                    text.push(ch);
-                    i += ch.len_utf8();
+                Some(q) => {
+                    // Copy the run up to the next byte that matters in one go (all of those are
+                    // ASCII, so the run ends on a char boundary).
+                    let stop = |c: u8| c == q || (q == b'"' && c == esc);
+                    let end = run_end(b, i + 1, stop);
+                    text.push_str(&s[i..end]);
+                    i = end;
                 }
                 None if is_space(c) => break,
                 None if c == b'"' || c == b'\'' => {
@@ -592,9 +640,10 @@ pub fn words(s: &str, from: usize, escape: char) -> Vec<(String, Range<usize>, b
                     i += 1 + ch.len_utf8();
                 }
                 None => {
-                    let ch = s[i..].chars().next().unwrap_or(' ');
-                    text.push(ch);
-                    i += ch.len_utf8();
+                    let stop = |c: u8| is_space(c) || c == b'"' || c == b'\'' || c == esc;
+                    let end = run_end(b, i + 1, stop);
+                    text.push_str(&s[i..end]);
+                    i = end;
                 }
             }
         }
