@@ -299,6 +299,8 @@ impl Model {
                 m.hadolint_global_ignore.extend(codes(rest));
             }
         }
+        // Instructions are large: growing the Vec step by step would copy them repeatedly.
+        m.instructions.reserve_exact(lexed.instructions.len());
         for raw in lexed.instructions {
             let idx = m.instructions.len();
             let mut inst = parse_instruction(raw.logical, 0, m.escape);
@@ -771,10 +773,6 @@ fn parse_instruction(logical: Logical, at: usize, escape: char) -> Instruction {
             break;
         }
     }
-    let args: Vec<Word> = all[first_arg.min(all.len())..]
-        .iter()
-        .map(|(t, r, q)| Word { text: t.clone(), range: logical.src_range(r.clone()), quoted: *q })
-        .collect();
     let rest_end = s.trim_end().len().max(rest_start);
     let args_range = logical.src_range(rest_start..rest_end);
     let args_text = s[rest_start..rest_end].to_string();
@@ -814,6 +812,12 @@ fn parse_instruction(logical: Logical, at: usize, escape: char) -> Instruction {
             .collect(),
         _ => Vec::new(),
     };
+    // Last use of `all`: move the words' texts instead of cloning them.
+    let args: Vec<Word> = all
+        .into_iter()
+        .skip(first_arg)
+        .map(|(text, r, quoted)| Word { text, range: logical.src_range(r), quoted })
+        .collect();
     Instruction {
         keyword,
         keyword_range: keyword_range.clone(),
