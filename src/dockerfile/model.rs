@@ -480,7 +480,8 @@ impl Model {
     pub fn resolve_var(&self, offset: usize, name: &str) -> Option<VarDecl> {
         let stage = self.stage_at(offset);
         if stage.is_none() || self.in_from_line(offset) {
-            let named = self.global_args.iter().filter(|g| g.visible_from <= offset && g.name == name);
+            let named =
+                self.global_args.iter().filter(|g| g.visible_from <= offset && g.name == name);
             return match named.last() {
                 Some(g) => Some(g.clone()),
                 None if PREDEFINED_ARGS.contains(&name) => Some(predefined(name)),
