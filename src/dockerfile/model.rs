@@ -480,9 +480,9 @@ impl Model {
     pub fn resolve_var(&self, offset: usize, name: &str) -> Option<VarDecl> {
         let stage = self.stage_at(offset);
         if stage.is_none() || self.in_from_line(offset) {
-            let named =
-                self.global_args.iter().filter(|g| g.visible_from <= offset && g.name == name);
-            return match named.last() {
+            let last =
+                self.global_args.iter().rfind(|g| g.visible_from <= offset && g.name == name);
+            return match last {
                 Some(g) => Some(g.clone()),
                 None if PREDEFINED_ARGS.contains(&name) => Some(predefined(name)),
                 None => None,
@@ -506,8 +506,8 @@ impl Model {
         let mut cur = stage;
         // Base stages always come earlier, so this terminates.
         while let Some(b) = self.stages.get(cur).and_then(|s| s.base_stage).filter(|&b| b < cur) {
-            let decls = self.stage_decls.get(b).into_iter().flatten();
-            if let Some(d) = decls.filter(|d| d.kind == VarKind::Env && d.name == name).last() {
+            let decls = self.stage_decls.get(b).map_or(&[][..], Vec::as_slice);
+            if let Some(d) = decls.iter().rfind(|d| d.kind == VarKind::Env && d.name == name) {
                 return Some(d);
             }
             cur = b;
