@@ -1028,6 +1028,23 @@ mod tests {
         expect.assert_eq(&out);
     }
 
+    /// `resolve_var` is a fast path for looking a name up in `vars_in_scope`: at every offset,
+    /// for every name, both must agree (ENV/ARG shadowing, stage inheritance, FROM lines).
+    #[test]
+    fn resolve_var_agrees_with_vars_in_scope() {
+        let text = "ARG V=1\nARG TARGETOS\nFROM a AS base\nENV E=1 V=2\nARG V\nARG A=3\n\
+                    FROM base AS mid\nARG E\nENV E=4\nFROM mid\nARG V A\nENV A=5\nRUN $E $V $A\n\
+                    FROM $V\nARG BUILDPLATFORM\n";
+        let m = Model::build(text);
+        for offset in 0..=text.len() {
+            for name in ["V", "E", "A", "TARGETOS", "BUILDPLATFORM", "NOPE"] {
+                let slow = m.vars_in_scope(offset).into_iter().find(|d| d.name == name);
+                let fast = m.resolve_var(offset, name);
+                assert_eq!(format!("{fast:?}"), format!("{slow:?}"), "{name} at {offset}");
+            }
+        }
+    }
+
     #[test]
     fn stages_and_scoping() {
         check(
