@@ -97,8 +97,17 @@ fn collect<'t>(node: Node<'t>, out: &mut Vec<(Node<'t>, bool)>) {
             continue;
         }
         let mut cursor = n.walk();
-        let children: Vec<Node> = n.children(&mut cursor).collect();
-        let child_has_error = children.iter().any(|c| c.is_error() || c.has_error());
+        // Only children that can yield something are kept (the root of a big file with one
+        // error has thousands of clean ones): a clean, non-MISSING child would be skipped anyway.
+        let mut children: Vec<Node> = Vec::new();
+        let mut child_has_error = false;
+        for c in n.children(&mut cursor) {
+            let has_error = c.has_error();
+            child_has_error |= has_error || c.is_error();
+            if has_error || c.is_missing() {
+                children.push(c);
+            }
+        }
         if n.is_error() {
             out.push((n, child_has_error));
             if !child_has_error {

@@ -299,6 +299,8 @@ impl Model {
                 m.hadolint_global_ignore.extend(codes(rest));
             }
         }
+        // Instructions are large: growing the Vec step by step would copy them repeatedly.
+        m.instructions.reserve_exact(lexed.instructions.len());
         for raw in lexed.instructions {
             let idx = m.instructions.len();
             let mut inst = parse_instruction(raw.logical, 0, m.escape);
@@ -473,8 +475,44 @@ impl Model {
         out
     }
 
+    /// The declaration of `name` that wins at `offset`: the same answer as looking `name` up in
+    /// `vars_in_scope`, without building (and cloning) the whole scope; called once per reference.
     pub fn resolve_var(&self, offset: usize, name: &str) -> Option<VarDecl> {
-        self.vars_in_scope(offset).into_iter().find(|d| d.name == name)
+        let stage = self.stage_at(offset);
+        if stage.is_none() || self.in_from_line(offset) {
+            let last =
+                self.global_args.iter().rfind(|g| g.visible_from <= offset && g.name == name);
+            return match last {
+                Some(g) => Some(g.clone()),
+                None if PREDEFINED_ARGS.contains(&name) => Some(predefined(name)),
+                None => None,
+            };
+        }
+        let s = stage.unwrap_or(0);
+        let mut found = self.inherited_env_named(s, name);
+        for d in self.stage_decls.get(s).into_iter().flatten() {
+            // An ARG never overrides an ENV of the same name.
+            let shadowed = found.is_some_and(|o| o.kind == VarKind::Env && d.kind == VarKind::Arg);
+            if d.visible_from <= offset && d.name == name && !shadowed {
+                found = Some(d);
+            }
+        }
+        found.cloned()
+    }
+
+    /// The last ENV `name` along the base stage chain of `stage` (what `env_of_stage_inherited`
+    /// keeps for that name).
+    fn inherited_env_named(&self, stage: usize, name: &str) -> Option<&VarDecl> {
+        let mut cur = stage;
+        // Base stages always come earlier, so this terminates.
+        while let Some(b) = self.stages.get(cur).and_then(|s| s.base_stage).filter(|&b| b < cur) {
+            let decls = self.stage_decls.get(b).map_or(&[][..], Vec::as_slice);
+            if let Some(d) = decls.iter().rfind(|d| d.kind == VarKind::Env && d.name == name) {
+                return Some(d);
+            }
+            cur = b;
+        }
+        None
     }
 
     /// ENV inherited from the base stage chain (`FROM <stage>`), in order.
@@ -540,6 +578,16 @@ fn is_space(c: u8) -> bool {
     c == b' ' || c == b'\t' || c == 0x0c
 }
 
+/// The first index at or after `from` whose byte is ASCII and satisfies `stop` (or the end),
+/// never inside a multi-byte char.
+fn run_end(b: &[u8], from: usize, stop: impl Fn(u8) -> bool) -> usize {
+    let mut j = from;
+    while j < b.len() && (b[j] >= 0x80 || !stop(b[j])) {
+        j += 1;
+    }
+    j
+}
+
 /// Whitespace-separated words of `s[from..]` (logical offsets), quotes and escapes respected.
 pub fn words(s: &str, from: usize, escape: char) -> Vec<(String, Range<usize>, bool)> {
     let b = s.as_bytes();
@@ -575,10 +623,13 @@ pub fn words(s: &str, from: usize, escape: char) -> Vec<(String, Range<usize>, b
                     }
                     i += 1 + n.len_utf8();
                 }
-                Some(_) => {
-                    let ch = s[i..].chars().next().unwrap_or(' ');
-                    text.push(ch);
-                    i += ch.len_utf8();
+                Some(q) => {
+                    // Copy the run up to the next byte that matters in one go (all of those are
+                    // ASCII, so the run ends on a char boundary).
+                    let stop = |c: u8| c == q || (q == b'"' && c == esc);
+                    let end = run_end(b, i + 1, stop);
+                    text.push_str(&s[i..end]);
+                    i = end;
                 }
                 None if is_space(c) => break,
                 None if c == b'"' || c == b'\'' => {
@@ -592,9 +643,10 @@ pub fn words(s: &str, from: usize, escape: char) -> Vec<(String, Range<usize>, b
                     i += 1 + ch.len_utf8();
                 }
                 None => {
-                    let ch = s[i..].chars().next().unwrap_or(' ');
-                    text.push(ch);
-                    i += ch.len_utf8();
+                    let stop = |c: u8| is_space(c) || c == b'"' || c == b'\'' || c == esc;
+                    let end = run_end(b, i + 1, stop);
+                    text.push_str(&s[i..end]);
+                    i = end;
                 }
             }
         }
@@ -722,10 +774,6 @@ fn parse_instruction(logical: Logical, at: usize, escape: char) -> Instruction {
             break;
         }
     }
-    let args: Vec<Word> = all[first_arg.min(all.len())..]
-        .iter()
-        .map(|(t, r, q)| Word { text: t.clone(), range: logical.src_range(r.clone()), quoted: *q })
-        .collect();
     let rest_end = s.trim_end().len().max(rest_start);
     let args_range = logical.src_range(rest_start..rest_end);
     let args_text = s[rest_start..rest_end].to_string();
@@ -765,6 +813,12 @@ fn parse_instruction(logical: Logical, at: usize, escape: char) -> Instruction {
             .collect(),
         _ => Vec::new(),
     };
+    // Last use of `all`: move the words' texts instead of cloning them.
+    let args: Vec<Word> = all
+        .into_iter()
+        .skip(first_arg)
+        .map(|(text, r, quoted)| Word { text, range: logical.src_range(r), quoted })
+        .collect();
     Instruction {
         keyword,
         keyword_range: keyword_range.clone(),
@@ -972,6 +1026,23 @@ mod tests {
             ));
         }
         expect.assert_eq(&out);
+    }
+
+    /// `resolve_var` is a fast path for looking a name up in `vars_in_scope`: at every offset,
+    /// for every name, both must agree (ENV/ARG shadowing, stage inheritance, FROM lines).
+    #[test]
+    fn resolve_var_agrees_with_vars_in_scope() {
+        let text = "ARG V=1\nARG TARGETOS\nFROM a AS base\nENV E=1 V=2\nARG V\nARG A=3\n\
+                    FROM base AS mid\nARG E\nENV E=4\nFROM mid\nARG V A\nENV A=5\nRUN $E $V $A\n\
+                    FROM $V\nARG BUILDPLATFORM\n";
+        let m = Model::build(text);
+        for offset in 0..=text.len() {
+            for name in ["V", "E", "A", "TARGETOS", "BUILDPLATFORM", "NOPE"] {
+                let slow = m.vars_in_scope(offset).into_iter().find(|d| d.name == name);
+                let fast = m.resolve_var(offset, name);
+                assert_eq!(format!("{fast:?}"), format!("{slow:?}"), "{name} at {offset}");
+            }
+        }
     }
 
     #[test]
