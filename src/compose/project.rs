@@ -165,7 +165,7 @@ pub fn project_of(snap: &Snapshot, path: &Path) -> Project {
 pub struct MergedService {
     pub name: String,
     /// Each file that defines (part of) it, in merge order, with the definition.
-    pub definitions: Vec<(Arc<Path>, Service)>,
+    pub definitions: Vec<(Arc<Path>, Arc<Service>)>,
     pub image: Option<(Arc<Path>, Str)>,
     pub build: Option<(Arc<Path>, model::Build)>,
     pub command: Option<(Arc<Path>, model::Command)>,
@@ -204,7 +204,7 @@ fn merge_by<T: Clone>(
 
 impl MergedService {
     /// Lay `s` (from `path`) over what is merged so far.
-    pub fn apply(&mut self, path: &Arc<Path>, s: &Service) {
+    pub fn apply(&mut self, path: &Arc<Path>, s: &Arc<Service>) {
         if self.name.is_empty() {
             self.name = s.name.clone();
         }
