@@ -267,7 +267,7 @@ impl<'a> Builder<'a> {
         let flow = self.kind(n) == "flow_mapping";
         let mut entries: Vec<Entry> = Vec::new();
         let mut merges: Vec<Node> = Vec::new();
-        let mut seen: HashMap<String, Range<usize>> = HashMap::new();
+        let mut seen = Seen::default();
         let mut c = n.walk();
         for ch in n.named_children(&mut c) {
             let (key_node, value_node, colon_end) = match self.kind(ch) {
@@ -286,16 +286,15 @@ impl<'a> Builder<'a> {
                 merges.push(value);
                 continue;
             }
-            if let Some(first) = seen.get(&key) {
+            if let Some(first) = seen.first(&entries, &key) {
                 self.out.duplicate_keys.push(DuplicateKey {
                     key: key.clone(),
                     first: first.clone(),
                     duplicate: key_range.clone(),
                 });
-            } else {
-                seen.insert(key.clone(), key_range.clone());
             }
             entries.push(Entry { key, key_range, key_content, value, merged_from: None });
+            seen.note(&entries);
         }
         for m in merges {
             // `<<: *a` or `<<: [*a, *b]`: earlier sources win, keys written here win over all.
@@ -306,7 +305,7 @@ impl<'a> Builder<'a> {
             for src in sources {
                 let Some(src_map) = src.as_map() else { continue };
                 for e in &src_map.entries {
-                    if seen.contains_key(&e.key) {
+                    if seen.first(&entries, &e.key).is_some() {
                         continue;
                     }
                     if self.merged_budget == 0 {
@@ -314,10 +313,10 @@ impl<'a> Builder<'a> {
                         break;
                     }
                     self.merged_budget -= 1;
-                    seen.insert(e.key.clone(), e.key_range.clone());
                     let mut e = e.clone();
                     e.merged_from = Some(src.range.clone());
                     entries.push(e);
+                    seen.note(&entries);
                 }
             }
         }
@@ -373,6 +372,43 @@ impl<'a> Builder<'a> {
             tag: None,
             anchor: None,
             alias: None,
+        }
+    }
+}
+
+/// The first entry of each key in a mapping being built. Small mappings (nearly all) are
+/// scanned; a hash index, which cost a key copy per entry, is built only for large ones.
+#[derive(Default)]
+struct Seen {
+    index: Option<HashMap<String, Range<usize>>>,
+}
+
+impl Seen {
+    const SCAN_UP_TO: usize = 16;
+
+    fn first(&self, entries: &[Entry], key: &str) -> Option<Range<usize>> {
+        match &self.index {
+            Some(ix) => ix.get(key).cloned(),
+            None => entries.iter().find(|e| e.key == key).map(|e| e.key_range.clone()),
+        }
+    }
+
+    /// Record the entry just pushed onto `entries`.
+    fn note(&mut self, entries: &[Entry]) {
+        match &mut self.index {
+            Some(ix) => {
+                if let Some(e) = entries.last() {
+                    ix.entry(e.key.clone()).or_insert_with(|| e.key_range.clone());
+                }
+            }
+            None if entries.len() > Self::SCAN_UP_TO => {
+                let mut ix = HashMap::with_capacity(entries.len() * 2);
+                for e in entries {
+                    ix.entry(e.key.clone()).or_insert_with(|| e.key_range.clone());
+                }
+                self.index = Some(ix);
+            }
+            None => {}
         }
     }
 }
