@@ -171,7 +171,8 @@ pub struct ComposeModel {
     pub yaml: Yaml,
     pub version: Option<Version>,
     pub name: Option<Str>,
-    pub services: Vec<Service>,
+    /// `Arc`ed so merged project views share them instead of deep-copying every service.
+    pub services: Vec<Arc<Service>>,
     /// The `services:` key, where new services would go.
     pub services_key: Option<Range<usize>>,
     pub networks: Vec<Decl>,
@@ -188,7 +189,7 @@ pub struct ComposeModel {
 }
 
 impl ComposeModel {
-    pub fn service(&self, name: &str) -> Option<&Service> {
+    pub fn service(&self, name: &str) -> Option<&Arc<Service>> {
         self.services.iter().find(|s| s.name == name)
     }
 
@@ -263,7 +264,7 @@ pub fn from_yaml(yaml: Yaml, text: &str) -> ComposeModel {
                 "name" => m.name = Str::of(v),
                 "services" => {
                     m.services_key = Some(e.key_range.clone());
-                    m.services = v.entries().iter().map(service).collect();
+                    m.services = v.entries().iter().map(|e| Arc::new(service(e))).collect();
                 }
                 "networks" => m.networks = decls(v),
                 "volumes" => m.volumes = decls(v),

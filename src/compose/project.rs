@@ -165,7 +165,7 @@ pub fn project_of(snap: &Snapshot, path: &Path) -> Project {
 pub struct MergedService {
     pub name: String,
     /// Each file that defines (part of) it, in merge order, with the definition.
-    pub definitions: Vec<(Arc<Path>, Service)>,
+    pub definitions: Vec<(Arc<Path>, Arc<Service>)>,
     pub image: Option<(Arc<Path>, Str)>,
     pub build: Option<(Arc<Path>, model::Build)>,
     pub command: Option<(Arc<Path>, model::Command)>,
@@ -186,15 +186,16 @@ pub struct MergedService {
     pub container_name: Option<(Arc<Path>, Str)>,
 }
 
-fn merge_by<T: Clone, K: PartialEq>(
+/// `same` compares merge keys by reference: building owned keys per comparison allocated
+/// quadratically in the number of items.
+fn merge_by<T: Clone>(
     into: &mut Vec<(Arc<Path>, T)>,
     from: &[T],
     path: &Arc<Path>,
-    key: impl Fn(&T) -> K,
+    same: impl Fn(&T, &T) -> bool,
 ) {
     for item in from {
-        let k = key(item);
-        match into.iter().position(|(_, x)| key(x) == k) {
+        match into.iter().position(|(_, x)| same(x, item)) {
             Some(i) => into[i] = (path.clone(), item.clone()),
             None => into.push((path.clone(), item.clone())),
         }
@@ -203,7 +204,7 @@ fn merge_by<T: Clone, K: PartialEq>(
 
 impl MergedService {
     /// Lay `s` (from `path`) over what is merged so far.
-    pub fn apply(&mut self, path: &Arc<Path>, s: &Service) {
+    pub fn apply(&mut self, path: &Arc<Path>, s: &Arc<Service>) {
         if self.name.is_empty() {
             self.name = s.name.clone();
         }
@@ -224,7 +225,7 @@ impl MergedService {
                     merged.target = b.target.clone().or(merged.target);
                     let mut args: Vec<(Arc<Path>, KeyValue)> =
                         merged.args.iter().map(|a| (p(), a.clone())).collect();
-                    merge_by(&mut args, &b.args, path, |a| a.key.clone());
+                    merge_by(&mut args, &b.args, path, |x, y| x.key == y.key);
                     merged.args = args.into_iter().map(|(_, a)| a).collect();
                     merged
                 }
@@ -241,19 +242,22 @@ impl MergedService {
         if let Some(c) = &s.container_name {
             self.container_name = Some((p(), c.clone()));
         }
-        merge_by(&mut self.environment, &s.environment, path, |e| e.key.clone());
-        merge_by(&mut self.env_file, &s.env_file, path, |e| e.path.text.clone());
-        merge_by(&mut self.depends_on, &s.depends_on, path, |d| d.service.text.clone());
-        merge_by(&mut self.ports, &s.ports, path, |x| {
-            (x.host_ip.clone(), x.published, x.target, x.protocol.clone())
+        merge_by(&mut self.environment, &s.environment, path, |a, b| a.key == b.key);
+        merge_by(&mut self.env_file, &s.env_file, path, |a, b| a.path.text == b.path.text);
+        merge_by(&mut self.depends_on, &s.depends_on, path, |a, b| {
+            a.service.text == b.service.text
         });
-        merge_by(&mut self.volumes, &s.volumes, path, |m| {
-            m.target.as_ref().map(|t| t.text.clone())
+        merge_by(&mut self.ports, &s.ports, path, |a, b| {
+            (&a.host_ip, a.published, a.target, &a.protocol)
+                == (&b.host_ip, b.published, b.target, &b.protocol)
         });
-        merge_by(&mut self.networks, &s.networks, path, |n| n.text.clone());
-        merge_by(&mut self.secrets, &s.secrets, path, |n| n.text.clone());
-        merge_by(&mut self.configs, &s.configs, path, |n| n.text.clone());
-        merge_by(&mut self.profiles, &s.profiles, path, |n| n.text.clone());
+        merge_by(&mut self.volumes, &s.volumes, path, |a, b| {
+            a.target.as_ref().map(|t| &t.text) == b.target.as_ref().map(|t| &t.text)
+        });
+        merge_by(&mut self.networks, &s.networks, path, |a, b| a.text == b.text);
+        merge_by(&mut self.secrets, &s.secrets, path, |a, b| a.text == b.text);
+        merge_by(&mut self.configs, &s.configs, path, |a, b| a.text == b.text);
+        merge_by(&mut self.profiles, &s.profiles, path, |a, b| a.text == b.text);
         self.definitions.push((p(), s.clone()));
     }
 

@@ -1,6 +1,7 @@
 //! Syntax tree → value tree.
 
 use std::collections::HashMap;
+use std::num::NonZeroU16;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -18,14 +19,26 @@ struct Builder<'a> {
     /// Anchor name → (index into `out.anchors`, the anchored node once complete).
     defined: HashMap<String, (usize, Option<Node>)>,
     merged_budget: usize,
+    /// Node kind names by id. `TsNode::kind` re-checks the name's UTF-8 on every call, which
+    /// was a sizeable share of building a large file.
+    kinds: Vec<&'static str>,
+    key_field: Option<NonZeroU16>,
+    value_field: Option<NonZeroU16>,
 }
 
 pub fn build(text: &str, tree: &Tree) -> Yaml {
+    let lang = tree.language();
+    let kinds = (0..lang.node_kind_count())
+        .map(|id| u16::try_from(id).ok().and_then(|id| lang.node_kind_for_id(id)).unwrap_or(""))
+        .collect();
     let mut b = Builder {
         text,
         out: Yaml::default(),
         defined: HashMap::new(),
         merged_budget: MAX_MERGED_ENTRIES,
+        kinds,
+        key_field: lang.field_id_for_name("key"),
+        value_field: lang.field_id_for_name("value"),
     };
     let root = tree.root_node();
     let mut cursor = root.walk();
@@ -38,13 +51,20 @@ pub fn build(text: &str, tree: &Tree) -> Yaml {
         first = false;
         let mut c = doc.walk();
         let content =
-            doc.named_children(&mut c).find(|n| matches!(n.kind(), "block_node" | "flow_node"));
+            doc.named_children(&mut c).find(|n| matches!(b.kind(*n), "block_node" | "flow_node"));
         b.out.root = content.map(|n| b.node(n, 0));
     }
     b.out
 }
 
 impl<'a> Builder<'a> {
+    fn kind(&self, n: TsNode) -> &'static str {
+        match self.kinds.get(usize::from(n.kind_id())) {
+            Some(k) if !k.is_empty() => k,
+            _ => n.kind(),
+        }
+    }
+
     fn src(&self, r: Range<usize>) -> &'a str {
         self.text.get(r).unwrap_or("")
     }
@@ -55,13 +75,14 @@ impl<'a> Builder<'a> {
             self.out.truncated.push(n.byte_range());
             return Node::null(n.byte_range());
         }
+        let kind = self.kind(n);
         let mut anchor: Option<(String, Range<usize>)> = None;
         let mut tag = None;
         let mut content = None;
-        if matches!(n.kind(), "block_node" | "flow_node") {
+        if matches!(kind, "block_node" | "flow_node") {
             let mut c = n.walk();
             for ch in n.named_children(&mut c) {
-                match ch.kind() {
+                match self.kind(ch) {
                     "anchor" => {
                         let name = ch
                             .named_child(0)
@@ -104,15 +125,16 @@ impl<'a> Builder<'a> {
 
     fn content(&mut self, n: TsNode, depth: usize) -> Node {
         let range = n.byte_range();
-        match n.kind() {
+        let kind = self.kind(n);
+        match kind {
             "block_mapping" | "flow_mapping" => {
-                if n.start_position().row != n.end_position().row || n.kind() == "block_mapping" {
+                if n.start_position().row != n.end_position().row || kind == "block_mapping" {
                     self.out.collections.push(range.clone());
                 }
                 self.mapping(n, depth)
             }
             "block_sequence" | "flow_sequence" => {
-                if n.start_position().row != n.end_position().row || n.kind() == "block_sequence" {
+                if n.start_position().row != n.end_position().row || kind == "block_sequence" {
                     self.out.collections.push(range.clone());
                 }
                 self.sequence(n, depth)
@@ -120,7 +142,7 @@ impl<'a> Builder<'a> {
             "alias" => self.alias(n),
             "plain_scalar" => {
                 let raw = self.src(range.clone());
-                let ty = match n.named_child(0).map(|c| c.kind()) {
+                let ty = match n.named_child(0).map(|c| self.kind(c)) {
                     Some("null_scalar") => return Node::null(range),
                     Some("boolean_scalar") => ScalarType::Bool,
                     Some("integer_scalar") => ScalarType::Int,
@@ -137,7 +159,7 @@ impl<'a> Builder<'a> {
                     range.end..range.end
                 };
                 let raw = self.src(inner.clone());
-                let (text, style) = if n.kind() == "single_quote_scalar" {
+                let (text, style) = if kind == "single_quote_scalar" {
                     (scalar::single_quoted(raw), Style::SingleQuoted)
                 } else {
                     (scalar::double_quoted(raw), Style::DoubleQuoted)
@@ -216,25 +238,40 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// A pair's key, value and the end of its `:`, found in one pass over its children
+    /// (three separate lookups walked the children three times).
+    fn pair_parts<'t>(&self, pair: TsNode<'t>) -> (Option<TsNode<'t>>, Option<TsNode<'t>>, usize) {
+        let (mut key, mut value, mut colon) = (None, None, None);
+        let mut c = pair.walk();
+        if c.goto_first_child() {
+            loop {
+                let x = c.node();
+                let field = c.field_id();
+                if key.is_none() && field.is_some() && field == self.key_field {
+                    key = Some(x);
+                } else if value.is_none() && field.is_some() && field == self.value_field {
+                    value = Some(x);
+                }
+                if colon.is_none() && self.kind(x) == ":" {
+                    colon = Some(x.end_byte());
+                }
+                if !c.goto_next_sibling() {
+                    break;
+                }
+            }
+        }
+        (key, value, colon.unwrap_or(pair.end_byte()))
+    }
+
     fn mapping(&mut self, n: TsNode, depth: usize) -> Node {
-        let flow = n.kind() == "flow_mapping";
+        let flow = self.kind(n) == "flow_mapping";
         let mut entries: Vec<Entry> = Vec::new();
         let mut merges: Vec<Node> = Vec::new();
-        let mut seen: HashMap<String, Range<usize>> = HashMap::new();
+        let mut seen = Seen::default();
         let mut c = n.walk();
         for ch in n.named_children(&mut c) {
-            let (key_node, value_node, colon_end) = match ch.kind() {
-                "block_mapping_pair" | "flow_pair" => {
-                    let colon = {
-                        let mut cc = ch.walk();
-                        ch.children(&mut cc).find(|x| x.kind() == ":").map(|x| x.end_byte())
-                    };
-                    (
-                        ch.child_by_field_name("key"),
-                        ch.child_by_field_name("value"),
-                        colon.unwrap_or(ch.end_byte()),
-                    )
-                }
+            let (key_node, value_node, colon_end) = match self.kind(ch) {
+                "block_mapping_pair" | "flow_pair" => self.pair_parts(ch),
                 // `{a, b}`: keys without values.
                 "flow_node" => (Some(ch), None, ch.end_byte()),
                 _ => continue,
@@ -249,16 +286,15 @@ impl<'a> Builder<'a> {
                 merges.push(value);
                 continue;
             }
-            if let Some(first) = seen.get(&key) {
+            if let Some(first) = seen.first(&entries, &key) {
                 self.out.duplicate_keys.push(DuplicateKey {
                     key: key.clone(),
                     first: first.clone(),
                     duplicate: key_range.clone(),
                 });
-            } else {
-                seen.insert(key.clone(), key_range.clone());
             }
             entries.push(Entry { key, key_range, key_content, value, merged_from: None });
+            seen.note(&entries);
         }
         for m in merges {
             // `<<: *a` or `<<: [*a, *b]`: earlier sources win, keys written here win over all.
@@ -269,7 +305,7 @@ impl<'a> Builder<'a> {
             for src in sources {
                 let Some(src_map) = src.as_map() else { continue };
                 for e in &src_map.entries {
-                    if seen.contains_key(&e.key) {
+                    if seen.first(&entries, &e.key).is_some() {
                         continue;
                     }
                     if self.merged_budget == 0 {
@@ -277,10 +313,10 @@ impl<'a> Builder<'a> {
                         break;
                     }
                     self.merged_budget -= 1;
-                    seen.insert(e.key.clone(), e.key_range.clone());
                     let mut e = e.clone();
                     e.merged_from = Some(src.range.clone());
                     entries.push(e);
+                    seen.note(&entries);
                 }
             }
         }
@@ -294,16 +330,16 @@ impl<'a> Builder<'a> {
     }
 
     fn sequence(&mut self, n: TsNode, depth: usize) -> Node {
-        let flow = n.kind() == "flow_sequence";
+        let flow = self.kind(n) == "flow_sequence";
         let mut items = Vec::new();
         let mut c = n.walk();
         for ch in n.named_children(&mut c) {
-            match ch.kind() {
+            match self.kind(ch) {
                 "block_sequence_item" => {
                     let mut cc = ch.walk();
                     let inner = ch
                         .named_children(&mut cc)
-                        .find(|x| matches!(x.kind(), "block_node" | "flow_node"));
+                        .find(|x| matches!(self.kind(*x), "block_node" | "flow_node"));
                     items.push(match inner {
                         Some(x) => self.node(x, depth + 1),
                         None => Node::null(ch.end_byte()..ch.end_byte()),
@@ -336,6 +372,43 @@ impl<'a> Builder<'a> {
             tag: None,
             anchor: None,
             alias: None,
+        }
+    }
+}
+
+/// The first entry of each key in a mapping being built. Small mappings (nearly all) are
+/// scanned; a hash index, which cost a key copy per entry, is built only for large ones.
+#[derive(Default)]
+struct Seen {
+    index: Option<HashMap<String, Range<usize>>>,
+}
+
+impl Seen {
+    const SCAN_UP_TO: usize = 16;
+
+    fn first(&self, entries: &[Entry], key: &str) -> Option<Range<usize>> {
+        match &self.index {
+            Some(ix) => ix.get(key).cloned(),
+            None => entries.iter().find(|e| e.key == key).map(|e| e.key_range.clone()),
+        }
+    }
+
+    /// Record the entry just pushed onto `entries`.
+    fn note(&mut self, entries: &[Entry]) {
+        match &mut self.index {
+            Some(ix) => {
+                if let Some(e) = entries.last() {
+                    ix.entry(e.key.clone()).or_insert_with(|| e.key_range.clone());
+                }
+            }
+            None if entries.len() > Self::SCAN_UP_TO => {
+                let mut ix = HashMap::with_capacity(entries.len() * 2);
+                for e in entries {
+                    ix.entry(e.key.clone()).or_insert_with(|| e.key_range.clone());
+                }
+                self.index = Some(ix);
+            }
+            None => {}
         }
     }
 }
