@@ -326,3 +326,23 @@ fn the_panic_trigger_is_off_by_default() {
     assert_eq!(error_code(&c.response(id)), -32601);
     c.shutdown();
 }
+
+#[test]
+fn invalid_utf8_on_disk_is_read_lossily_and_logged() {
+    let dir = TempDir::new("bad-utf8");
+    std::fs::write(dir.0.join(".env"), b"NAME=caf\xe9\nDEBUG=1\n").unwrap();
+    // (Unreadable folders cannot be staged here: tests may run as root, who reads anything;
+    // the walker's errors go through the same logged `skipped` list as binary files.)
+    let mut c = Client::spawn();
+    c.initialize(Some(&dir.0), &["utf-16"]);
+    c.wait(|m| {
+        m["method"] == "window/logMessage"
+            && m["params"]["message"].as_str().is_some_and(|s| s.contains("not valid UTF-8"))
+    })
+    .expect("the lossy read is logged");
+    let env = uri(&dir.0.join(".env"));
+    let text = c.server_text(&env).expect("the file is still indexed");
+    assert_eq!(text, "NAME=caf\u{fffd}\nDEBUG=1\n");
+    assert_serving(&mut c);
+    c.shutdown();
+}
