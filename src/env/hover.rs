@@ -20,6 +20,17 @@ pub fn hover(snap: &Snapshot, doc: &Document, offset: usize) -> Option<HoverResu
     Some(HoverResult { range, markdown: markdown(snap, &g, doc, &name) })
 }
 
+/// A name the code reads that is one or two edits away from `name` (a likely misspelling).
+fn close_read_name<'a>(g: &'a Graph, name: &str) -> Option<&'a str> {
+    g.sites
+        .iter()
+        .filter(|s| matches!(s.what, What::PythonRead(_)) && s.name != name)
+        .map(|s| (strsim::levenshtein(&s.name, name), s.name.as_str()))
+        .filter(|(d, _)| (1..=2).contains(d))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, n)| n)
+}
+
 fn markdown(snap: &Snapshot, g: &Graph, doc: &Document, name: &str) -> String {
     let mask = snap.config.mask_secrets;
     let mut md = format!("**`{name}`** · environment variable\n");
@@ -50,6 +61,9 @@ fn markdown(snap: &Snapshot, g: &Graph, doc: &Document, name: &str) -> String {
         md.push_str("- by Django, to choose the settings module\n");
     } else if reads.is_empty() {
         md.push_str("- by nothing berth knows\n");
+        if let Some(close) = close_read_name(g, name) {
+            let _ = writeln!(md, "- did you mean `{close}`? The code reads that name");
+        }
     }
     for s in &reads {
         let place = place(snap, &s.location.path, s.location.range.start);

@@ -192,3 +192,38 @@ fn value_from_interpolation_per_service() {
 fn not_on_a_name_is_no_hover() {
     check(&at("import environ", "import envi$0ron"), expect![[r#"no hover"#]]);
 }
+
+#[test]
+fn an_unread_name_close_to_a_read_one_suggests_it() {
+    check(
+        r#"
+        #- /compose.yaml
+        services:
+          web:
+            build: .
+            environment:
+              DATABSE$0_URL: postgres://db/app
+        #- /Dockerfile
+        FROM python:3.12
+        CMD ["gunicorn", "app.wsgi"]
+        #- /app/__init__.py
+        #- /app/wsgi.py
+        import os
+        URL = os.environ["DATABASE_URL"]
+        "#,
+        expect![[r#"
+            "DATABSE_URL"
+            **`DATABSE_URL`** · environment variable
+
+            **Set**
+            - `compose.yaml:5` service `web`: `postgres://db/app`
+
+            **Read**
+            - by nothing berth knows
+            - did you mean `DATABASE_URL`? The code reads that name
+
+            **Per service**
+            - `web`: `postgres://db/app` (environment)
+        "#]],
+    );
+}
