@@ -15,19 +15,36 @@ use crate::workspace::{Document, FileKind, Snapshot};
 use crate::{compose, dockerfile, dotenv};
 
 pub const FILE_TOO_LARGE: &str = "file-too-large";
+pub const INVALID_CONFIG: &str = "invalid-config";
 
-const GENERAL_RULES: &[RuleInfo] = &[RuleInfo {
-    code: FILE_TOO_LARGE,
-    scope: "any",
-    default_severity: Severity::Info,
-    enabled_by_default: true,
-    fixable: false,
-    summary: "The file is too large to analyse.",
-    docs: "berth keeps files of any size open and in sync, but does not parse or check a file \
+const GENERAL_RULES: &[RuleInfo] = &[
+    RuleInfo {
+        code: INVALID_CONFIG,
+        scope: "berth.toml",
+        default_severity: Severity::Error,
+        enabled_by_default: true,
+        fixable: false,
+        summary: "The berth configuration cannot be read.",
+        docs: "`berth.toml` (or `[tool.berth]` in `pyproject.toml`) is not valid TOML, has a key \
+               berth does not know, or gives a rule a level other than `off`, `hint`, `info`, \
+               `warning` or `error`. The editor shows the finding on the file and keeps working \
+               with the default configuration until it is fixed; `berth check` stops with exit \
+               status 2.\n\n```toml\n[rules]\nenv-unused = \"quiet\"   # invalid-config\n```\n\n\
+               Fix the value (here `\"off\"`).",
+    },
+    RuleInfo {
+        code: FILE_TOO_LARGE,
+        scope: "any",
+        default_severity: Severity::Info,
+        enabled_by_default: true,
+        fixable: false,
+        summary: "The file is too large to analyse.",
+        docs: "berth keeps files of any size open and in sync, but does not parse or check a file \
            larger than 8 MB: a tree for that much YAML or Python costs more time than an editor \
            should wait for on each keystroke. Split the file, or exclude it with a \
            `.berthignore` entry if it is generated.",
-}];
+    },
+];
 
 /// Every rule berth knows, in one list (the source of `berth rules` and `docs/rules/`).
 pub fn all_rules() -> Vec<&'static RuleInfo> {

@@ -145,3 +145,38 @@ fn editor_features_over_the_wire() {
     assert!(edits.is_array());
     c.shutdown();
 }
+
+#[test]
+fn configuration_is_read_reloaded_and_checked() {
+    let dir = TempDir::new("config");
+    let cfg = dir.write("berth.toml", "[rules]\nsyntax-error = \"loud\"\n");
+    let compose = dir.write("compose.yaml", "services:\n  web:\n    ports: [1, 2\n");
+    let mut c = Client::spawn();
+    c.initialize(Some(&dir.0), &["utf-16"]);
+    // An invalid configuration gets a diagnostic on the config file itself.
+    let diags = c.diagnostics(&uri(&cfg), None);
+    assert_eq!(diags[0]["code"], "invalid-config", "{diags:?}");
+    assert!(diags[0]["message"].as_str().unwrap().contains("unknown level `loud`"));
+
+    let cu = uri(&compose);
+    c.open(&cu, "dockercompose", &std::fs::read_to_string(&compose).unwrap());
+    assert_eq!(c.diagnostics(&cu, Some(1))[0]["code"], "syntax-error");
+
+    // Turn the rule off on disk and tell the server: the finding goes away.
+    std::fs::write(&cfg, "[rules]\nsyntax-error = \"off\"\n").unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&cfg), "type": 2}]}),
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let d = c.diagnostics(&cu, None);
+        if d.is_empty() {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the reloaded configuration was not applied");
+    }
+    // And the configuration's own finding is withdrawn.
+    assert!(c.diagnostics(&uri(&cfg), None).is_empty());
+    c.shutdown();
+}

@@ -40,6 +40,8 @@ pub struct Backend {
     /// Editor-side settings (initializationOptions / workspace configuration), layered over
     /// the project's `berth.toml`.
     editor_settings: RwLock<Value>,
+    /// The config file that has an `invalid-config` diagnostic published, to clear it later.
+    config_error_path: RwLock<Option<PathBuf>>,
     dirty: mpsc::UnboundedSender<Option<Arc<Path>>>,
 }
 
@@ -114,6 +116,7 @@ impl Backend {
             enc,
             caps: RwLock::new(ClientCaps::default()),
             editor_settings: RwLock::new(Value::Null),
+            config_error_path: RwLock::new(None),
             dirty: tx,
         }
     }
@@ -187,8 +190,16 @@ impl Backend {
     }
 
     async fn publish_config_error(&self, error: Option<crate::config::ConfigError>) {
-        let Some(e) = error else { return };
+        let previous = self.config_error_path.write().unwrap_or_else(|e| e.into_inner()).take();
+        let Some(e) = error else {
+            // The configuration is valid again: withdraw the old finding.
+            if let Some(uri) = previous.as_deref().and_then(uri_of) {
+                self.client.publish_diagnostics(uri, Vec::new(), None).await;
+            }
+            return;
+        };
         let Some(uri) = uri_of(&e.path) else { return };
+        *self.config_error_path.write().unwrap_or_else(|e| e.into_inner()) = Some(e.path.clone());
         let text = std::fs::read_to_string(&e.path).unwrap_or_default();
         let doc = Document::new(
             Arc::from(e.path.as_path()),
@@ -200,7 +211,11 @@ impl Backend {
         let diag = Diagnostic {
             range,
             severity: Some(DiagnosticSeverity::ERROR),
-            code: Some(NumberOrString::String("invalid-config".into())),
+            code: Some(NumberOrString::String(crate::analysis::INVALID_CONFIG.into())),
+            code_description: crate::diagnostics::rule_url(crate::analysis::INVALID_CONFIG)
+                .parse()
+                .ok()
+                .map(|href| CodeDescription { href }),
             source: Some("berth".into()),
             message: format!("invalid berth configuration: {}", e.message),
             ..Default::default()
