@@ -176,10 +176,8 @@ fn describe_dockerfile(node: Node, text: &str) -> Option<(Range<usize>, String)>
     let line_start = text[..start].rfind(['\n', '\r']).map_or(0, |i| i + 1);
     let at_line_start = text[line_start..start].trim().is_empty();
     if at_line_start && word.chars().all(|c| c.is_ascii_alphabetic()) && !word.is_empty() {
-        if !is_instruction(&upper) {
-            // Unknown instructions are reported by the Dockerfile rules with the closest name.
-            return None;
-        }
+        // Unknown instructions are reported by the Dockerfile rules with the closest name.
+        crate::dockerfile::knowledge::instruction(&upper)?;
         let usage = instruction_usage(&upper);
         let end = line_end(text, start).min(range.end).max(word_range.end);
         return Some((start..end, format!("malformed `{upper}` instruction: expected {usage}")));
@@ -318,30 +316,6 @@ fn unterminated_heredoc(instr: Node, text: &str) -> Option<Range<usize>> {
 
 fn heredoc_delimiter(marker: &str) -> String {
     marker.trim_start_matches('<').trim_start_matches('-').trim_matches(['"', '\'']).to_string()
-}
-
-pub fn is_instruction(upper: &str) -> bool {
-    matches!(
-        upper,
-        "FROM"
-            | "RUN"
-            | "CMD"
-            | "LABEL"
-            | "MAINTAINER"
-            | "EXPOSE"
-            | "ENV"
-            | "ADD"
-            | "COPY"
-            | "ENTRYPOINT"
-            | "VOLUME"
-            | "USER"
-            | "WORKDIR"
-            | "ARG"
-            | "ONBUILD"
-            | "STOPSIGNAL"
-            | "HEALTHCHECK"
-            | "SHELL"
-    )
 }
 
 fn instruction_usage(upper: &str) -> &'static str {

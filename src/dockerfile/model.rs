@@ -90,6 +90,19 @@ impl Instruction {
     pub fn is(&self, kw: &str) -> bool {
         self.keyword == kw
     }
+
+    /// The sources a COPY/ADD takes from the build context (every word but the destination);
+    /// empty for other instructions, `--from` copies and heredoc bodies.
+    pub fn context_sources(&self) -> &[Word] {
+        if !(self.keyword == "COPY" || self.keyword == "ADD")
+            || self.flag("from").is_some()
+            || !self.heredocs.is_empty()
+        {
+            return &[];
+        }
+        let words = self.json.as_ref().unwrap_or(&self.args);
+        words.split_last().map_or(&[], |(_, srcs)| srcs)
+    }
 }
 
 #[derive(Clone, Debug)]

@@ -133,14 +133,7 @@ pub fn links(snap: &Snapshot, doc: &Document) -> Vec<Link> {
     }
     let ctx = BuildContext::of(snap, &doc.path);
     for i in &m.instructions {
-        if !(i.keyword == "COPY" || i.keyword == "ADD")
-            || i.flag("from").is_some()
-            || !i.heredocs.is_empty()
-        {
-            continue;
-        }
-        let words = i.json.as_ref().unwrap_or(&i.args);
-        let Some((_, srcs)) = words.split_last() else { continue };
+        let srcs = i.context_sources();
         for w in srcs {
             if w.text.contains("://") {
                 if i.keyword == "ADD" && w.text.starts_with("http") {

@@ -199,7 +199,20 @@ pub(super) fn statements<'t>(node: Node<'t>, depth: usize, f: &mut impl FnMut(No
         let child = cursor.node();
         match child.kind() {
             "import_statement" | "import_from_statement" | "expression_statement" => f(child),
-            "block"
+            kind if is_compound(kind) => statements(child, depth + 1, f),
+            _ => {}
+        }
+        if !cursor.goto_next_sibling() {
+            break;
+        }
+    }
+}
+
+/// Statements that hold other statements: the walk descends into them.
+fn is_compound(kind: &str) -> bool {
+    matches!(
+        kind,
+        "block"
             | "if_statement"
             | "elif_clause"
             | "else_clause"
@@ -211,13 +224,8 @@ pub(super) fn statements<'t>(node: Node<'t>, depth: usize, f: &mut impl FnMut(No
             | "while_statement"
             | "function_definition"
             | "class_definition"
-            | "decorated_definition" => statements(child, depth + 1, f),
-            _ => {}
-        }
-        if !cursor.goto_next_sibling() {
-            break;
-        }
-    }
+            | "decorated_definition"
+    )
 }
 
 /// Like [`statements`], but also reports class and function definitions (in source order).
@@ -238,22 +246,7 @@ pub(super) fn statements_and_classes<'t>(
         if matches!(child.kind(), "class_definition" | "function_definition") {
             f(child);
         }
-        if matches!(
-            child.kind(),
-            "block"
-                | "if_statement"
-                | "elif_clause"
-                | "else_clause"
-                | "try_statement"
-                | "except_clause"
-                | "finally_clause"
-                | "with_statement"
-                | "for_statement"
-                | "while_statement"
-                | "function_definition"
-                | "class_definition"
-                | "decorated_definition"
-        ) {
+        if is_compound(child.kind()) {
             statements_and_classes(child, depth + 1, f);
         }
         if !cursor.goto_next_sibling() {

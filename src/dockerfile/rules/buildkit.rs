@@ -675,14 +675,7 @@ fn copy_ignored(cx: &mut Ctx) {
         return;
     }
     for i in &m.instructions {
-        if !(i.keyword == "COPY" || i.keyword == "ADD")
-            || i.flag("from").is_some()
-            || !i.heredocs.is_empty()
-        {
-            continue;
-        }
-        let words = i.json.as_ref().unwrap_or(&i.args);
-        let Some((_, srcs)) = words.split_last() else { continue };
+        let srcs = i.context_sources();
         for w in srcs {
             if w.text.contains("://") || w.text.contains('$') || w.text.contains(['*', '?', '[']) {
                 continue;
