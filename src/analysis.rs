@@ -81,15 +81,27 @@ pub fn diagnostics(snap: &Snapshot, doc: &Document) -> Vec<Diagnostic> {
         ));
         return out;
     }
-    out.extend(crate::syntax::diagnostics(doc));
+    // Three independent passes, on both cores: the syntax pass waits for the (incremental)
+    // re-parse, which the Dockerfile rules do not need (they read the line model), and the env
+    // model is its own cross-file computation.
     let enabled = |code: &str| rule_enabled(snap, code);
-    match doc.kind {
-        FileKind::Dockerfile => out.extend(dockerfile::diagnostics_with(snap, doc, &enabled)),
-        FileKind::Compose => out.extend(compose::diagnostics(snap, doc)),
-        FileKind::Dotenv => out.extend(dotenv::diagnostics(snap, doc)),
-        FileKind::Python => {}
-    }
-    out.extend(crate::env::diagnostics(snap, doc));
+    let (syntax, (by_kind, env)) = rayon::join(
+        || crate::syntax::diagnostics(doc),
+        || {
+            rayon::join(
+                || match doc.kind {
+                    FileKind::Dockerfile => dockerfile::diagnostics_with(snap, doc, &enabled),
+                    FileKind::Compose => compose::diagnostics(snap, doc),
+                    FileKind::Dotenv => dotenv::diagnostics(snap, doc),
+                    FileKind::Python => Vec::new(),
+                },
+                || crate::env::diagnostics(snap, doc),
+            )
+        },
+    );
+    out.extend(syntax);
+    out.extend(by_kind);
+    out.extend(env);
     finish(snap, doc, out)
 }
 

@@ -156,12 +156,12 @@ pub fn edits(data: &[u8]) {
     }
     let fresh = Document::new(doc.path.clone(), kind, None, &doc.text);
     assert_eq!(doc.rope.to_string(), *doc.text, "rope and text agree");
-    let has_error = |d: &Document| d.tree.as_ref().is_some_and(|t| t.root_node().has_error());
+    let has_error = |d: &Document| d.tree().is_some_and(|t| t.root_node().has_error());
     if has_error(&fresh) {
         // Error recovery may settle differently from an old tree; both must see an error.
         assert!(has_error(&doc), "fresh parse has an error the incremental one missed");
     } else {
-        let sexp = |d: &Document| d.tree.as_ref().map(|t| t.root_node().to_sexp());
+        let sexp = |d: &Document| d.tree().map(|t| t.root_node().to_sexp());
         assert_eq!(sexp(&doc), sexp(&fresh), "incremental tree == fresh tree for {:?}", doc.text);
     }
 }

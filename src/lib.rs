@@ -20,5 +20,6 @@ pub mod suppress;
 pub mod syntax;
 #[doc(hidden)]
 pub mod testing;
+pub mod util;
 pub mod workspace;
 pub mod yaml;

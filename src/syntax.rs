@@ -30,7 +30,7 @@ pub const RULES: &[RuleInfo] = &[RuleInfo {
 }];
 
 pub fn diagnostics(doc: &Document) -> Vec<Diagnostic> {
-    let Some(tree) = &doc.tree else { return Vec::new() };
+    let Some(tree) = doc.tree() else { return Vec::new() };
     let root = tree.root_node();
     let text: &str = &doc.text;
     let mut out = Vec::new();

@@ -91,8 +91,8 @@ fn check(kind: FileKind, edits: &[(f64, f64, String)]) {
     }
     let fresh = Document::new(path(kind), kind, None, &doc.text);
     assert_eq!(doc.rope.to_string(), *doc.text, "rope and text agree");
-    let sexp = |d: &Document| d.tree.as_ref().map(|t| t.root_node().to_sexp());
-    let has_error = |d: &Document| d.tree.as_ref().is_some_and(|t| t.root_node().has_error());
+    let sexp = |d: &Document| d.tree().map(|t| t.root_node().to_sexp());
+    let has_error = |d: &Document| d.tree().is_some_and(|t| t.root_node().has_error());
     if has_error(&fresh) {
         // Tree-sitter's error recovery may settle on a different (equally valid) tree when it
         // resumes from an old one; what must hold is that both see the error and cover the
@@ -102,7 +102,7 @@ fn check(kind: FileKind, edits: &[(f64, f64, String)]) {
             "fresh parse has an error the incremental one missed: {:?}",
             doc.text
         );
-        let span = |d: &Document| d.tree.as_ref().map(|t| t.root_node().byte_range());
+        let span = |d: &Document| d.tree().map(|t| t.root_node().byte_range());
         assert_eq!(span(&doc), span(&fresh));
     } else {
         assert_eq!(sexp(&doc), sexp(&fresh), "incremental tree == fresh tree for {:?}", doc.text);

@@ -41,6 +41,9 @@ enum What {
         op: String,
         #[arg(long, default_value_t = 20)]
         iters: u32,
+        /// Profile this document instead of the generated one (e.g. lspbench's `--dump-doc`).
+        #[arg(long)]
+        file: Option<PathBuf>,
     },
     /// A monorepo of about N files in DIR (which should be empty or absent).
     Workspace {
@@ -59,7 +62,7 @@ fn main() {
         What::Compose { services } => {
             std::io::stdout().write_all(berth::bench_gen::compose(services).as_bytes())
         }
-        What::Profile { kind, op, iters } => profile(&kind, &op, iters),
+        What::Profile { kind, op, iters, file } => profile(&kind, &op, iters, file),
         What::Workspace { dir, files } => berth::bench_gen::workspace(&dir, files).map(|n| {
             eprintln!("berth-gen: wrote {n} files under {}", dir.display());
         }),
@@ -70,7 +73,7 @@ fn main() {
     }
 }
 
-fn profile(kind: &str, op: &str, iters: u32) -> std::io::Result<()> {
+fn profile(kind: &str, op: &str, iters: u32, file: Option<PathBuf>) -> std::io::Result<()> {
     use std::sync::Arc;
 
     use berth::analysis;
@@ -78,11 +81,15 @@ fn profile(kind: &str, op: &str, iters: u32) -> std::io::Result<()> {
 
     let (path, kind, text, needle) = match kind {
         "dockerfile" => {
-            ("/p/Dockerfile", FileKind::Dockerfile, berth::bench_gen::dockerfile(2000), "WORKDIR")
+            ("/p/Dockerfile", FileKind::Dockerfile, berth::bench_gen::dockerfile(2000), "RUN ")
         }
-        _ => ("/p/compose.yaml", FileKind::Compose, berth::bench_gen::compose(500), "    ports:"),
+        _ => ("/p/compose.yaml", FileKind::Compose, berth::bench_gen::compose(500), "image: "),
     };
-    let at = text.len() / 2 + text[text.len() / 2..].find(needle).unwrap_or(0) + 4;
+    let text = match file {
+        Some(f) => std::fs::read_to_string(f)?,
+        None => text,
+    };
+    let at = text.len() / 2 + text[text.len() / 2..].find(needle).unwrap_or(0) + needle.len() + 3;
     let base = Arc::new(Document::new(Arc::from(std::path::Path::new(path)), kind, Some(1), &text));
     let snap_of = |d: &Arc<Document>| {
         let mut s = Snapshot::new(Vec::new());
@@ -99,6 +106,7 @@ fn profile(kind: &str, op: &str, iters: u32) -> std::io::Result<()> {
                 let d = Arc::new(base.edit(at..at, "x", Some(i as i32 + 2)));
                 drop(analysis::diagnostics(&snap_of(&d), &d));
             }
+            "parse" => drop(berth::workspace::document::parse(kind, &text, None)),
             "complete" => drop(analysis::complete(&snap, &base, at)),
             _ => drop(analysis::hover(&snap, &base, at)),
         }

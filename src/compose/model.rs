@@ -244,7 +244,7 @@ pub fn model(doc: &Document) -> Arc<ComposeModel> {
 }
 
 pub fn build(doc: &Document) -> ComposeModel {
-    let yaml = match &doc.tree {
+    let yaml = match doc.tree() {
         Some(tree) => yaml::parse(&doc.text, tree),
         None => Yaml::default(),
     };

@@ -165,7 +165,7 @@ impl Instruction {
 
 /// Is `offset` inside a heredoc body (where Dockerfile features do not apply)?
 pub(crate) fn in_heredoc(doc: &Document, offset: usize) -> bool {
-    let Some(tree) = &doc.tree else { return false };
+    let Some(tree) = doc.tree() else { return false };
     let mut node: Option<Node> = tree.root_node().descendant_for_byte_range(offset, offset);
     // Ancestors of a leaf: bounded by the tree's depth.
     while let Some(n) = node {

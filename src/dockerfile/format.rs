@@ -26,7 +26,7 @@ use crate::workspace::Document;
 const INDENT: &str = "    ";
 
 pub fn format(doc: &Document, range: Option<Range<usize>>) -> Vec<TextEdit> {
-    let Some(tree) = &doc.tree else { return Vec::new() };
+    let Some(tree) = doc.tree() else { return Vec::new() };
     let text = &*doc.text;
     let escape = escape_char(text);
     let mut edits = Vec::new();

@@ -19,7 +19,7 @@ pub fn semantic_tokens(doc: &Document) -> Vec<SemanticToken> {
         push(&mut out, text, d.name.clone(), TokenType::Macro);
         push(&mut out, text, d.value.clone(), TokenType::String);
     }
-    let Some(tree) = &doc.tree else { return out };
+    let Some(tree) = doc.tree() else { return out };
     let stages = stage_names(text, tree.root_node());
     let directive_end = dirs.last().map_or(0, |d| d.line.end);
 

@@ -48,7 +48,7 @@ pub struct PythonModel {
 
 impl PythonModel {
     pub fn build(doc: &Document) -> PythonModel {
-        let Some(tree) = &doc.tree else { return PythonModel::default() };
+        let Some(tree) = doc.tree() else { return PythonModel::default() };
         let Extracted { reads, sets, dotenv_loads } = reads::extract(tree, &doc.text);
         PythonModel { reads, sets, dotenv_loads, imports: imports(tree.root_node(), &doc.text) }
     }

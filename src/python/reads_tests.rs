@@ -8,7 +8,7 @@ fn check(src: &str, expect: Expect) {
     let f = fixture(&format!("#- /app/settings.py\n{}", crate::testing::dedent(src)));
     let doc = f.doc("app/settings.py");
     let text = &doc.text;
-    let out = extract(doc.tree.as_ref().expect("parsed"), text);
+    let out = extract(doc.tree().expect("parsed"), text);
     let s = |r: &Range<usize>| text[r.clone()].replace('\n', "⏎");
     let mut lines = String::new();
     for r in &out.reads {

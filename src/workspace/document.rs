@@ -1,11 +1,16 @@
 //! A document: its text as a rope, its tree-sitter tree, its version. A `Document` value is
 //! immutable; an edit makes a new one that shares the old tree for an incremental re-parse.
+//!
+//! Both the tree and the model are built on first use, not on the edit: the protocol thread
+//! only splices text, and an analysis that needs no tree (the Dockerfile model reads lines) can
+//! run while the tree is re-parsed on the other core. Edits that arrive before anyone asked
+//! for a tree are applied to the last parsed tree together, so the re-parse stays incremental.
 
 use std::any::Any;
 use std::cell::RefCell;
 use std::ops::Range;
 use std::path::Path;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use ropey::Rope;
 use tree_sitter::{InputEdit, Language, Parser, Point, Tree};
@@ -20,12 +25,78 @@ pub struct Document {
     pub rope: Rope,
     /// The same text, contiguous, for analyses that slice it.
     pub text: Arc<str>,
-    /// None for dotenv files (parsed by hand: the format is a line list) and when a parse was
-    /// cancelled.
-    pub tree: Option<Tree>,
+    /// See [`Document::tree`].
+    tree: Arc<LazyTree>,
     /// The per-kind model derived from this version, built on first use by the kind's module
     /// (`dockerfile::model(doc)`, …). One slot: a document has one kind.
-    model: Arc<OnceLock<Arc<dyn Any + Send + Sync>>>,
+    model: Arc<OnceLock<AnyModel>>,
+    /// The model of an earlier version and the edits made since, until this version's model
+    /// is built: lets a model reuse the parts of the old one that the edits did not touch.
+    prev: Arc<Mutex<Option<PrevModel>>>,
+}
+
+type AnyModel = Arc<dyn Any + Send + Sync>;
+
+/// One text replacement, in the byte offsets of the text it was applied to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TextChange {
+    pub start: usize,
+    pub old_end: usize,
+    pub new_end: usize,
+}
+
+impl TextChange {
+    /// Where an offset of the old text lands in the new one, or None when the change replaced it.
+    pub fn map(&self, offset: usize) -> Option<usize> {
+        if offset <= self.start {
+            Some(offset)
+        } else if offset >= self.old_end {
+            Some(offset - self.old_end + self.new_end)
+        } else {
+            None
+        }
+    }
+}
+
+/// An earlier version's model and the changes between its text and this one, in order.
+#[derive(Clone)]
+struct PrevModel {
+    model: AnyModel,
+    changes: Vec<TextChange>,
+}
+
+/// Past this many unmodelled edits the old model is dropped: a fresh build is cheaper than
+/// reconciling a long edit log.
+const MAX_PENDING_CHANGES: usize = 64;
+
+#[derive(Default)]
+struct LazyTree {
+    cell: OnceLock<Option<Tree>>,
+    /// Before `cell` is set: an earlier tree with this version's edits applied (`Tree::edit`),
+    /// the start of an incremental parse. None: parse from scratch.
+    pending: Mutex<Option<Tree>>,
+}
+
+impl LazyTree {
+    fn parsed(tree: Option<Tree>) -> LazyTree {
+        LazyTree { cell: OnceLock::from(tree), pending: Mutex::new(None) }
+    }
+
+    fn pending(old: Option<Tree>) -> LazyTree {
+        LazyTree { cell: OnceLock::new(), pending: Mutex::new(old) }
+    }
+
+    /// The tree to continue from: the parsed one, or the pending edited one.
+    fn base(&self) -> Option<Tree> {
+        match self.cell.get() {
+            Some(t) => t.clone(),
+            None => lock(&self.pending).clone(),
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl Clone for Document {
@@ -38,6 +109,7 @@ impl Clone for Document {
             text: self.text.clone(),
             tree: self.tree.clone(),
             model: self.model.clone(),
+            prev: self.prev.clone(),
         }
     }
 }
@@ -110,6 +182,8 @@ pub fn parse(kind: FileKind, text: &str, old: Option<&Tree>) -> Option<Tree> {
 }
 
 impl Document {
+    /// A document whose tree is parsed now (disk files, opened documents: their first
+    /// analysis needs it anyway).
     pub fn new(path: Arc<Path>, kind: FileKind, version: Option<i32>, text: &str) -> Document {
         let tree = parse(kind, text, None);
         Document {
@@ -118,9 +192,24 @@ impl Document {
             version,
             rope: Rope::from_str(text),
             text: Arc::from(text),
-            tree,
+            tree: Arc::new(LazyTree::parsed(tree)),
             model: Default::default(),
+            prev: Default::default(),
         }
+    }
+
+    /// The tree-sitter tree of this version, parsed (incrementally where possible) on first
+    /// use. None for dotenv files (parsed by hand: the format is a line list), for text past
+    /// the size and depth guards, and when a parse was cancelled.
+    pub fn tree(&self) -> Option<&Tree> {
+        self.tree
+            .cell
+            .get_or_init(|| {
+                let old = lock(&self.tree.pending).take();
+                let tree = old.and_then(|old| parse(self.kind, &self.text, Some(&old)));
+                tree.or_else(|| parse(self.kind, &self.text, None))
+            })
+            .as_ref()
     }
 
     /// The byte range clamped to the text and to char boundaries.
@@ -156,8 +245,7 @@ impl Document {
         text.push_str(new_text);
         text.push_str(&self.text[range.end..]);
 
-        let tree = self.tree.as_ref().and_then(|old| {
-            let mut old = old.clone();
+        let pending = self.tree.base().map(|mut old| {
             old.edit(&InputEdit {
                 start_byte: range.start,
                 old_end_byte: range.end,
@@ -166,17 +254,25 @@ impl Document {
                 old_end_position,
                 new_end_position,
             });
-            parse(self.kind, &text, Some(&old))
+            old
         });
-        let tree = tree.or_else(|| parse(self.kind, &text, None));
+        let change = TextChange { start: range.start, old_end: range.end, new_end: new_end_byte };
+        let prev = match self.model.get() {
+            Some(model) => Some(PrevModel { model: model.clone(), changes: vec![change] }),
+            None => lock(&self.prev).clone().and_then(|mut p| {
+                p.changes.push(change);
+                (p.changes.len() <= MAX_PENDING_CHANGES).then_some(p)
+            }),
+        };
         Document {
             path: self.path.clone(),
             kind: self.kind,
             version,
             rope,
             text: Arc::from(text),
-            tree,
+            tree: Arc::new(LazyTree::pending(pending)),
             model: Default::default(),
+            prev: Arc::new(Mutex::new(prev)),
         }
     }
 
@@ -187,8 +283,32 @@ impl Document {
 
     /// The model of type `M` for this version, built once by `build`.
     pub fn model<M: Any + Send + Sync>(&self, build: impl FnOnce(&Document) -> M) -> Arc<M> {
-        let any =
-            self.model.get_or_init(|| Arc::new(build(self)) as Arc<dyn Any + Send + Sync>).clone();
+        self.model_from_prev(|doc, _| build(doc))
+    }
+
+    /// Like [`Document::model`], but `build` also gets an earlier version's model and the
+    /// changes from that version's text to this one (in order, each in the offsets of the text
+    /// before it), when there is one: the material for reusing what the edits left alone.
+    pub fn model_from_prev<M: Any + Send + Sync>(
+        &self,
+        build: impl FnOnce(&Document, Option<(&M, &[TextChange])>) -> M,
+    ) -> Arc<M> {
+        let any = self
+            .model
+            .get_or_init(|| {
+                let prev = lock(&self.prev).take();
+                let old = prev
+                    .as_ref()
+                    .and_then(|p| p.model.downcast_ref::<M>().map(|m| (m, p.changes.as_slice())));
+                let model = Arc::new(build(self, old)) as AnyModel;
+                // The old model can be large (a 500-service compose file); free it off the
+                // latency path.
+                if let Some(p) = prev {
+                    crate::util::drop_later(p.model);
+                }
+                model
+            })
+            .clone();
         // A document has exactly one kind and each kind one model type, so this cannot fail
         // unless two modules disagree on a kind's model type: a bug, caught by every test.
         any.downcast::<M>().expect("one model type per file kind")
@@ -238,9 +358,53 @@ mod tests {
         assert_eq!(&*d2.text, "FROM node:3.12\nRUN pip install x\n");
         let fresh = Document::new(d.path.clone(), d.kind, None, &d2.text);
         assert_eq!(
-            d2.tree.as_ref().unwrap().root_node().to_sexp(),
-            fresh.tree.unwrap().root_node().to_sexp()
+            d2.tree().unwrap().root_node().to_sexp(),
+            fresh.tree().unwrap().root_node().to_sexp()
         );
+    }
+
+    #[test]
+    fn edits_before_the_tree_is_asked_for_still_parse_incrementally() {
+        let d = Document::new(path_arc("/w/Dockerfile"), FileKind::Dockerfile, Some(1), "FROM a\n");
+        let d2 = d.edit(5..6, "bb", Some(2)).edit(0..0, "# c\n", Some(3));
+        assert_eq!(&*d2.text, "# c\nFROM bb\n");
+        let fresh = Document::new(d.path.clone(), d.kind, None, &d2.text);
+        assert_eq!(
+            d2.tree().unwrap().root_node().to_sexp(),
+            fresh.tree().unwrap().root_node().to_sexp()
+        );
+        assert!(!d2.tree().unwrap().root_node().has_error());
+    }
+
+    #[test]
+    fn a_model_sees_the_previous_model_and_the_changes_since() {
+        type M = (usize, Vec<TextChange>);
+        let build = |d: &Document, prev: Option<(&M, &[TextChange])>| -> M {
+            match prev {
+                Some((old, changes)) => (old.0 + 1, changes.to_vec()),
+                None => (d.text.len(), Vec::new()),
+            }
+        };
+        let d = Document::new(path_arc("/w/.env"), FileKind::Dotenv, Some(1), "A=1\n");
+        assert_eq!(*d.model_from_prev(build), (4, vec![]));
+        // Two edits before the next model is built: both are reported, in order.
+        let d3 = d.edit(2..3, "22", Some(2)).edit(0..0, "#\n", Some(3));
+        let (generation, changes) = &*d3.model_from_prev(build);
+        assert_eq!(*generation, 5);
+        assert_eq!(
+            changes,
+            &vec![
+                TextChange { start: 2, old_end: 3, new_end: 4 },
+                TextChange { start: 0, old_end: 0, new_end: 2 }
+            ]
+        );
+        assert_eq!(changes[1].map(3), Some(5));
+        assert_eq!(changes[0].map(2), Some(2));
+        assert_eq!(changes[0].map(3), Some(4));
+        assert_eq!(TextChange { start: 1, old_end: 3, new_end: 1 }.map(2), None);
+        // A replaced text has no predecessor.
+        let r = d3.replace_all("B=2\n", Some(4));
+        assert_eq!(*r.model_from_prev(build), (4, vec![]));
     }
 
     #[test]

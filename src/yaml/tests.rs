@@ -187,7 +187,7 @@ fn deep_nesting_is_bounded() {
 fn check_path(text: &str, expect: Expect) {
     let f = crate::testing::fixture(&format!("#- /compose.yaml\n{text}"));
     let (doc, offset) = f.at_cursor();
-    let y = parse(&doc.text, doc.tree.as_ref().unwrap());
+    let y = parse(&doc.text, doc.tree().unwrap());
     let p = y.path_at(&doc.text, offset);
     expect.assert_eq(&format!(
         "{} {:?} {:?}{}{}",

@@ -24,7 +24,7 @@ fn check(text: &str, expect: Expect) {
     let f = fixture(text);
     let (doc, offset) = f.at_cursor();
     let m = crate::compose::model(doc);
-    let (ctx, source) = cursor_context(&m.yaml, doc.tree.as_ref(), &doc.text, offset);
+    let (ctx, source) = cursor_context(&m.yaml, doc.tree(), &doc.text, offset);
     let items = complete(&ctx, &names());
     let mut out = format!(
         "{source:?} path={:?} on_key={} prefix={:?} replace={:?} existing={:?}\n",

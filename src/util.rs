@@ -1,0 +1,30 @@
+//! Small helpers with no better home.
+
+use std::any::Any;
+use std::sync::Mutex;
+use std::sync::OnceLock;
+use std::sync::mpsc::{Sender, channel};
+
+/// Drop `value` on a background thread. Freeing a large model (hundreds of thousands of small
+/// allocations) took a millisecond or more on the keystroke path; nothing waits for it.
+pub fn drop_later<T: Any + Send>(value: T) {
+    type Garbage = Box<dyn Any + Send>;
+    static TX: OnceLock<Option<Mutex<Sender<Garbage>>>> = OnceLock::new();
+    let tx = TX.get_or_init(|| {
+        let (tx, rx) = channel::<Garbage>();
+        std::thread::Builder::new()
+            .name("berth-drop".into())
+            .spawn(move || {
+                for v in rx {
+                    drop(v)
+                }
+            })
+            .ok()
+            .map(|_| Mutex::new(tx))
+    });
+    let boxed: Garbage = Box::new(value);
+    // No thread (spawn refused): drop here. A send can only fail if that thread died.
+    if let Some(tx) = tx {
+        let _ = tx.lock().unwrap_or_else(|e| e.into_inner()).send(boxed);
+    }
+}
