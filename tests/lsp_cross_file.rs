@@ -107,3 +107,68 @@ fn editing_compose_republishes_settings_diagnostics() {
     }
     c.shutdown();
 }
+
+/// With a client that pulls diagnostics: full reports carry a result id, an unchanged document
+/// is answered "unchanged", and a compose edit that changes an open settings module's
+/// cross-file findings makes the server ask for a re-pull.
+#[test]
+fn pull_diagnostics_report_unchanged_and_refresh_across_files() {
+    let dir = TempDir::new("cross-file-pull");
+    copy_dir(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/django-compose"), &dir.0);
+    let compose_path = dir.0.join("docker-compose.yml");
+    let settings_path = dir.0.join("app/settings/production.py");
+    let compose_text = std::fs::read_to_string(&compose_path).unwrap();
+    let settings_text = std::fs::read_to_string(&settings_path).unwrap();
+
+    let mut c = Client::spawn();
+    let init = c.initialize_with(Some(&dir.0), &["utf-16"], true);
+    assert_eq!(init["capabilities"]["diagnosticProvider"]["interFileDependencies"], true);
+    c.wait(|m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end")
+        .expect("indexing finishes");
+    let cu = uri(&compose_path);
+    let su = uri(&settings_path);
+    c.open(&cu, "dockercompose", &compose_text);
+    c.open(&su, "python", &settings_text);
+    let pull = |c: &mut Client, u: &str, previous: Option<&str>| {
+        c.request(
+            "textDocument/diagnostic",
+            json!({"textDocument": {"uri": u}, "previousResultId": previous}),
+        )
+    };
+    let first = pull(&mut c, &su, None);
+    assert_eq!(first["kind"], "full", "{first}");
+    let items = first["items"].as_array().unwrap();
+    assert!(codes(items).contains(&"env-missing".to_string()), "{first}");
+    let id = first["resultId"].as_str().expect("a result id").to_string();
+    let again = pull(&mut c, &su, Some(&id));
+    assert_eq!(again["kind"], "unchanged", "{again}");
+    assert_eq!(again["resultId"], id.as_str());
+
+    // Give `worker` a SECRET_KEY: the server asks for a re-pull, and the settings module's
+    // report is new and without env-missing.
+    let (wl, _) = find(&compose_text, "    depends_on: [redis, mailcatcher]");
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": cu, "version": 2},
+               "contentChanges": [{"range": range(wl, 0, wl, 0),
+                                   "text": "      SECRET_KEY: dev-only\n"}]}),
+    );
+    c.wait(|m| m["method"] == "workspace/diagnostic/refresh").expect("a refresh request");
+    let after = pull(&mut c, &su, Some(&id));
+    assert_eq!(after["kind"], "full", "{after}");
+    assert_ne!(after["resultId"], id.as_str());
+    assert!(
+        !after["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["code"] == "env-missing"
+                && x["message"].as_str().unwrap().contains("SECRET_KEY")),
+        "{after}"
+    );
+    // Nothing was pushed for the open documents (everything received so far is in the
+    // backlog; the pulls above were answered after the loop's runs): the client pulls them.
+    assert!(!c.received(|m| m["method"] == "textDocument/publishDiagnostics"
+        && (m["params"]["uri"] == cu.as_str() || m["params"]["uri"] == su.as_str())));
+    c.shutdown();
+}

@@ -5,7 +5,8 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
 
 use serde_json::Value;
 use tokio::sync::mpsc;
@@ -30,6 +31,46 @@ struct ClientCaps {
     dynamic_watchers: bool,
     work_done_progress: bool,
     hierarchical_symbols: bool,
+    /// The client pulls diagnostics (`textDocument/diagnostic`) and honours
+    /// `workspace/diagnostic/refresh`, so berth can answer "unchanged" instead of re-sending a
+    /// file's whole list after every keystroke.
+    pull_diagnostics: bool,
+}
+
+/// What the client was last given for each open document, by push or by pull. Shared by the
+/// pull handler and the background loop, which compares against it to decide whether another
+/// document's (cross-file) diagnostics changed.
+#[derive(Default)]
+struct Reported {
+    pull: AtomicBool,
+    next_id: AtomicU64,
+    by_path: Mutex<ReportedMap>,
+}
+
+/// Path → (result id, diagnostics).
+type ReportedMap = HashMap<Arc<Path>, (String, Vec<Diagnostic>)>;
+
+impl Reported {
+    fn lock(&self) -> std::sync::MutexGuard<'_, ReportedMap> {
+        self.by_path.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Record `diags` for `path`; returns its result id, the old one when nothing changed.
+    fn record(&self, path: &Arc<Path>, diags: &[Diagnostic]) -> (String, bool) {
+        let mut map = self.lock();
+        if let Some((id, old)) = map.get(path)
+            && old.as_slice() == diags
+        {
+            return (id.clone(), false);
+        }
+        let id = format!("{}", self.next_id.fetch_add(1, Ordering::Relaxed) + 1);
+        map.insert(path.clone(), (id.clone(), diags.to_vec()));
+        (id, true)
+    }
+
+    fn differs(&self, path: &Path, diags: &[Diagnostic]) -> bool {
+        self.lock().get(path).is_none_or(|(_, old)| old.as_slice() != diags)
+    }
 }
 
 pub struct Backend {
@@ -43,6 +84,7 @@ pub struct Backend {
     /// The config file that has an `invalid-config` diagnostic published, to clear it later.
     config_error_path: RwLock<Option<PathBuf>>,
     dirty: mpsc::UnboundedSender<Option<Arc<Path>>>,
+    reported: Arc<Reported>,
 }
 
 pub fn run_stdio() -> i32 {
@@ -109,7 +151,14 @@ impl Backend {
         let (tx, rx) = mpsc::unbounded_channel();
         let store = Arc::new(Store::default());
         let enc = Arc::new(RwLock::new(Encoding::default()));
-        tokio::spawn(diagnostics_loop(client.clone(), store.clone(), enc.clone(), rx));
+        let reported = Arc::new(Reported::default());
+        tokio::spawn(diagnostics_loop(
+            client.clone(),
+            store.clone(),
+            enc.clone(),
+            reported.clone(),
+            rx,
+        ));
         Backend {
             client,
             store,
@@ -118,6 +167,7 @@ impl Backend {
             editor_settings: RwLock::new(Value::Null),
             config_error_path: RwLock::new(None),
             dirty: tx,
+            reported,
         }
     }
 
@@ -416,8 +466,16 @@ fn roots_of(params: &InitializeParams) -> Vec<PathBuf> {
     roots
 }
 
-fn capabilities(enc: Encoding) -> ServerCapabilities {
+fn capabilities(enc: Encoding, pull_diagnostics: bool) -> ServerCapabilities {
     ServerCapabilities {
+        diagnostic_provider: pull_diagnostics.then(|| {
+            DiagnosticServerCapabilities::Options(DiagnosticOptions {
+                identifier: Some("berth".to_string()),
+                inter_file_dependencies: true,
+                workspace_diagnostics: false,
+                work_done_progress_options: Default::default(),
+            })
+        }),
         position_encoding: Some(encoding_kind(enc)),
         text_document_sync: Some(TextDocumentSyncCapability::Options(TextDocumentSyncOptions {
             open_close: Some(true),
@@ -514,8 +572,17 @@ impl LanguageServer for Backend {
                 .and_then(|t| t.document_symbol.as_ref())
                 .and_then(|d| d.hierarchical_document_symbol_support)
                 .unwrap_or(false),
+            // Pull only with refresh: without it, a compose edit could not update an open
+            // settings module's cross-file findings.
+            pull_diagnostics: c.text_document.as_ref().is_some_and(|t| t.diagnostic.is_some())
+                && c.workspace
+                    .as_ref()
+                    .and_then(|w| w.diagnostics.as_ref())
+                    .and_then(|d| d.refresh_support)
+                    .unwrap_or(false),
         };
         *self.caps.write().unwrap_or_else(|e| e.into_inner()) = caps;
+        self.reported.pull.store(caps.pull_diagnostics, Ordering::Relaxed);
         if let Some(opts) = &params.initialization_options {
             *self.editor_settings.write().unwrap_or_else(|e| e.into_inner()) = opts.clone();
         }
@@ -526,7 +593,7 @@ impl LanguageServer for Backend {
             eprintln!("berth: {e}");
         }
         Ok(InitializeResult {
-            capabilities: capabilities(enc),
+            capabilities: capabilities(enc, caps.pull_diagnostics),
             server_info: Some(ServerInfo {
                 name: "berth".to_string(),
                 version: Some(env!("CARGO_PKG_VERSION").to_string()),
@@ -582,9 +649,43 @@ impl LanguageServer for Backend {
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
         self.store.close(&uri);
+        self.reported.lock().remove(&*path_of(&uri));
         // Diagnostics are published for open documents only.
-        self.client.publish_diagnostics(uri, Vec::new(), None).await;
+        if !self.caps().pull_diagnostics {
+            self.client.publish_diagnostics(uri, Vec::new(), None).await;
+        }
         self.mark_dirty(None);
+    }
+
+    async fn diagnostic(
+        &self,
+        params: DocumentDiagnosticParams,
+    ) -> Result<DocumentDiagnosticReportResult> {
+        let path = path_of(&params.text_document.uri);
+        let diags = self
+            .with_doc(&params.text_document.uri, |snap, doc, enc| {
+                Some(lsp_diagnostics(snap, doc, enc))
+            })
+            .await?
+            .unwrap_or_default();
+        let (id, _) = self.reported.record(&path, &diags);
+        let report = if params.previous_result_id.as_deref() == Some(id.as_str()) {
+            DocumentDiagnosticReport::Unchanged(RelatedUnchangedDocumentDiagnosticReport {
+                related_documents: None,
+                unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport {
+                    result_id: id,
+                },
+            })
+        } else {
+            DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
+                related_documents: None,
+                full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                    result_id: Some(id),
+                    items: diags,
+                },
+            })
+        };
+        Ok(DocumentDiagnosticReportResult::Report(report))
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
@@ -933,34 +1034,46 @@ fn workspace_edit(
     Some(WorkspaceEdit { changes: Some(changes), ..Default::default() })
 }
 
-/// Publishes diagnostics for open documents: the changed one first, then the others whose
-/// results differ from what was last published. Stale results are dropped.
+/// A document's diagnostics in LSP terms.
+fn lsp_diagnostics(snap: &Snapshot, doc: &Document, enc: Encoding) -> Vec<Diagnostic> {
+    let diags = analysis::diagnostics(snap, doc);
+    let res = SnapResolver(snap);
+    diags.iter().map(|d| convert::diagnostic(doc, enc, d, &res)).collect()
+}
+
+/// Keeps open documents' diagnostics current. With push, it publishes the changed document
+/// first, then the others whose results differ from what was last published. With pull, the
+/// client asks for the changed document itself; this loop checks the other open documents
+/// (whose cross-file findings the change may have moved) and asks the client to re-pull when
+/// one differs. Stale results are dropped.
 async fn diagnostics_loop(
     client: Client,
     store: Arc<Store>,
     enc: Arc<RwLock<Encoding>>,
+    reported: Arc<Reported>,
     mut rx: mpsc::UnboundedReceiver<Option<Arc<Path>>>,
 ) {
-    let mut published: HashMap<Arc<Path>, Vec<Diagnostic>> = HashMap::new();
     while let Some(first) = rx.recv().await {
         let mut changed = first;
         while let Ok(next) = rx.try_recv() {
             changed = next.or(changed);
         }
+        let pull = reported.pull.load(Ordering::Relaxed);
         let snap = store.snapshot();
         let enc = *enc.read().unwrap_or_else(|e| e.into_inner());
         let mut open = store.open_docs();
         open.sort_by_key(|(p, _, _)| Some(p) != changed.as_ref());
-        published.retain(|p, _| open.iter().any(|(o, _, _)| o == p));
+        reported.lock().retain(|p, _| open.iter().any(|(o, _, _)| o == p));
+        let mut refresh = false;
         for (path, uri, version) in open {
+            let is_changed = changed.as_deref() == Some(&*path);
+            if pull && is_changed {
+                continue; // the client pulls it
+            }
             let Some(doc) = snap.get(&path).cloned() else { continue };
             let s = snap.clone();
-            let computed = tokio::task::spawn_blocking(move || {
-                let diags = analysis::diagnostics(&s, &doc);
-                let res = SnapResolver(&s);
-                diags.iter().map(|d| convert::diagnostic(&doc, enc, d, &res)).collect::<Vec<_>>()
-            })
-            .await;
+            let computed =
+                tokio::task::spawn_blocking(move || lsp_diagnostics(&s, &doc, enc)).await;
             let diags = match computed {
                 Ok(d) => d,
                 Err(e) => {
@@ -973,15 +1086,20 @@ async fn diagnostics_loop(
             if store.version_of(&path) != Some(version) {
                 continue; // a newer edit is queued; its run will publish
             }
-            let is_changed = changed.as_deref() == Some(&*path);
-            if !is_changed && published.get(&path) == Some(&diags) {
-                continue;
+            if pull {
+                refresh |= reported.differs(&path, &diags);
+            } else if is_changed || reported.differs(&path, &diags) {
+                reported.record(&path, &diags);
+                client.publish_diagnostics(uri, diags, Some(version)).await;
             }
-            published.insert(path.clone(), diags.clone());
-            client.publish_diagnostics(uri, diags, Some(version)).await;
             if !rx.is_empty() {
                 break; // newer changes: start over on a fresh snapshot
             }
+        }
+        if refresh {
+            // Don't wait for the answer: the client re-pulls in its own time.
+            let client = client.clone();
+            tokio::spawn(async move { client.workspace_diagnostic_refresh().await });
         }
     }
 }

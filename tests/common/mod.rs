@@ -142,6 +142,11 @@ impl Client {
         }
     }
 
+    /// Whether a message already received (and not consumed) matches `pred`.
+    pub fn received(&self, pred: impl Fn(&Value) -> bool) -> bool {
+        self.backlog.iter().any(pred)
+    }
+
     fn answer_server_request(&mut self, msg: &Value) {
         let result = match msg["method"].as_str().unwrap_or("") {
             "workspace/configuration" => {
@@ -168,22 +173,38 @@ impl Client {
     }
 
     pub fn initialize(&mut self, root: Option<&std::path::Path>, encodings: &[&str]) -> Value {
+        self.initialize_with(root, encodings, false)
+    }
+
+    /// `initialize` + `initialized`; with `pull`, the client declares pull diagnostics and
+    /// `workspace/diagnostic/refresh` support.
+    pub fn initialize_with(
+        &mut self,
+        root: Option<&std::path::Path>,
+        encodings: &[&str],
+        pull: bool,
+    ) -> Value {
         let folders = root.map(|r| json!([{"uri": uri(r), "name": "root"}])).unwrap_or(Value::Null);
+        let mut caps = json!({
+            "general": {"positionEncodings": encodings},
+            "window": {"workDoneProgress": true},
+            "workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}},
+            "textDocument": {
+                "completion": {"completionItem": {"snippetSupport": true}},
+                "documentSymbol": {"hierarchicalDocumentSymbolSupport": true}
+            }
+        });
+        if pull {
+            caps["workspace"]["diagnostics"] = json!({"refreshSupport": true});
+            caps["textDocument"]["diagnostic"] = json!({"dynamicRegistration": false});
+        }
         let result = self.request(
             "initialize",
             json!({
                 "processId": null,
                 "rootUri": root.map(uri),
                 "workspaceFolders": folders,
-                "capabilities": {
-                    "general": {"positionEncodings": encodings},
-                    "window": {"workDoneProgress": true},
-                    "workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}},
-                    "textDocument": {
-                        "completion": {"completionItem": {"snippetSupport": true}},
-                        "documentSymbol": {"hierarchicalDocumentSymbolSupport": true}
-                    }
-                }
+                "capabilities": caps
             }),
         );
         self.notify("initialized", json!({}));
