@@ -97,6 +97,25 @@ fn profile(kind: &str, op: &str, iters: u32, file: Option<PathBuf>) -> std::io::
         s
     };
     let snap = snap_of(&base);
+    if op == "memory" {
+        // Resident-memory growth of each stage, for finding what a large document costs.
+        let rss = || {
+            std::fs::read_to_string("/proc/self/statm")
+                .ok()
+                .and_then(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok())
+                .map_or(0, |pages| pages * 4)
+        };
+        let r0 = rss();
+        let _ = base.tree();
+        let r1 = rss();
+        let _ = analysis::diagnostics(&snap, &base);
+        let r2 = rss();
+        let d = Arc::new(base.edit(at..at, "x", Some(2)));
+        let _ = analysis::diagnostics(&snap_of(&d), &d);
+        let r3 = rss();
+        println!("KiB: document+tree {r0}, tree {}, first analysis {}, after an edit {}", r1 - r0, r2 - r1, r3 - r2);
+        return Ok(());
+    }
     let _ = analysis::diagnostics(&snap, &base);
     let start = std::time::Instant::now();
     for i in 0..iters {
