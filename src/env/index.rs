@@ -5,7 +5,8 @@
 use std::hash::{Hash, Hasher};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex, OnceLock, Weak};
 
 use super::graph::{ServiceEnv, service_env};
 use super::settings::{Runs, runs};
@@ -74,29 +75,74 @@ impl Site {
     }
 }
 
+/// The environment graph of one snapshot. Its parts are built on first use: the diagnostics
+/// of a keystroke need the services but not every mention of every variable, and without any
+/// Python code in sight they need neither.
 pub struct Graph {
-    pub services: Vec<Service>,
-    pub projects: Vec<Project>,
-    /// [`crate::python::candidate_roots`] of the snapshot.
-    pub roots: Vec<PathBuf>,
-    /// Every mention of every variable, sets and reads, in file then source order.
-    pub sites: Vec<Site>,
+    snap: Snapshot,
+    roots: OnceLock<Vec<PathBuf>>,
+    services: OnceLock<(Vec<Service>, Vec<Project>)>,
+    sites: OnceLock<Vec<Site>>,
     /// Each project's service-based diagnostics, computed on first use.
     pub(crate) project_diagnostics: OnceLock<Vec<Vec<Diagnostic>>>,
 }
 
 impl Graph {
+    /// A graph of `snap` that shares nothing with the cache (what the cached one must equal).
+    pub fn fresh(snap: &Snapshot) -> Graph {
+        Graph {
+            snap: snap.clone(),
+            roots: OnceLock::new(),
+            services: OnceLock::new(),
+            sites: OnceLock::new(),
+            project_diagnostics: OnceLock::new(),
+        }
+    }
+
+    /// [`crate::python::candidate_roots`] of the snapshot.
+    pub fn roots(&self) -> &[PathBuf] {
+        self.roots.get_or_init(|| crate::python::candidate_roots(&self.snap))
+    }
+
+    /// Every service of every compose project, each once.
+    pub fn services(&self) -> &[Service] {
+        &self.services_and_projects().0
+    }
+
+    pub fn projects(&self) -> &[Project] {
+        &self.services_and_projects().1
+    }
+
+    fn services_and_projects(&self) -> &(Vec<Service>, Vec<Project>) {
+        self.services.get_or_init(|| build_services(&self.snap, self.roots()))
+    }
+
+    /// Every mention of every variable, sets and reads, in file then source order.
+    pub fn sites(&self) -> &[Site] {
+        self.sites.get_or_init(|| {
+            let mut docs: Vec<&Arc<Document>> = self.snap.documents().collect();
+            docs.sort_by(|a, b| a.path.cmp(&b.path));
+            let per_doc: Vec<Arc<[Site]>> = docs.into_iter().map(|d| doc_sites(d)).collect();
+            let mut sites = Vec::with_capacity(per_doc.iter().map(|s| s.len()).sum());
+            for s in &per_doc {
+                sites.extend(s.iter().cloned());
+            }
+            forget_closed_documents();
+            sites
+        })
+    }
+
     pub fn sites_of<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Site> + 'a {
-        self.sites.iter().filter(move |s| site_matches(s, name))
+        self.sites().iter().filter(move |s| site_matches(s, name))
     }
 
     pub fn project_of(&self, path: &Path) -> Option<&Project> {
-        self.projects.iter().find(|p| p.files.iter().any(|f| **f == *path))
+        self.projects().iter().find(|p| p.files.iter().any(|f| **f == *path))
     }
 
     /// The services whose code includes `file`.
     pub fn services_running<'a>(&'a self, file: &'a Path) -> impl Iterator<Item = &'a Service> {
-        self.services
+        self.services()
             .iter()
             .filter(move |s| s.runs.as_ref().is_some_and(|r| r.files.iter().any(|f| **f == *file)))
     }
@@ -112,24 +158,36 @@ fn site_matches(s: &Site, name: &str) -> bool {
     }
 }
 
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 /// The graph of `snap`, cached: a second call on the same documents is a hash and a compare.
 pub fn graph(snap: &Snapshot) -> Arc<Graph> {
-    type Cached = (u64, Arc<Graph>, Vec<Arc<Document>>, Arc<crate::config::Config>);
+    struct Cached {
+        key: u64,
+        graph: Arc<Graph>,
+        config: Arc<crate::config::Config>,
+    }
     static CACHE: Mutex<Option<Cached>> = Mutex::new(None);
     let key = fingerprint(snap);
-    if let Ok(guard) = CACHE.lock()
-        && let Some((k, g, _, config)) = guard.as_ref()
-        && *k == key
+    let mut guard = lock(&CACHE);
+    if let Some(c) = guard.as_ref()
+        && c.key == key
         // Settings paths and rule levels live in the configuration.
-        && Arc::ptr_eq(config, &snap.config)
+        && Arc::ptr_eq(&c.config, &snap.config)
     {
-        return g.clone();
+        return c.graph.clone();
     }
-    let g = Arc::new(build(snap));
-    if let Ok(mut guard) = CACHE.lock() {
-        // The documents are kept alive with the graph, so their addresses (the fingerprint)
-        // cannot be reused by other documents while the entry exists.
-        *guard = Some((key, g.clone(), snap.documents().cloned().collect(), snap.config.clone()));
+    // The graph holds its snapshot, so the documents (whose addresses are the fingerprint)
+    // cannot be reused by other documents while the entry exists.
+    let g = Arc::new(Graph::fresh(snap));
+    let old = guard.replace(Cached { key, graph: g.clone(), config: snap.config.clone() });
+    drop(guard);
+    // The old graph may hold the last reference to the previous version of a large file and
+    // its model: free them off the keystroke path.
+    if let Some(old) = old {
+        crate::util::drop_later(old.graph);
     }
     g
 }
@@ -148,8 +206,7 @@ fn fingerprint(snap: &Snapshot) -> u64 {
     h.finish()
 }
 
-fn build(snap: &Snapshot) -> Graph {
-    let roots = crate::python::candidate_roots(snap);
+fn build_services(snap: &Snapshot, roots: &[PathBuf]) -> (Vec<Service>, Vec<Project>) {
     let mut services = Vec::new();
     let mut projects: Vec<Project> = Vec::new();
     let mut compose: Vec<&Arc<Document>> = snap.of_kind(FileKind::Compose).collect();
@@ -162,22 +219,47 @@ fn build(snap: &Snapshot) -> Graph {
         let mut indices = Vec::new();
         for svc in merged_services(snap, &project) {
             let env = service_env(snap, svc);
-            let svc_roots = super::settings::module_roots(&env, &roots);
-            let runs = runs(snap, &env, &roots);
+            let svc_roots = super::settings::module_roots(&env, roots);
+            let runs = runs(snap, &env, roots);
             indices.push(services.len());
             services.push(Service { env, runs, roots: svc_roots });
         }
         projects.push(Project { files: project.files.clone(), services: indices });
     }
-    let mut docs: Vec<&Arc<Document>> = snap.documents().collect();
-    docs.sort_by(|a, b| a.path.cmp(&b.path));
-    let mut sites = Vec::new();
-    for doc in docs {
-        sites_in(doc, &mut sites);
+    (services, projects)
+}
+
+/// The variable mentions in one version of a document, cached per version: after an edit
+/// only the edited document is read again. Keyed by the document's address, held weakly so
+/// the cache keeps no text alive and the address cannot be reused while the entry exists.
+pub fn doc_sites(doc: &Arc<Document>) -> Arc<[Site]> {
+    if let Some((w, sites)) = lock(&SITES).get(&doc.path)
+        && std::ptr::eq(w.as_ptr(), Arc::as_ptr(doc))
+    {
+        return sites.clone();
     }
-    // A read being typed (`os.getenv("")`) names nothing yet.
-    sites.retain(|s| !s.name.is_empty());
-    Graph { services, projects, roots, sites, project_diagnostics: OnceLock::new() }
+    let sites: Arc<[Site]> = sites_of_doc(doc).into();
+    let old = lock(&SITES).insert(doc.path.clone(), (Arc::downgrade(doc), sites.clone()));
+    if let Some((_, old)) = old {
+        crate::util::drop_later(old);
+    }
+    sites
+}
+
+type SiteCache = HashMap<Arc<Path>, (Weak<Document>, Arc<[Site]>)>;
+static SITES: LazyLock<Mutex<SiteCache>> = LazyLock::new(Default::default);
+
+/// Drop the cached sites of documents no snapshot holds any more.
+fn forget_closed_documents() {
+    lock(&SITES).retain(|_, (w, _)| w.strong_count() > 0);
+}
+
+/// The mentions in `doc`, uncached. A read being typed (`os.getenv("")`) names nothing yet.
+pub(crate) fn sites_of_doc(doc: &Document) -> Vec<Site> {
+    let mut out = Vec::new();
+    sites_in(doc, &mut out);
+    out.retain(|s| !s.name.is_empty());
+    out
 }
 
 fn loc(doc: &Document, range: Range<usize>) -> Location {
@@ -295,7 +377,7 @@ fn sites_in(doc: &Document, out: &mut Vec<Site>) {
 /// The variable mention under the cursor in `doc` (end inclusive, for a cursor right after
 /// the name).
 pub fn site_at<'g>(g: &'g Graph, doc: &Document, offset: usize) -> Option<&'g Site> {
-    g.sites.iter().find(|s| {
+    g.sites().iter().find(|s| {
         *s.location.path == *doc.path
             && s.location.range.start <= offset
             && offset <= s.location.range.end

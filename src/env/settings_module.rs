@@ -35,7 +35,9 @@ pub fn diagnostics(snap: &Snapshot, g: &Graph, doc: &Document) -> Vec<Diagnostic
         return Vec::new();
     }
     let mut out = Vec::new();
-    for site in g.sites.iter().filter(|s| s.name == NAME && *s.location.path == *doc.path) {
+    // The mentions in this file alone: the snapshot's version of it, as the graph would have.
+    let Some(own) = snap.get(&doc.path).map(super::index::doc_sites) else { return out };
+    for site in own.iter().filter(|s| s.name == NAME) {
         if !site.sets() {
             continue;
         }
@@ -69,14 +71,14 @@ pub fn diagnostics(snap: &Snapshot, g: &Graph, doc: &Document) -> Vec<Diagnostic
 fn resolves(snap: &Snapshot, g: &Graph, doc: &Document, module: &str) -> bool {
     let mut roots: Vec<PathBuf> =
         doc.path.parent().map(|p| vec![p.to_path_buf()]).unwrap_or_default();
-    for s in &g.services {
+    for s in g.services() {
         let related = *s.env.location.path == *doc.path
             || s.env.dockerfile.as_ref().is_some_and(|d| *d.path == *doc.path);
         if related {
             roots.extend(s.roots.iter().cloned());
         }
     }
-    roots.extend(g.roots.iter().cloned());
+    roots.extend(g.roots().iter().cloned());
     crate::python::resolve_module_in(snap, &roots, module).is_some()
 }
 
