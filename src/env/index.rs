@@ -80,6 +80,8 @@ impl Site {
 /// Python code in sight they need neither.
 pub struct Graph {
     snap: Snapshot,
+    /// Take each document's mentions from the per-version cache ([`doc_sites`]).
+    cached_sites: bool,
     roots: OnceLock<Vec<PathBuf>>,
     services: OnceLock<(Vec<Service>, Vec<Project>)>,
     sites: OnceLock<Vec<Site>>,
@@ -88,10 +90,15 @@ pub struct Graph {
 }
 
 impl Graph {
-    /// A graph of `snap` that shares nothing with the cache (what the cached one must equal).
+    /// A graph of `snap` that shares nothing with any cache: what the cached one must equal.
     pub fn fresh(snap: &Snapshot) -> Graph {
+        Graph::new(snap, false)
+    }
+
+    fn new(snap: &Snapshot, cached_sites: bool) -> Graph {
         Graph {
             snap: snap.clone(),
+            cached_sites,
             roots: OnceLock::new(),
             services: OnceLock::new(),
             sites: OnceLock::new(),
@@ -122,14 +129,24 @@ impl Graph {
         self.sites.get_or_init(|| {
             let mut docs: Vec<&Arc<Document>> = self.snap.documents().collect();
             docs.sort_by(|a, b| a.path.cmp(&b.path));
-            let per_doc: Vec<Arc<[Site]>> = docs.into_iter().map(|d| doc_sites(d)).collect();
+            let per_doc: Vec<Arc<[Site]>> = docs.into_iter().map(|d| self.sites_in(d)).collect();
             let mut sites = Vec::with_capacity(per_doc.iter().map(|s| s.len()).sum());
             for s in &per_doc {
                 sites.extend(s.iter().cloned());
             }
-            forget_closed_documents();
+            if self.cached_sites {
+                forget_closed_documents();
+            }
             sites
         })
+    }
+
+    /// The mentions in one document of the snapshot, without assembling [`Graph::sites`].
+    pub fn sites_in(&self, doc: &Arc<Document>) -> Arc<[Site]> {
+        match self.cached_sites {
+            true => doc_sites(doc),
+            false => sites_of_doc(doc).into(),
+        }
     }
 
     pub fn sites_of<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Site> + 'a {
@@ -181,7 +198,7 @@ pub fn graph(snap: &Snapshot) -> Arc<Graph> {
     }
     // The graph holds its snapshot, so the documents (whose addresses are the fingerprint)
     // cannot be reused by other documents while the entry exists.
-    let g = Arc::new(Graph::fresh(snap));
+    let g = Arc::new(Graph::new(snap, true));
     let old = guard.replace(Cached { key, graph: g.clone(), config: snap.config.clone() });
     drop(guard);
     // The old graph may hold the last reference to the previous version of a large file and
@@ -232,7 +249,7 @@ fn build_services(snap: &Snapshot, roots: &[PathBuf]) -> (Vec<Service>, Vec<Proj
 /// The variable mentions in one version of a document, cached per version: after an edit
 /// only the edited document is read again. Keyed by the document's address, held weakly so
 /// the cache keeps no text alive and the address cannot be reused while the entry exists.
-pub fn doc_sites(doc: &Arc<Document>) -> Arc<[Site]> {
+fn doc_sites(doc: &Arc<Document>) -> Arc<[Site]> {
     if let Some((w, sites)) = lock(&SITES).get(&doc.path)
         && std::ptr::eq(w.as_ptr(), Arc::as_ptr(doc))
     {
@@ -255,7 +272,7 @@ fn forget_closed_documents() {
 }
 
 /// The mentions in `doc`, uncached. A read being typed (`os.getenv("")`) names nothing yet.
-pub(crate) fn sites_of_doc(doc: &Document) -> Vec<Site> {
+fn sites_of_doc(doc: &Document) -> Vec<Site> {
     let mut out = Vec::new();
     sites_in(doc, &mut out);
     out.retain(|s| !s.name.is_empty());

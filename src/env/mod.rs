@@ -13,6 +13,8 @@ mod hover;
 #[cfg(test)]
 mod hover_tests;
 pub mod index;
+#[cfg(test)]
+mod incremental_tests;
 mod navigate;
 #[cfg(test)]
 mod navigate_tests;

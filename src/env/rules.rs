@@ -75,10 +75,14 @@ pub fn diagnostics(snap: &Snapshot, doc: &Document) -> Vec<Diagnostic> {
     if !snap.documents().any(|d| could_be_python(d)) {
         return super::unset::diagnostics(snap, doc);
     }
-    let g = graph(snap);
-    let mut out = service_diagnostics(snap, &g, doc);
+    diagnostics_with(snap, &graph(snap), doc)
+}
+
+/// [`diagnostics`] over a given graph of `snap`.
+pub(crate) fn diagnostics_with(snap: &Snapshot, g: &Graph, doc: &Document) -> Vec<Diagnostic> {
+    let mut out = service_diagnostics(snap, g, doc);
     out.extend(super::unset::diagnostics(snap, doc));
-    out.extend(super::settings_module::diagnostics(snap, &g, doc));
+    out.extend(super::settings_module::diagnostics(snap, g, doc));
     out
 }
 

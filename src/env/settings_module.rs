@@ -36,7 +36,7 @@ pub fn diagnostics(snap: &Snapshot, g: &Graph, doc: &Document) -> Vec<Diagnostic
     }
     let mut out = Vec::new();
     // The mentions in this file alone: the snapshot's version of it, as the graph would have.
-    let Some(own) = snap.get(&doc.path).map(super::index::doc_sites) else { return out };
+    let Some(own) = snap.get(&doc.path).map(|d| g.sites_in(d)) else { return out };
     for site in own.iter().filter(|s| s.name == NAME) {
         if !site.sets() {
             continue;
