@@ -74,9 +74,15 @@ fn main() {
 }
 
 const DJANGO: [(&str, &str); 3] = [
-    ("/p/manage.py", "import os\nos.environ.setdefault(\"DJANGO_SETTINGS_MODULE\", \"app.settings\")\n"),
+    (
+        "/p/manage.py",
+        "import os\nos.environ.setdefault(\"DJANGO_SETTINGS_MODULE\", \"app.settings\")\n",
+    ),
     ("/p/app/__init__.py", ""),
-    ("/p/app/settings.py", "import os\nSECRET_KEY = os.environ[\"SECRET_KEY\"]\nDB = os.getenv(\"DATABASE_URL\")\n"),
+    (
+        "/p/app/settings.py",
+        "import os\nSECRET_KEY = os.environ[\"SECRET_KEY\"]\nDB = os.getenv(\"DATABASE_URL\")\n",
+    ),
 ];
 
 fn profile(kind: &str, op: &str, iters: u32, file: Option<PathBuf>) -> std::io::Result<()> {

@@ -78,8 +78,11 @@ fn markdown(snap: &Snapshot, g: &Graph, doc: &Document, name: &str) -> String {
         };
         let _ = writeln!(md, "- {place} {how}");
     }
-    let services: Vec<(&Service, String)> =
-        g.services().iter().filter_map(|s| Some((s, effective(snap, s, name, doc, mask)?))).collect();
+    let services: Vec<(&Service, String)> = g
+        .services()
+        .iter()
+        .filter_map(|s| Some((s, effective(snap, s, name, doc, mask)?)))
+        .collect();
     if !services.is_empty() {
         md.push_str("\n**Per service**\n");
         for (s, v) in services {

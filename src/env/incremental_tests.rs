@@ -93,8 +93,29 @@ fn cached_and_fresh(snap: &Snapshot) -> (String, String) {
 /// An edit: which file, where (fraction of its text), how much to delete, what to type.
 fn edit() -> impl Strategy<Value = (usize, f64, usize, String)> {
     let pieces = prop::sample::select(vec![
-        "", "x", "_", "A", "1", " ", "\n", "  ", "- ", ":", "=", "$", "${X}", "#", "\"", "(", ")",
-        "DATABASE_URL", "SECRET_KEY", "os.environ[\"", "\"]", "environment:\n", "é",
+        "",
+        "x",
+        "_",
+        "A",
+        "1",
+        " ",
+        "\n",
+        "  ",
+        "- ",
+        ":",
+        "=",
+        "$",
+        "${X}",
+        "#",
+        "\"",
+        "(",
+        ")",
+        "DATABASE_URL",
+        "SECRET_KEY",
+        "os.environ[\"",
+        "\"]",
+        "environment:\n",
+        "é",
     ]);
     (
         0..16usize,

@@ -2,10 +2,10 @@
 //! variable is set and every place one is read. Built once per snapshot and cached, so that
 //! hovers, completions and the per-file diagnostics of one keystroke share one computation.
 
+use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex, OnceLock, Weak};
 
 use super::graph::{ServiceEnv, service_env};
@@ -274,7 +274,7 @@ fn forget_closed_documents() {
 /// The mentions in `doc`, uncached. A read being typed (`os.getenv("")`) names nothing yet.
 fn sites_of_doc(doc: &Document) -> Vec<Site> {
     let mut out = Vec::new();
-    sites_in(doc, &mut out);
+    sites_in(doc, None, &mut out);
     out.retain(|s| !s.name.is_empty());
     out
 }
@@ -283,12 +283,23 @@ fn loc(doc: &Document, range: Range<usize>) -> Location {
     Location { path: doc.path.clone(), range }
 }
 
-fn sites_in(doc: &Document, out: &mut Vec<Site>) {
+/// The places in `doc` that set `name` (what [`Site::sets`] holds for), without reading the
+/// rest: the settings-module check needs one name on every keystroke.
+pub(crate) fn sets_named(doc: &Document, name: &str) -> Vec<Site> {
+    let mut out = Vec::new();
+    sites_in(doc, Some(name), &mut out);
+    out
+}
+
+/// The mentions in `doc`; with `only_sets_of`, just the places that set that name.
+fn sites_in(doc: &Document, only_sets_of: Option<&str>, out: &mut Vec<Site>) {
+    let skip = |name: &str| only_sets_of.is_some_and(|n| n != name);
+    let reads = only_sets_of.is_none();
     match doc.kind {
         FileKind::Compose => {
             let m = crate::compose::model(doc);
             for s in &m.services {
-                for kv in &s.environment {
+                for kv in s.environment.iter().filter(|kv| !skip(&kv.key)) {
                     out.push(Site {
                         name: kv.key.clone(),
                         location: loc(doc, kv.key_range.clone()),
@@ -298,7 +309,7 @@ fn sites_in(doc: &Document, out: &mut Vec<Site>) {
                     });
                 }
             }
-            for v in &m.interpolation.vars {
+            for v in m.interpolation.vars.iter().filter(|_| reads) {
                 out.push(Site {
                     name: v.name.clone(),
                     location: loc(doc, v.name_range.clone()),
@@ -316,6 +327,9 @@ fn sites_in(doc: &Document, out: &mut Vec<Site>) {
         FileKind::Dotenv => {
             let m = crate::dotenv::model(doc);
             for e in &m.entries {
+                if skip(&e.key) {
+                    continue;
+                }
                 out.push(Site {
                     name: e.key.clone(),
                     location: loc(doc, e.key_range.clone()),
@@ -323,7 +337,7 @@ fn sites_in(doc: &Document, out: &mut Vec<Site>) {
                     value_range: Some(e.value_range.clone()),
                     what: What::Dotenv,
                 });
-                for r in &e.references {
+                for r in e.references.iter().filter(|_| reads) {
                     out.push(Site {
                         name: r.name.clone(),
                         location: loc(doc, r.name_range.clone()),
@@ -336,7 +350,8 @@ fn sites_in(doc: &Document, out: &mut Vec<Site>) {
         }
         FileKind::Dockerfile => {
             let m = crate::dockerfile::model(doc);
-            for d in m.stage_decls.iter().flatten().filter(|d| d.kind == VarKind::Env) {
+            let env_decls = m.stage_decls.iter().flatten().filter(|d| d.kind == VarKind::Env);
+            for d in env_decls.filter(|d| !skip(&d.name)) {
                 let Some(r) = &d.range else { continue };
                 let value_range = d.instruction.and_then(|i| {
                     m.instructions[i].pairs.iter().find(|p| p.key_range == *r)?.value_range.clone()
@@ -349,7 +364,7 @@ fn sites_in(doc: &Document, out: &mut Vec<Site>) {
                     what: What::DockerfileEnv,
                 });
             }
-            for r in &m.refs {
+            for r in m.refs.iter().filter(|_| reads) {
                 if m.decl_of_ref(r).is_some_and(|d| d.kind == VarKind::Env) {
                     out.push(Site {
                         name: r.name.clone(),
@@ -364,7 +379,7 @@ fn sites_in(doc: &Document, out: &mut Vec<Site>) {
         FileKind::Python => {
             let m = crate::python::model(doc);
             for s in &m.sets {
-                let Some(name) = s.name.as_literal() else { continue };
+                let Some(name) = s.name.as_literal().filter(|n| !skip(n)) else { continue };
                 let value = s.value.as_ref().and_then(|v| match &v.value {
                     crate::python::DefaultValue::Str(s) => Some(s.clone()),
                     _ => None,
@@ -377,7 +392,7 @@ fn sites_in(doc: &Document, out: &mut Vec<Site>) {
                     what: What::PythonSet { default: s.kind == SetKind::Default },
                 });
             }
-            for r in &m.reads {
+            for r in m.reads.iter().filter(|_| reads) {
                 let Some(name) = r.name.as_literal() else { continue };
                 out.push(Site {
                     name: name.to_string(),

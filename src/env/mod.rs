@@ -12,9 +12,9 @@ pub mod graph;
 mod hover;
 #[cfg(test)]
 mod hover_tests;
-pub mod index;
 #[cfg(test)]
 mod incremental_tests;
+pub mod index;
 mod navigate;
 #[cfg(test)]
 mod navigate_tests;

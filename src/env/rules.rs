@@ -94,6 +94,12 @@ fn could_be_python(d: &Document) -> bool {
 /// The service-based findings (`env-typo`, `env-missing`, `env-invalid-value`, `env-unused`)
 /// reported in `doc`.
 fn service_diagnostics(snap: &Snapshot, g: &Graph, doc: &Document) -> Vec<Diagnostic> {
+    // They sit where a service sets a variable (compose, env files) or where code reads one:
+    // never in a Dockerfile (an image's `ENV` has no value range and is never unread), so a
+    // keystroke there needs no services.
+    if doc.kind == FileKind::Dockerfile {
+        return Vec::new();
+    }
     let per_project = g.project_diagnostics.get_or_init(|| {
         g.projects()
             .iter()
