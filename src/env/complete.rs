@@ -116,7 +116,7 @@ fn compose(snap: &Snapshot, doc: &Document, offset: usize) -> Option<Vec<Complet
     let merged = crate::compose::project::merged_services(&repaired, &project);
     let env = super::graph::service_env(&repaired, merged.into_iter().find(|s| s.name == service)?);
     let runs = super::settings::runs(&repaired, &env, g.roots());
-    let svc = Service { env, runs, roots: Vec::new() };
+    let svc = Service { env: std::sync::Arc::new(env), runs, roots: Vec::new() };
     Some(unset_reads(&[&svc], word, sep))
 }
 

@@ -19,7 +19,8 @@ use crate::workspace::{Document, FileKind, Snapshot};
 /// A service and the code it runs (None: berth cannot tell).
 #[derive(Clone, Debug)]
 pub struct Service {
-    pub env: ServiceEnv,
+    /// Shared between graphs while no compose, env or Docker file changes.
+    pub env: Arc<ServiceEnv>,
     pub runs: Option<Runs>,
     /// Where its modules are imported from, most specific first.
     pub roots: Vec<PathBuf>,
@@ -80,8 +81,8 @@ impl Site {
 /// Python code in sight they need neither.
 pub struct Graph {
     snap: Snapshot,
-    /// Take each document's mentions from the per-version cache ([`doc_sites`]).
-    cached_sites: bool,
+    /// Take each document's mentions and the service environments from their caches.
+    cached: bool,
     roots: OnceLock<Vec<PathBuf>>,
     services: OnceLock<(Vec<Service>, Vec<Project>)>,
     sites: OnceLock<Vec<Site>>,
@@ -95,10 +96,10 @@ impl Graph {
         Graph::new(snap, false)
     }
 
-    fn new(snap: &Snapshot, cached_sites: bool) -> Graph {
+    fn new(snap: &Snapshot, cached: bool) -> Graph {
         Graph {
             snap: snap.clone(),
-            cached_sites,
+            cached,
             roots: OnceLock::new(),
             services: OnceLock::new(),
             sites: OnceLock::new(),
@@ -121,7 +122,7 @@ impl Graph {
     }
 
     fn services_and_projects(&self) -> &(Vec<Service>, Vec<Project>) {
-        self.services.get_or_init(|| build_services(&self.snap, self.roots()))
+        self.services.get_or_init(|| build_services(&self.snap, self.roots(), self.cached))
     }
 
     /// Every mention of every variable, sets and reads, in file then source order.
@@ -134,7 +135,7 @@ impl Graph {
             for s in &per_doc {
                 sites.extend(s.iter().cloned());
             }
-            if self.cached_sites {
+            if self.cached {
                 forget_closed_documents();
             }
             sites
@@ -143,7 +144,7 @@ impl Graph {
 
     /// The mentions in one document of the snapshot, without assembling [`Graph::sites`].
     pub fn sites_in(&self, doc: &Arc<Document>) -> Arc<[Site]> {
-        match self.cached_sites {
+        match self.cached {
             true => doc_sites(doc),
             false => sites_of_doc(doc).into(),
         }
@@ -212,18 +213,51 @@ pub fn graph(snap: &Snapshot) -> Arc<Graph> {
 /// Order-independent hash of the identity of every document and of the workspace roots: a new
 /// version of any file is a new `Arc`, so any edit changes it.
 fn fingerprint(snap: &Snapshot) -> u64 {
-    let mut sum: u64 = 0;
-    for d in snap.documents() {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        (Arc::as_ptr(d) as usize).hash(&mut h);
-        sum = sum.wrapping_add(h.finish());
-    }
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    (sum, snap.len(), snap.roots.as_slice()).hash(&mut h);
+    (fingerprint_of(snap.documents()), snap.roots.as_slice()).hash(&mut h);
     h.finish()
 }
 
-fn build_services(snap: &Snapshot, roots: &[PathBuf]) -> (Vec<Service>, Vec<Project>) {
+/// Order-independent hash of the identities of `docs` and of their number.
+fn fingerprint_of<'a>(docs: impl Iterator<Item = &'a Arc<Document>>) -> u64 {
+    let (mut sum, mut n) = (0u64, 0usize);
+    for d in docs {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (Arc::as_ptr(d) as usize).hash(&mut h);
+        sum = sum.wrapping_add(h.finish());
+        n += 1;
+    }
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (sum, n).hash(&mut h);
+    h.finish()
+}
+
+fn build_services(
+    snap: &Snapshot,
+    roots: &[PathBuf],
+    cached: bool,
+) -> (Vec<Service>, Vec<Project>) {
+    let envs = if cached { service_envs(snap) } else { Arc::new(build_service_envs(snap)) };
+    let services = envs
+        .services
+        .iter()
+        .map(|env| Service {
+            env: env.clone(),
+            runs: runs(snap, env, roots),
+            roots: super::settings::module_roots(env, roots),
+        })
+        .collect();
+    (services, envs.projects.clone())
+}
+
+/// Every service's environment and the projects: what compose files, env files and
+/// Dockerfiles say, independent of the Python code (which only decides what each one runs).
+struct ServiceEnvs {
+    services: Vec<Arc<ServiceEnv>>,
+    projects: Vec<Project>,
+}
+
+fn build_service_envs(snap: &Snapshot) -> ServiceEnvs {
     let mut services = Vec::new();
     let mut projects: Vec<Project> = Vec::new();
     let mut compose: Vec<&Arc<Document>> = snap.of_kind(FileKind::Compose).collect();
@@ -235,15 +269,42 @@ fn build_services(snap: &Snapshot, roots: &[PathBuf]) -> (Vec<Service>, Vec<Proj
         }
         let mut indices = Vec::new();
         for svc in merged_services(snap, &project) {
-            let env = service_env(snap, svc);
-            let svc_roots = super::settings::module_roots(&env, roots);
-            let runs = runs(snap, &env, roots);
             indices.push(services.len());
-            services.push(Service { env, runs, roots: svc_roots });
+            services.push(Arc::new(service_env(snap, svc)));
         }
         projects.push(Project { files: project.files.clone(), services: indices });
     }
-    (services, projects)
+    ServiceEnvs { services, projects }
+}
+
+/// [`build_service_envs`], cached: a keystroke in a settings module reuses them, and only
+/// what each service runs is worked out again. The key is the identity of every document that
+/// is not Python (service environments never read Python files) and the configuration
+/// (`compose-files`); the entry holds those documents weakly, so their addresses stay unique.
+fn service_envs(snap: &Snapshot) -> Arc<ServiceEnvs> {
+    struct Cached {
+        key: u64,
+        config: Arc<crate::config::Config>,
+        docs: Vec<Weak<Document>>,
+        envs: Arc<ServiceEnvs>,
+    }
+    static CACHE: Mutex<Option<Cached>> = Mutex::new(None);
+    let inputs = || snap.documents().filter(|d| d.kind != FileKind::Python);
+    let key = fingerprint_of(inputs());
+    if let Some(c) = lock(&CACHE).as_ref()
+        && c.key == key
+        && Arc::ptr_eq(&c.config, &snap.config)
+    {
+        return c.envs.clone();
+    }
+    let envs = Arc::new(build_service_envs(snap));
+    let docs = inputs().map(Arc::downgrade).collect();
+    let entry = Cached { key, config: snap.config.clone(), docs, envs: envs.clone() };
+    let old = lock(&CACHE).replace(entry);
+    if let Some(old) = old {
+        crate::util::drop_later((old.envs, old.docs));
+    }
+    envs
 }
 
 /// The variable mentions in one version of a document, cached per version: after an edit
