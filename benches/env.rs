@@ -127,6 +127,23 @@ fn benches(c: &mut Criterion) {
             BatchSize::SmallInput,
         );
     });
+
+    // A keystroke in the settings module itself: the service environments are reused.
+    let settings_at = ws.settings.text.find("default=False").expect("a default") + 8;
+    g.bench_function("settings-edit/settings-env-only", |b| {
+        b.iter_batched(
+            || {
+                let doc = ws.settings.edit(settings_at..settings_at, "x", Some(2));
+                let doc = Arc::new(doc);
+                let _ = berth::python::model(&doc);
+                let mut snap = ws.snap.clone();
+                snap.insert_arc(doc.clone());
+                (snap, doc)
+            },
+            |(snap, doc)| black_box(berth::env::diagnostics(&snap, &doc)),
+            BatchSize::SmallInput,
+        );
+    });
     g.finish();
 }
 
