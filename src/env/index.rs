@@ -1,6 +1,9 @@
 //! The environment graph of a whole snapshot: every service with what it runs, every place a
-//! variable is set and every place one is read. Built once per snapshot and cached, so that
-//! hovers, completions and the per-file diagnostics of one keystroke share one computation.
+//! variable is set and every place one is read. Cached per snapshot, so that hovers,
+//! completions and the per-file diagnostics of one keystroke share one computation, and built
+//! from parts cached on their own inputs, so that a keystroke redoes only what it can change:
+//! the mentions of the edited document alone, and the service environments only when a compose
+//! file, env file or Dockerfile changed (what each service runs is redone for Python edits).
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
@@ -9,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock, Mutex, OnceLock, Weak};
 
 use super::graph::{ServiceEnv, service_env};
-use super::settings::{Runs, runs};
+use super::settings::Runs;
 use crate::compose::project::{merged_services, project_of};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::dockerfile::model::VarKind;
@@ -241,10 +244,10 @@ fn build_services(
     let services = envs
         .services
         .iter()
-        .map(|env| Service {
-            env: env.clone(),
-            runs: runs(snap, env, roots),
-            roots: super::settings::module_roots(env, roots),
+        .map(|env| {
+            let svc_roots = super::settings::module_roots(env, roots);
+            let runs = super::settings::runs_from(snap, env, &svc_roots);
+            Service { env: env.clone(), runs, roots: svc_roots }
         })
         .collect();
     (services, envs.projects.clone())
