@@ -100,10 +100,10 @@ fn compose(snap: &Snapshot, doc: &Document, offset: usize) -> Option<Vec<Complet
     let sep = if list { "=" } else { ": " };
     let project = crate::compose::project::project_of(snap, &doc.path);
     let found = g
-        .projects
+        .projects()
         .iter()
         .filter(|p| p.files == project.files)
-        .flat_map(|p| p.services.iter().map(|&i| &g.services[i]))
+        .flat_map(|p| p.services.iter().map(|&i| &g.services()[i]))
         .find(|s| s.env.name == service);
     if let Some(svc) = found {
         return Some(unset_reads(&[svc], word, sep));
@@ -115,8 +115,8 @@ fn compose(snap: &Snapshot, doc: &Document, offset: usize) -> Option<Vec<Complet
     repaired.insert(Document::new(doc.path.clone(), doc.kind, doc.version, &text));
     let merged = crate::compose::project::merged_services(&repaired, &project);
     let env = super::graph::service_env(&repaired, merged.into_iter().find(|s| s.name == service)?);
-    let runs = super::settings::runs(&repaired, &env, &g.roots);
-    let svc = Service { env, runs, roots: Vec::new() };
+    let runs = super::settings::runs(&repaired, &env, g.roots());
+    let svc = Service { env: std::sync::Arc::new(env), runs, roots: Vec::new() };
     Some(unset_reads(&[&svc], word, sep))
 }
 
@@ -129,7 +129,7 @@ fn dotenv(snap: &Snapshot, doc: &Document, offset: usize) -> Option<Vec<Completi
     let g = graph(snap);
     // The services that load this file, else those of a compose project next to it.
     let mut svcs: Vec<&Service> = g
-        .services
+        .services()
         .iter()
         .filter(|s| {
             s.env
@@ -141,7 +141,7 @@ fn dotenv(snap: &Snapshot, doc: &Document, offset: usize) -> Option<Vec<Completi
         .collect();
     if svcs.is_empty() {
         let dir = doc.path.parent();
-        svcs = g.services.iter().filter(|s| s.env.location.path.parent() == dir).collect();
+        svcs = g.services().iter().filter(|s| s.env.location.path.parent() == dir).collect();
     }
     Some(unset_reads(&svcs, word, "="))
 }
@@ -218,7 +218,7 @@ fn python(snap: &Snapshot, doc: &Document, offset: usize) -> Option<Vec<Completi
     }
     let g = graph(snap);
     let mut seen: BTreeMap<&str, String> = BTreeMap::new();
-    for s in g.sites.iter().filter(|s| s.sets()) {
+    for s in g.sites().iter().filter(|s| s.sets()) {
         seen.entry(&s.name).or_insert_with(|| super::hover::relative(snap, &s.location.path));
     }
     Some(

@@ -22,7 +22,7 @@ pub fn hover(snap: &Snapshot, doc: &Document, offset: usize) -> Option<HoverResu
 
 /// A name the code reads that is one or two edits away from `name` (a likely misspelling).
 fn close_read_name<'a>(g: &'a Graph, name: &str) -> Option<&'a str> {
-    g.sites
+    g.sites()
         .iter()
         .filter(|s| matches!(s.what, What::PythonRead(_)) && s.name != name)
         .map(|s| (strsim::levenshtein(&s.name, name), s.name.as_str()))
@@ -78,8 +78,11 @@ fn markdown(snap: &Snapshot, g: &Graph, doc: &Document, name: &str) -> String {
         };
         let _ = writeln!(md, "- {place} {how}");
     }
-    let services: Vec<(&Service, String)> =
-        g.services.iter().filter_map(|s| Some((s, effective(snap, s, name, doc, mask)?))).collect();
+    let services: Vec<(&Service, String)> = g
+        .services()
+        .iter()
+        .filter_map(|s| Some((s, effective(snap, s, name, doc, mask)?)))
+        .collect();
     if !services.is_empty() {
         md.push_str("\n**Per service**\n");
         for (s, v) in services {

@@ -1,14 +1,18 @@
 //! The environment graph of a whole snapshot: every service with what it runs, every place a
-//! variable is set and every place one is read. Built once per snapshot and cached, so that
-//! hovers, completions and the per-file diagnostics of one keystroke share one computation.
+//! variable is set and every place one is read. Cached per snapshot, so that hovers,
+//! completions and the per-file diagnostics of one keystroke share one computation, and built
+//! from parts cached on their own inputs, so that a keystroke redoes only what it can change:
+//! the mentions of the edited document alone, and the service environments only when a compose
+//! file, env file or Dockerfile changed (what each service runs is redone for Python edits).
 
+use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, LazyLock, Mutex, OnceLock, Weak};
 
 use super::graph::{ServiceEnv, service_env};
-use super::settings::{Runs, runs};
+use super::settings::Runs;
 use crate::compose::project::{merged_services, project_of};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::dockerfile::model::VarKind;
@@ -18,7 +22,8 @@ use crate::workspace::{Document, FileKind, Snapshot};
 /// A service and the code it runs (None: berth cannot tell).
 #[derive(Clone, Debug)]
 pub struct Service {
-    pub env: ServiceEnv,
+    /// Shared between graphs while no compose, env or Docker file changes.
+    pub env: Arc<ServiceEnv>,
     pub runs: Option<Runs>,
     /// Where its modules are imported from, most specific first.
     pub roots: Vec<PathBuf>,
@@ -74,29 +79,91 @@ impl Site {
     }
 }
 
+/// The environment graph of one snapshot. Its parts are built on first use: the diagnostics
+/// of a keystroke need the services but not every mention of every variable, and without any
+/// Python code in sight they need neither.
 pub struct Graph {
-    pub services: Vec<Service>,
-    pub projects: Vec<Project>,
-    /// [`crate::python::candidate_roots`] of the snapshot.
-    pub roots: Vec<PathBuf>,
-    /// Every mention of every variable, sets and reads, in file then source order.
-    pub sites: Vec<Site>,
+    snap: Snapshot,
+    /// Take each document's mentions and the service environments from their caches.
+    cached: bool,
+    roots: OnceLock<Vec<PathBuf>>,
+    services: OnceLock<(Vec<Service>, Vec<Project>)>,
+    sites: OnceLock<Vec<Site>>,
     /// Each project's service-based diagnostics, computed on first use.
     pub(crate) project_diagnostics: OnceLock<Vec<Vec<Diagnostic>>>,
 }
 
 impl Graph {
+    /// A graph of `snap` that shares nothing with any cache: what the cached one must equal.
+    pub fn fresh(snap: &Snapshot) -> Graph {
+        Graph::new(snap, false)
+    }
+
+    fn new(snap: &Snapshot, cached: bool) -> Graph {
+        Graph {
+            snap: snap.clone(),
+            cached,
+            roots: OnceLock::new(),
+            services: OnceLock::new(),
+            sites: OnceLock::new(),
+            project_diagnostics: OnceLock::new(),
+        }
+    }
+
+    /// [`crate::python::candidate_roots`] of the snapshot.
+    pub fn roots(&self) -> &[PathBuf] {
+        self.roots.get_or_init(|| crate::python::candidate_roots(&self.snap))
+    }
+
+    /// Every service of every compose project, each once.
+    pub fn services(&self) -> &[Service] {
+        &self.services_and_projects().0
+    }
+
+    pub fn projects(&self) -> &[Project] {
+        &self.services_and_projects().1
+    }
+
+    fn services_and_projects(&self) -> &(Vec<Service>, Vec<Project>) {
+        self.services.get_or_init(|| build_services(&self.snap, self.roots(), self.cached))
+    }
+
+    /// Every mention of every variable, sets and reads, in file then source order.
+    pub fn sites(&self) -> &[Site] {
+        self.sites.get_or_init(|| {
+            let mut docs: Vec<&Arc<Document>> = self.snap.documents().collect();
+            docs.sort_by(|a, b| a.path.cmp(&b.path));
+            let per_doc: Vec<Arc<[Site]>> = docs.into_iter().map(|d| self.sites_in(d)).collect();
+            let mut sites = Vec::with_capacity(per_doc.iter().map(|s| s.len()).sum());
+            for s in &per_doc {
+                sites.extend(s.iter().cloned());
+            }
+            if self.cached {
+                forget_closed_documents();
+            }
+            sites
+        })
+    }
+
+    /// The mentions in one document of the snapshot, without assembling [`Graph::sites`].
+    pub fn sites_in(&self, doc: &Arc<Document>) -> Arc<[Site]> {
+        match self.cached {
+            true => doc_sites(doc),
+            false => sites_of_doc(doc).into(),
+        }
+    }
+
     pub fn sites_of<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Site> + 'a {
-        self.sites.iter().filter(move |s| site_matches(s, name))
+        self.sites().iter().filter(move |s| site_matches(s, name))
     }
 
     pub fn project_of(&self, path: &Path) -> Option<&Project> {
-        self.projects.iter().find(|p| p.files.iter().any(|f| **f == *path))
+        self.projects().iter().find(|p| p.files.iter().any(|f| **f == *path))
     }
 
     /// The services whose code includes `file`.
     pub fn services_running<'a>(&'a self, file: &'a Path) -> impl Iterator<Item = &'a Service> {
-        self.services
+        self.services()
             .iter()
             .filter(move |s| s.runs.as_ref().is_some_and(|r| r.files.iter().any(|f| **f == *file)))
     }
@@ -112,24 +179,36 @@ fn site_matches(s: &Site, name: &str) -> bool {
     }
 }
 
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 /// The graph of `snap`, cached: a second call on the same documents is a hash and a compare.
 pub fn graph(snap: &Snapshot) -> Arc<Graph> {
-    type Cached = (u64, Arc<Graph>, Vec<Arc<Document>>, Arc<crate::config::Config>);
+    struct Cached {
+        key: u64,
+        graph: Arc<Graph>,
+        config: Arc<crate::config::Config>,
+    }
     static CACHE: Mutex<Option<Cached>> = Mutex::new(None);
     let key = fingerprint(snap);
-    if let Ok(guard) = CACHE.lock()
-        && let Some((k, g, _, config)) = guard.as_ref()
-        && *k == key
+    let mut guard = lock(&CACHE);
+    if let Some(c) = guard.as_ref()
+        && c.key == key
         // Settings paths and rule levels live in the configuration.
-        && Arc::ptr_eq(config, &snap.config)
+        && Arc::ptr_eq(&c.config, &snap.config)
     {
-        return g.clone();
+        return c.graph.clone();
     }
-    let g = Arc::new(build(snap));
-    if let Ok(mut guard) = CACHE.lock() {
-        // The documents are kept alive with the graph, so their addresses (the fingerprint)
-        // cannot be reused by other documents while the entry exists.
-        *guard = Some((key, g.clone(), snap.documents().cloned().collect(), snap.config.clone()));
+    // The graph holds its snapshot, so the documents (whose addresses are the fingerprint)
+    // cannot be reused by other documents while the entry exists.
+    let g = Arc::new(Graph::new(snap, true));
+    let old = guard.replace(Cached { key, graph: g.clone(), config: snap.config.clone() });
+    drop(guard);
+    // The old graph may hold the last reference to the previous version of a large file and
+    // its model: free them off the keystroke path.
+    if let Some(old) = old {
+        crate::util::drop_later(old.graph);
     }
     g
 }
@@ -137,19 +216,51 @@ pub fn graph(snap: &Snapshot) -> Arc<Graph> {
 /// Order-independent hash of the identity of every document and of the workspace roots: a new
 /// version of any file is a new `Arc`, so any edit changes it.
 fn fingerprint(snap: &Snapshot) -> u64 {
-    let mut sum: u64 = 0;
-    for d in snap.documents() {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        (Arc::as_ptr(d) as usize).hash(&mut h);
-        sum = sum.wrapping_add(h.finish());
-    }
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    (sum, snap.len(), snap.roots.as_slice()).hash(&mut h);
+    (fingerprint_of(snap.documents()), snap.roots.as_slice()).hash(&mut h);
     h.finish()
 }
 
-fn build(snap: &Snapshot) -> Graph {
-    let roots = crate::python::candidate_roots(snap);
+/// Order-independent hash of the identities of `docs` and of their number.
+fn fingerprint_of<'a>(docs: impl Iterator<Item = &'a Arc<Document>>) -> u64 {
+    let (mut sum, mut n) = (0u64, 0usize);
+    for d in docs {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (Arc::as_ptr(d) as usize).hash(&mut h);
+        sum = sum.wrapping_add(h.finish());
+        n += 1;
+    }
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (sum, n).hash(&mut h);
+    h.finish()
+}
+
+fn build_services(
+    snap: &Snapshot,
+    roots: &[PathBuf],
+    cached: bool,
+) -> (Vec<Service>, Vec<Project>) {
+    let envs = if cached { service_envs(snap) } else { Arc::new(build_service_envs(snap)) };
+    let services = envs
+        .services
+        .iter()
+        .map(|env| {
+            let svc_roots = super::settings::module_roots(env, roots);
+            let runs = super::settings::runs_from(snap, env, &svc_roots);
+            Service { env: env.clone(), runs, roots: svc_roots }
+        })
+        .collect();
+    (services, envs.projects.clone())
+}
+
+/// Every service's environment and the projects: what compose files, env files and
+/// Dockerfiles say, independent of the Python code (which only decides what each one runs).
+struct ServiceEnvs {
+    services: Vec<Arc<ServiceEnv>>,
+    projects: Vec<Project>,
+}
+
+fn build_service_envs(snap: &Snapshot) -> ServiceEnvs {
     let mut services = Vec::new();
     let mut projects: Vec<Project> = Vec::new();
     let mut compose: Vec<&Arc<Document>> = snap.of_kind(FileKind::Compose).collect();
@@ -161,35 +272,98 @@ fn build(snap: &Snapshot) -> Graph {
         }
         let mut indices = Vec::new();
         for svc in merged_services(snap, &project) {
-            let env = service_env(snap, svc);
-            let svc_roots = super::settings::module_roots(&env, &roots);
-            let runs = runs(snap, &env, &roots);
             indices.push(services.len());
-            services.push(Service { env, runs, roots: svc_roots });
+            services.push(Arc::new(service_env(snap, svc)));
         }
         projects.push(Project { files: project.files.clone(), services: indices });
     }
-    let mut docs: Vec<&Arc<Document>> = snap.documents().collect();
-    docs.sort_by(|a, b| a.path.cmp(&b.path));
-    let mut sites = Vec::new();
-    for doc in docs {
-        sites_in(doc, &mut sites);
+    ServiceEnvs { services, projects }
+}
+
+/// [`build_service_envs`], cached: a keystroke in a settings module reuses them, and only
+/// what each service runs is worked out again. The key is the identity of every document that
+/// is not Python (service environments never read Python files) and the configuration
+/// (`compose-files`); the entry holds those documents weakly, so their addresses stay unique.
+fn service_envs(snap: &Snapshot) -> Arc<ServiceEnvs> {
+    struct Cached {
+        key: u64,
+        config: Arc<crate::config::Config>,
+        docs: Vec<Weak<Document>>,
+        envs: Arc<ServiceEnvs>,
     }
-    // A read being typed (`os.getenv("")`) names nothing yet.
-    sites.retain(|s| !s.name.is_empty());
-    Graph { services, projects, roots, sites, project_diagnostics: OnceLock::new() }
+    static CACHE: Mutex<Option<Cached>> = Mutex::new(None);
+    let inputs = || snap.documents().filter(|d| d.kind != FileKind::Python);
+    let key = fingerprint_of(inputs());
+    if let Some(c) = lock(&CACHE).as_ref()
+        && c.key == key
+        && Arc::ptr_eq(&c.config, &snap.config)
+    {
+        return c.envs.clone();
+    }
+    let envs = Arc::new(build_service_envs(snap));
+    let docs = inputs().map(Arc::downgrade).collect();
+    let entry = Cached { key, config: snap.config.clone(), docs, envs: envs.clone() };
+    let old = lock(&CACHE).replace(entry);
+    if let Some(old) = old {
+        crate::util::drop_later((old.envs, old.docs));
+    }
+    envs
+}
+
+/// The variable mentions in one version of a document, cached per version: after an edit
+/// only the edited document is read again. Keyed by the document's address, held weakly so
+/// the cache keeps no text alive and the address cannot be reused while the entry exists.
+fn doc_sites(doc: &Arc<Document>) -> Arc<[Site]> {
+    if let Some((w, sites)) = lock(&SITES).get(&doc.path)
+        && std::ptr::eq(w.as_ptr(), Arc::as_ptr(doc))
+    {
+        return sites.clone();
+    }
+    let sites: Arc<[Site]> = sites_of_doc(doc).into();
+    let old = lock(&SITES).insert(doc.path.clone(), (Arc::downgrade(doc), sites.clone()));
+    if let Some((_, old)) = old {
+        crate::util::drop_later(old);
+    }
+    sites
+}
+
+type SiteCache = HashMap<Arc<Path>, (Weak<Document>, Arc<[Site]>)>;
+static SITES: LazyLock<Mutex<SiteCache>> = LazyLock::new(Default::default);
+
+/// Drop the cached sites of documents no snapshot holds any more.
+fn forget_closed_documents() {
+    lock(&SITES).retain(|_, (w, _)| w.strong_count() > 0);
+}
+
+/// The mentions in `doc`, uncached. A read being typed (`os.getenv("")`) names nothing yet.
+fn sites_of_doc(doc: &Document) -> Vec<Site> {
+    let mut out = Vec::new();
+    sites_in(doc, None, &mut out);
+    out.retain(|s| !s.name.is_empty());
+    out
 }
 
 fn loc(doc: &Document, range: Range<usize>) -> Location {
     Location { path: doc.path.clone(), range }
 }
 
-fn sites_in(doc: &Document, out: &mut Vec<Site>) {
+/// The places in `doc` that set `name` (what [`Site::sets`] holds for), without reading the
+/// rest: the settings-module check needs one name on every keystroke.
+pub(crate) fn sets_named(doc: &Document, name: &str) -> Vec<Site> {
+    let mut out = Vec::new();
+    sites_in(doc, Some(name), &mut out);
+    out
+}
+
+/// The mentions in `doc`; with `only_sets_of`, just the places that set that name.
+fn sites_in(doc: &Document, only_sets_of: Option<&str>, out: &mut Vec<Site>) {
+    let skip = |name: &str| only_sets_of.is_some_and(|n| n != name);
+    let reads = only_sets_of.is_none();
     match doc.kind {
         FileKind::Compose => {
             let m = crate::compose::model(doc);
             for s in &m.services {
-                for kv in &s.environment {
+                for kv in s.environment.iter().filter(|kv| !skip(&kv.key)) {
                     out.push(Site {
                         name: kv.key.clone(),
                         location: loc(doc, kv.key_range.clone()),
@@ -199,7 +373,7 @@ fn sites_in(doc: &Document, out: &mut Vec<Site>) {
                     });
                 }
             }
-            for v in &m.interpolation.vars {
+            for v in m.interpolation.vars.iter().filter(|_| reads) {
                 out.push(Site {
                     name: v.name.clone(),
                     location: loc(doc, v.name_range.clone()),
@@ -217,6 +391,9 @@ fn sites_in(doc: &Document, out: &mut Vec<Site>) {
         FileKind::Dotenv => {
             let m = crate::dotenv::model(doc);
             for e in &m.entries {
+                if skip(&e.key) {
+                    continue;
+                }
                 out.push(Site {
                     name: e.key.clone(),
                     location: loc(doc, e.key_range.clone()),
@@ -224,7 +401,7 @@ fn sites_in(doc: &Document, out: &mut Vec<Site>) {
                     value_range: Some(e.value_range.clone()),
                     what: What::Dotenv,
                 });
-                for r in &e.references {
+                for r in e.references.iter().filter(|_| reads) {
                     out.push(Site {
                         name: r.name.clone(),
                         location: loc(doc, r.name_range.clone()),
@@ -237,7 +414,8 @@ fn sites_in(doc: &Document, out: &mut Vec<Site>) {
         }
         FileKind::Dockerfile => {
             let m = crate::dockerfile::model(doc);
-            for d in m.stage_decls.iter().flatten().filter(|d| d.kind == VarKind::Env) {
+            let env_decls = m.stage_decls.iter().flatten().filter(|d| d.kind == VarKind::Env);
+            for d in env_decls.filter(|d| !skip(&d.name)) {
                 let Some(r) = &d.range else { continue };
                 let value_range = d.instruction.and_then(|i| {
                     m.instructions[i].pairs.iter().find(|p| p.key_range == *r)?.value_range.clone()
@@ -250,7 +428,7 @@ fn sites_in(doc: &Document, out: &mut Vec<Site>) {
                     what: What::DockerfileEnv,
                 });
             }
-            for r in &m.refs {
+            for r in m.refs.iter().filter(|_| reads) {
                 if m.decl_of_ref(r).is_some_and(|d| d.kind == VarKind::Env) {
                     out.push(Site {
                         name: r.name.clone(),
@@ -265,7 +443,7 @@ fn sites_in(doc: &Document, out: &mut Vec<Site>) {
         FileKind::Python => {
             let m = crate::python::model(doc);
             for s in &m.sets {
-                let Some(name) = s.name.as_literal() else { continue };
+                let Some(name) = s.name.as_literal().filter(|n| !skip(n)) else { continue };
                 let value = s.value.as_ref().and_then(|v| match &v.value {
                     crate::python::DefaultValue::Str(s) => Some(s.clone()),
                     _ => None,
@@ -278,7 +456,7 @@ fn sites_in(doc: &Document, out: &mut Vec<Site>) {
                     what: What::PythonSet { default: s.kind == SetKind::Default },
                 });
             }
-            for r in &m.reads {
+            for r in m.reads.iter().filter(|_| reads) {
                 let Some(name) = r.name.as_literal() else { continue };
                 out.push(Site {
                     name: name.to_string(),
@@ -295,7 +473,7 @@ fn sites_in(doc: &Document, out: &mut Vec<Site>) {
 /// The variable mention under the cursor in `doc` (end inclusive, for a cursor right after
 /// the name).
 pub fn site_at<'g>(g: &'g Graph, doc: &Document, offset: usize) -> Option<&'g Site> {
-    g.sites.iter().find(|s| {
+    g.sites().iter().find(|s| {
         *s.location.path == *doc.path
             && s.location.range.start <= offset
             && offset <= s.location.range.end

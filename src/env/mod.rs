@@ -12,6 +12,8 @@ pub mod graph;
 mod hover;
 #[cfg(test)]
 mod hover_tests;
+#[cfg(test)]
+mod incremental_tests;
 pub mod index;
 mod navigate;
 #[cfg(test)]

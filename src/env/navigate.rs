@@ -49,7 +49,7 @@ fn reads_for(g: &Graph, site: &Site) -> Vec<Location> {
     let name = site.name.as_str();
     let reads = |s: &Site| matches!(s.what, What::PythonRead(_));
     let mut own = Vec::new();
-    for svc in &g.services {
+    for svc in g.services() {
         let sets_it = svc.env.get(name).is_some_and(|p| p.source == site.location);
         let Some(runs) = svc.runs.as_ref().filter(|_| sets_it) else { continue };
         for s in g.sites_of(name).filter(|s| reads(s)) {

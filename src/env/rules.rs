@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::graph::{Origin, Provided, ServiceEnv};
-use super::index::{Service, graph};
+use super::index::{Graph, Service, graph};
 use super::settings::Runs;
 use crate::diagnostics::{Diagnostic, Fix, RuleInfo, Severity};
 use crate::python::{Cast, EnvRead, ReadKind, Requirement};
@@ -69,12 +69,42 @@ pub const RULES: &[RuleInfo] = &[
 
 /// The environment diagnostics reported in `doc` (any file kind).
 pub fn diagnostics(snap: &Snapshot, doc: &Document) -> Vec<Diagnostic> {
-    let g = graph(snap);
+    // Without Python in sight no service runs code berth can follow (its modules are `.py`
+    // files), so no service-based finding is possible and the graph is not needed: the common
+    // case of a compose file or Dockerfile edited on its own costs nothing here.
+    if !snap.documents().any(|d| could_be_python(d)) {
+        return super::unset::diagnostics(snap, doc);
+    }
+    diagnostics_with(snap, &graph(snap), doc)
+}
+
+/// [`diagnostics`] over a given graph of `snap`.
+pub(crate) fn diagnostics_with(snap: &Snapshot, g: &Graph, doc: &Document) -> Vec<Diagnostic> {
+    let mut out = service_diagnostics(snap, g, doc);
+    out.extend(super::unset::diagnostics(snap, doc));
+    out.extend(super::settings_module::diagnostics(snap, g, doc));
+    out
+}
+
+/// A Python module, or a file module resolution could find (`x.py`, whatever its kind).
+fn could_be_python(d: &Document) -> bool {
+    d.kind == FileKind::Python || d.path.extension().is_some_and(|e| e == "py")
+}
+
+/// The service-based findings (`env-typo`, `env-missing`, `env-invalid-value`, `env-unused`)
+/// reported in `doc`.
+fn service_diagnostics(snap: &Snapshot, g: &Graph, doc: &Document) -> Vec<Diagnostic> {
+    // They sit where a service sets a variable (compose, env files) or where code reads one:
+    // never in a Dockerfile (an image's `ENV` has no value range and is never unread), so a
+    // keystroke there needs no services.
+    if doc.kind == FileKind::Dockerfile {
+        return Vec::new();
+    }
     let per_project = g.project_diagnostics.get_or_init(|| {
-        g.projects
+        g.projects()
             .iter()
             .map(|p| {
-                let svcs = || p.services.iter().map(|&i| &g.services[i]);
+                let svcs = || p.services.iter().map(|&i| &g.services()[i]);
                 let mut d = check_services(snap, svcs());
                 d.extend(super::unused::check(snap, svcs()));
                 d
@@ -85,7 +115,7 @@ pub fn diagnostics(snap: &Snapshot, doc: &Document) -> Vec<Diagnostic> {
         // A compose file's own diagnostics come from its project alone.
         FileKind::Compose => {
             let own = crate::compose::project::project_of(snap, &doc.path).files;
-            g.projects
+            g.projects()
                 .iter()
                 .position(|p| p.files == own)
                 .map(|i| per_project[i].clone())
@@ -102,8 +132,6 @@ pub fn diagnostics(snap: &Snapshot, doc: &Document) -> Vec<Diagnostic> {
         }
     };
     out.retain(|d| *d.path == *doc.path);
-    out.extend(super::unset::diagnostics(snap, doc));
-    out.extend(super::settings_module::diagnostics(snap, &g, doc));
     out
 }
 

@@ -54,9 +54,13 @@ pub fn entry_of(svc: &ServiceEnv) -> Option<EntryPoint> {
 /// What `svc` runs, or None when berth cannot tell. `workspace_roots` are the snapshot's
 /// [`crate::python::candidate_roots`], computed once by the caller.
 pub fn runs(snap: &Snapshot, svc: &ServiceEnv, workspace_roots: &[PathBuf]) -> Option<Runs> {
-    let roots = module_roots(svc, workspace_roots);
+    runs_from(snap, svc, &module_roots(svc, workspace_roots))
+}
+
+/// [`runs`], given the service's [`module_roots`].
+pub(crate) fn runs_from(snap: &Snapshot, svc: &ServiceEnv, roots: &[PathBuf]) -> Option<Runs> {
     let entry = entry_of(svc);
-    let entry_files = entry.as_ref().map(|e| entry_files(snap, &roots, e)).unwrap_or_default();
+    let entry_files = entry.as_ref().map(|e| entry_files(snap, roots, e)).unwrap_or_default();
     let settings = svc
         .get("DJANGO_SETTINGS_MODULE")
         .map(|p| p.value.clone())
@@ -67,15 +71,15 @@ pub fn runs(snap: &Snapshot, svc: &ServiceEnv, workspace_roots: &[PathBuf]) -> O
         // Set from the shell or interpolated: the module is unknown.
         Some(Err(())) => return None,
         Some(Ok(module)) => {
-            let path = resolve_module_in(snap, &roots, &module)?;
-            return Some(collect(snap, Some(module), settings_chain(snap, &roots, &path)));
+            let path = resolve_module_in(snap, roots, &module)?;
+            return Some(collect(snap, Some(module), settings_chain(snap, roots, &path)));
         }
         None => entry_files,
     };
     if files.is_empty() {
         return None;
     }
-    Some(collect(snap, None, import_closure(snap, &roots, files)))
+    Some(collect(snap, None, import_closure(snap, roots, files)))
 }
 
 fn collect(snap: &Snapshot, settings_module: Option<String>, files: Vec<Arc<Path>>) -> Runs {

@@ -35,10 +35,11 @@ pub fn diagnostics(snap: &Snapshot, g: &Graph, doc: &Document) -> Vec<Diagnostic
         return Vec::new();
     }
     let mut out = Vec::new();
-    for site in g.sites.iter().filter(|s| s.name == NAME && *s.location.path == *doc.path) {
-        if !site.sets() {
-            continue;
-        }
+    // The snapshot's version of this file, as the graph has it.
+    let Some(own) = snap.get(&doc.path).map(|d| super::index::sets_named(d, NAME)) else {
+        return out;
+    };
+    for site in &own {
         let (Some(value), Some(range)) = (&site.value, &site.value_range) else { continue };
         let module = value.trim();
         if module.is_empty() || module.contains('$') {
@@ -67,16 +68,21 @@ pub fn diagnostics(snap: &Snapshot, g: &Graph, doc: &Document) -> Vec<Diagnostic
 }
 
 fn resolves(snap: &Snapshot, g: &Graph, doc: &Document, module: &str) -> bool {
+    // Any root will do, so the cheap ones are tried before the services (built on first use).
     let mut roots: Vec<PathBuf> =
         doc.path.parent().map(|p| vec![p.to_path_buf()]).unwrap_or_default();
-    for s in &g.services {
+    roots.extend(g.roots().iter().cloned());
+    if crate::python::resolve_module_in(snap, &roots, module).is_some() {
+        return true;
+    }
+    roots.clear();
+    for s in g.services() {
         let related = *s.env.location.path == *doc.path
             || s.env.dockerfile.as_ref().is_some_and(|d| *d.path == *doc.path);
         if related {
             roots.extend(s.roots.iter().cloned());
         }
     }
-    roots.extend(g.roots.iter().cloned());
     crate::python::resolve_module_in(snap, &roots, module).is_some()
 }
 

@@ -424,10 +424,10 @@ fn graph_is_cached_per_snapshot_and_rebuilt_on_edit() {
     let mut f = fixture(&with_compose("services:\n  web:\n    build: .\n", ""));
     let a = super::index::graph(&f.snapshot);
     let b = super::index::graph(&f.snapshot);
-    assert!(std::sync::Arc::ptr_eq(&a, &b) || a.sites.len() == b.sites.len());
+    assert!(std::sync::Arc::ptr_eq(&a, &b) || a.sites().len() == b.sites().len());
     let env = f.doc(".env").clone();
     f.snapshot.insert(env.edit(0..0, "SECRET_KEY=x\n", Some(2)));
     let c = super::index::graph(&f.snapshot);
     assert!(!std::sync::Arc::ptr_eq(&a, &c));
-    assert!(c.sites.iter().any(|s| s.name == "SECRET_KEY" && s.what == super::What::Dotenv));
+    assert!(c.sites().iter().any(|s| s.name == "SECRET_KEY" && s.what == super::What::Dotenv));
 }

@@ -152,18 +152,18 @@ fn is_typo(svc: &ServiceEnv, runs: &Runs, p: &Provided) -> bool {
 /// The findings for one project's services. A place that sets a variable for several services
 /// (a shared env file, an `extends` base) is unused only when no service reads it.
 pub fn check<'a>(snap: &Snapshot, services: impl Iterator<Item = &'a Service>) -> Vec<Diagnostic> {
-    let mut used: HashSet<Location> = HashSet::new();
-    let mut candidates: Vec<(Location, Diagnostic)> = Vec::new();
+    let mut used: Vec<&Location> = Vec::new();
+    let mut candidates: Vec<(&Location, Diagnostic)> = Vec::new();
     for svc in services {
         let env = &svc.env;
         let set_here = env.env.iter().filter(|p| p.origin != Origin::ImageEnv);
         let Some(runs) = &svc.runs else {
-            used.extend(set_here.map(|p| p.source.clone()));
+            used.extend(set_here.map(|p| &p.source));
             continue;
         };
         for p in set_here {
             if runs.reads_name(&p.name) || quiet_for(env, &p.name) || is_typo(env, runs, p) {
-                used.insert(p.source.clone());
+                used.push(&p.source);
                 continue;
             }
             let mut d = Diagnostic::new(
@@ -182,16 +182,32 @@ pub fn check<'a>(snap: &Snapshot, services: impl Iterator<Item = &'a Service>) -
             {
                 d = d.with_fix(fix);
             }
-            candidates.push((p.source.clone(), d));
+            candidates.push((&p.source, d));
         }
     }
+    if candidates.is_empty() {
+        return Vec::new();
+    }
+    let used: HashSet<ByRange> = used.into_iter().map(ByRange).collect();
+    let mut seen: HashSet<ByRange> = HashSet::new();
     let mut out: Vec<Diagnostic> = Vec::new();
     for (l, d) in candidates {
-        if !used.contains(&l) && !out.iter().any(|o| o.path == d.path && o.range == d.range) {
+        if !used.contains(&ByRange(l)) && seen.insert(ByRange(l)) {
             out.push(d);
         }
     }
     out
+}
+
+/// A location hashed by its range alone: hashing a path walks its components, and places
+/// rarely share a range across files.
+#[derive(PartialEq, Eq)]
+struct ByRange<'a>(&'a Location);
+
+impl std::hash::Hash for ByRange<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.range.hash(state);
+    }
 }
 
 /// Delete the `environment` entry's whole line(s).
