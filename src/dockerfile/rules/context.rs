@@ -85,8 +85,8 @@ impl<'a> BuildContext<'a> {
 /// same (it is read on every keystroke otherwise).
 fn ignore_file(dir: &Path, file: &Path) -> Option<Arc<Gitignore>> {
     type Key = (PathBuf, Option<SystemTime>, u64);
-    static CACHE: OnceLock<Mutex<HashMap<PathBuf, (Key, Option<Arc<Gitignore>>)>>> =
-        OnceLock::new();
+    type Cache = Mutex<HashMap<PathBuf, (Key, Option<Arc<Gitignore>>)>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
     let meta = std::fs::metadata(file).ok()?;
     let key: Key = (dir.to_path_buf(), meta.modified().ok(), meta.len());
     let cache = CACHE.get_or_init(Default::default);
