@@ -615,13 +615,24 @@ impl Model {
     /// The declaration of `name` that wins at `offset`: the same answer as looking `name` up in
     /// `vars_in_scope`, without building (and cloning) the whole scope; called once per reference.
     pub fn resolve_var(&self, offset: usize, name: &str) -> Option<VarDecl> {
+        let found = self.resolve_in(offset, name)?;
+        Some(found.cloned().unwrap_or_else(|| predefined(name)))
+    }
+
+    /// Is `name` visible at `offset` (what `resolve_var(..).is_some()` says, without a copy)?
+    pub fn is_defined(&self, offset: usize, name: &str) -> bool {
+        self.resolve_in(offset, name).is_some()
+    }
+
+    /// The winning declaration, `Some(None)` for a predefined arg, `None` when undefined.
+    fn resolve_in(&self, offset: usize, name: &str) -> Option<Option<&VarDecl>> {
         let stage = self.stage_at(offset);
         if stage.is_none() || self.in_from_line(offset) {
             let last =
                 self.global_args.iter().rfind(|g| g.visible_from <= offset && g.name == name);
             return match last {
-                Some(g) => Some(g.clone()),
-                None if PREDEFINED_ARGS.contains(&name) => Some(predefined(name)),
+                Some(g) => Some(Some(g)),
+                None if PREDEFINED_ARGS.contains(&name) => Some(None),
                 None => None,
             };
         }
@@ -634,7 +645,7 @@ impl Model {
                 found = Some(d);
             }
         }
-        found.cloned()
+        found.map(Some)
     }
 
     /// The last ENV `name` along the base stage chain of `stage` (what `env_of_stage_inherited`
