@@ -11,6 +11,7 @@ pub mod dockerfile;
 pub mod dotenv;
 pub mod env;
 #[doc(hidden)]
+pub mod fs_cache;
 pub mod fuzzing;
 pub mod ide;
 pub mod lsp;

@@ -14,11 +14,12 @@ struct Line {
     next: usize,
 }
 
-fn lines(text: &str) -> Vec<Line> {
+/// The physical lines from byte `from` (a line start) on.
+fn lines(text: &str, from: usize) -> Vec<Line> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
-    let mut start = 0;
-    let mut i = 0;
+    let mut start = from;
+    let mut i = from;
     while i < bytes.len() {
         match bytes[i] {
             b'\n' => {
@@ -44,7 +45,7 @@ fn lines(text: &str) -> Vec<Line> {
 
 /// Text made of several source slices (the physical lines of one instruction with the
 /// continuations removed), with a map from logical offsets back to source offsets.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Logical {
     pub text: String,
     /// (logical start, source start) of each slice, ascending.
@@ -55,6 +56,13 @@ impl Logical {
     fn push(&mut self, src: &str, src_start: usize) {
         self.segments.push((self.text.len(), src_start));
         self.text.push_str(src);
+    }
+
+    /// Move the source offsets by `delta` (the text before this instruction grew or shrank).
+    pub fn shift(&mut self, delta: isize) {
+        for (_, ss) in &mut self.segments {
+            *ss = ss.wrapping_add_signed(delta);
+        }
     }
 
     /// Source offset of the logical offset `l` (the start of a span).
@@ -165,7 +173,7 @@ fn strip_continuation(s: &str, escape: char) -> Option<&str> {
 }
 
 pub fn lex(text: &str) -> Lexed {
-    let lines = lines(text);
+    let lines = lines(text, 0);
     let mut out = Lexed { escape: '\\', ..Default::default() };
     let mut i = 0;
     // Directives: only at the very top, until the first line that is not one.
@@ -181,6 +189,39 @@ pub fn lex(text: &str) -> Lexed {
             None => break,
         }
     }
+    lex_lines(text, &lines[i..], &mut out, &mut |_, _| false);
+    out
+}
+
+/// Where a partial lex stopped: the start of the line of the next instruction, and the comment
+/// lines directly above it.
+pub struct Stop {
+    pub line_start: usize,
+    pub comments_above: Vec<Range<usize>>,
+}
+
+/// Lex from `from`, the start of a line where no instruction is open and no comment lines are
+/// pending, with the file's `escape`, until `stop(line start, comments above)` accepts the
+/// start of an instruction (the caller has it already). Directives are not read.
+pub fn lex_from(
+    text: &str,
+    from: usize,
+    escape: char,
+    stop: &mut dyn FnMut(usize, &[Range<usize>]) -> bool,
+) -> (Lexed, Option<Stop>) {
+    let lines = lines(text, from);
+    let mut out = Lexed { escape, ..Default::default() };
+    let stopped = lex_lines(text, &lines, &mut out, stop);
+    (out, stopped)
+}
+
+fn lex_lines(
+    text: &str,
+    lines: &[Line],
+    out: &mut Lexed,
+    stop: &mut dyn FnMut(usize, &[Range<usize>]) -> bool,
+) -> Option<Stop> {
+    let mut i = 0;
     let escape = out.escape;
     let mut comments_above: Vec<Range<usize>> = Vec::new();
     while i < lines.len() {
@@ -196,6 +237,9 @@ pub fn lex(text: &str) -> Lexed {
             comments_above.push(line.start..line.end);
             i += 1;
             continue;
+        }
+        if stop(line.start, &comments_above) {
+            return Some(Stop { line_start: line.start, comments_above });
         }
         let mut logical = Logical::default();
         let mut last_end = line.end;
@@ -276,7 +320,7 @@ pub fn lex(text: &str) -> Lexed {
         }
         out.instructions.push(inst);
     }
-    out
+    None
 }
 
 /// Heredocs are recognised only for RUN, COPY and ADD (also behind ONBUILD).

@@ -27,6 +27,8 @@ pub mod signature;
 pub mod symbols;
 
 #[cfg(test)]
+mod incremental_tests;
+#[cfg(test)]
 mod nav_tests;
 
 pub use format::format;
@@ -37,9 +39,13 @@ pub use semantic::semantic_tokens;
 pub use signature::signature_help;
 pub use symbols::{folds, links, symbols};
 
-/// The model of this document version, built once and cached on the document.
+/// The model of this document version, built once and cached on the document, from the
+/// previous version's model where there is one (only the edited instructions are parsed again).
 pub fn model(doc: &Document) -> Arc<Model> {
-    doc.model(|d| Model::build(&d.text))
+    doc.model_from_prev(|d, prev: Option<(&Model, _)>| match prev {
+        Some((old, changes)) => Model::build_from(&d.text, old, changes),
+        None => Model::build(&d.text),
+    })
 }
 
 /// The model of a bare text (tests, tools).

@@ -11,8 +11,10 @@
 
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::Arc;
 
-use super::lexer::{self, Logical};
+use super::lexer::{self, Logical, RawInstruction};
+use crate::workspace::document::TextChange;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Word {
@@ -23,7 +25,7 @@ pub struct Word {
     pub quoted: bool,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Flag {
     pub name: String,
     pub name_range: Range<usize>,
@@ -33,7 +35,7 @@ pub struct Flag {
     pub range: Range<usize>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Heredoc {
     pub name: String,
     pub marker: Range<usize>,
@@ -42,7 +44,7 @@ pub struct Heredoc {
 }
 
 /// A `KEY=value` (or legacy `KEY value`) pair of ENV, LABEL or ARG.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Pair {
     pub key: String,
     pub key_range: Range<usize>,
@@ -53,7 +55,7 @@ pub struct Pair {
     pub legacy: bool,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Instruction {
     /// Upper-cased keyword.
     pub keyword: String,
@@ -84,6 +86,43 @@ pub struct Instruction {
 }
 
 impl Instruction {
+    /// A copy with every source offset moved by `delta`.
+    fn shifted(&self, delta: isize) -> Instruction {
+        let mut i = self.clone();
+        i.shift(delta);
+        i
+    }
+
+    fn shift(&mut self, d: isize) {
+        let sh = |r: &mut Range<usize>| {
+            *r = r.start.wrapping_add_signed(d)..r.end.wrapping_add_signed(d);
+        };
+        sh(&mut self.keyword_range);
+        sh(&mut self.range);
+        sh(&mut self.args_range);
+        for f in &mut self.flags {
+            sh(&mut f.name_range);
+            sh(&mut f.range);
+            f.value_range.as_mut().map(sh);
+        }
+        for w in self.args.iter_mut().chain(self.json.iter_mut().flatten()) {
+            sh(&mut w.range);
+        }
+        for p in &mut self.pairs {
+            sh(&mut p.key_range);
+            p.value_range.as_mut().map(sh);
+        }
+        for h in &mut self.heredocs {
+            sh(&mut h.marker);
+            sh(&mut h.body);
+            h.end.as_mut().map(sh);
+        }
+        if let Some(inner) = &mut self.onbuild {
+            inner.shift(d);
+        }
+        self.logical.shift(d);
+    }
+
     pub fn flag(&self, name: &str) -> Option<&Flag> {
         self.flags.iter().find(|f| f.name.eq_ignore_ascii_case(name))
     }
@@ -105,7 +144,7 @@ impl Instruction {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ImageRef {
     pub text: String,
     pub range: Range<usize>,
@@ -130,7 +169,7 @@ impl ImageRef {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Stage {
     pub index: usize,
     /// Index of the FROM instruction.
@@ -176,7 +215,7 @@ pub struct VarDecl {
     pub instruction: Option<usize>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VarRef {
     pub name: String,
     /// `$X` / `${X…}` as a whole.
@@ -191,7 +230,7 @@ pub struct VarRef {
     pub in_from: bool,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Directive {
     pub name: String,
     pub value: String,
@@ -200,7 +239,7 @@ pub struct Directive {
     pub value_range: Range<usize>,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Model {
     pub directives: Vec<Directive>,
     pub escape: char,
@@ -209,7 +248,8 @@ pub struct Model {
     pub check_skip_all: bool,
     /// `# check=error=true`.
     pub check_error: bool,
-    pub instructions: Vec<Instruction>,
+    /// Shared with the previous version's model where the edits did not touch them.
+    pub instructions: Vec<Arc<Instruction>>,
     pub stages: Vec<Stage>,
     pub global_args: Vec<VarDecl>,
     /// Per stage, ARG and ENV declarations in order.
@@ -306,36 +346,120 @@ impl Model {
                 value_range: d.value_range,
             });
         }
-        for c in &m.comments {
-            let s = text[c.clone()].trim_start().trim_start_matches('#').trim_start();
-            if let Some(rest) = s.strip_prefix("hadolint global ignore=") {
-                m.hadolint_global_ignore.extend(codes(rest));
-            }
-        }
+        m.hadolint_global_ignore = global_ignores(text, &m.comments);
         // Instructions are large: growing the Vec step by step would copy them repeatedly.
         m.instructions.reserve_exact(lexed.instructions.len());
         for raw in lexed.instructions {
             let idx = m.instructions.len();
-            let mut inst = parse_instruction(raw.logical, 0, m.escape);
-            inst.range = raw.range;
-            inst.heredocs = raw
-                .heredocs
-                .into_iter()
-                .map(|h| Heredoc { name: h.name, marker: h.marker, body: h.body, end: h.end })
-                .collect();
-            for c in &raw.comments_above {
-                let s = text[c.clone()].trim_start().trim_start_matches('#').trim_start();
-                if let Some(rest) = s.strip_prefix("hadolint ignore=") {
-                    inst.hadolint_ignore.extend(codes(rest));
-                }
-            }
-            let inner_heredocs = inst.heredocs.clone();
-            if let Some(inner) = inst.onbuild.as_mut() {
-                inner.heredocs = inner_heredocs;
-                inner.range = inner.keyword_range.start..inst.range.end;
-            }
+            let inst = instruction_of(raw, text, m.escape);
             collect_refs(&inst, idx, m.escape, &mut m.refs);
-            m.instructions.push(inst);
+            m.instructions.push(Arc::new(inst));
+        }
+        m.build_stages();
+        m
+    }
+
+    /// The model of `text`, reusing the instructions of `old` (the model of the text before
+    /// `changes`) that the changes did not touch: those before the first change as they are,
+    /// those after the last one moved by the length difference. Equal to `Model::build(text)`.
+    pub fn build_from(text: &str, old: &Model, changes: &[TextChange]) -> Model {
+        let Some((start, old_end, new_end)) = envelope(changes) else {
+            return old.clone();
+        };
+        let delta = new_end as isize - old_end as isize;
+        // Instructions the lexer finished reading before the first change (one that ran to the
+        // end of the file, an open continuation or heredoc, has no successor). Edits at or
+        // before the first instruction may change the directives: start over.
+        let keep = old.instructions.partition_point(|i| i.range.end < start);
+        let keep = keep.min(old.instructions.len().saturating_sub(1));
+        if keep == 0 {
+            return Model::build(text);
+        }
+        let b = text.as_bytes();
+        let last_end = old.instructions[keep - 1].range.end;
+        let from = match b.get(last_end) {
+            Some(b'\r') if b.get(last_end + 1) == Some(&b'\n') => last_end + 2,
+            Some(_) => last_end + 1,
+            None => last_end,
+        };
+        // The lexer resumes where an instruction of the untouched tail starts a line: from
+        // there on, the old instructions are the new ones, moved by `delta`.
+        let first_after = old.instructions.partition_point(|i| i.range.start < old_end);
+        let mut resume: Option<usize> = None;
+        let (lexed, stop) = lexer::lex_from(text, from, old.escape, &mut |ls, _| {
+            if ls < new_end {
+                return false;
+            }
+            let rest = &text[ls..];
+            let line = &rest[..rest.find(['\n', '\r']).unwrap_or(rest.len())];
+            let old_start = (ls + line.len() - line.trim_start().len()).wrapping_add_signed(-delta);
+            // The old line must have started at the same place (not inside the edit).
+            let old_ls = ls.wrapping_add_signed(-delta);
+            resume = old.instructions[first_after..]
+                .binary_search_by_key(&old_start, |i| i.range.start)
+                .ok()
+                .map(|j| j + first_after)
+                .filter(|&j| old.instructions[j].logical.src(0) == old_ls);
+            resume.is_some()
+        });
+
+        let mut m = Model {
+            directives: old.directives.clone(),
+            escape: old.escape,
+            check_skip: old.check_skip.clone(),
+            check_skip_all: old.check_skip_all,
+            check_error: old.check_error,
+            len: text.len(),
+            ..Default::default()
+        };
+        let shift =
+            |r: &Range<usize>| r.start.wrapping_add_signed(delta)..r.end.wrapping_add_signed(delta);
+        let tail_from = stop.as_ref().map_or(usize::MAX, |s| s.line_start);
+        let old_tail_from = tail_from.wrapping_add_signed(-delta);
+        m.comments = old.comments.iter().filter(|c| c.start < from).cloned().collect();
+        m.comments.extend(lexed.comments);
+        m.empty_continuations =
+            old.empty_continuations.iter().filter(|c| c.start < from).cloned().collect();
+        m.empty_continuations.extend(lexed.empty_continuations);
+        if stop.is_some() {
+            m.comments.extend(old.comments.iter().filter(|c| c.start >= old_tail_from).map(shift));
+            m.empty_continuations.extend(
+                old.empty_continuations.iter().filter(|c| c.start >= old_tail_from).map(shift),
+            );
+        }
+        m.hadolint_global_ignore = global_ignores(text, &m.comments);
+
+        let tail = resume.map_or(&[][..], |j| &old.instructions[j..]);
+        m.instructions.reserve_exact(keep + lexed.instructions.len() + tail.len());
+        m.instructions.extend(old.instructions[..keep].iter().cloned());
+        let kept_refs = old.refs.partition_point(|r| r.instruction < keep);
+        m.refs.extend(old.refs[..kept_refs].iter().cloned());
+        for raw in lexed.instructions {
+            let idx = m.instructions.len();
+            let inst = instruction_of(raw, text, m.escape);
+            collect_refs(&inst, idx, m.escape, &mut m.refs);
+            m.instructions.push(Arc::new(inst));
+        }
+        if let (Some(j), Some(stop)) = (resume, stop) {
+            let moved = m.instructions.len() as isize - j as isize;
+            for (n, i) in tail.iter().enumerate() {
+                let mut i = if delta == 0 { i.clone() } else { Arc::new(i.shifted(delta)) };
+                if n == 0 {
+                    // The comments above it may have changed.
+                    let ignore = hadolint_ignores(text, &stop.comments_above);
+                    if ignore != i.hadolint_ignore {
+                        Arc::make_mut(&mut i).hadolint_ignore = ignore;
+                    }
+                }
+                m.instructions.push(i);
+            }
+            let tail_refs = old.refs.partition_point(|r| r.instruction < j);
+            m.refs.extend(old.refs[tail_refs..].iter().map(|r| VarRef {
+                range: shift(&r.range),
+                name_range: shift(&r.name_range),
+                instruction: r.instruction.wrapping_add_signed(moved),
+                ..r.clone()
+            }));
         }
         m.build_stages();
         m
@@ -375,11 +499,11 @@ impl Model {
                     instructions: vec![idx],
                 });
                 decls.push(Vec::new());
-                self.instructions[idx].stage = Some(index);
+                set_stage(&mut self.instructions[idx], Some(index));
                 continue;
             }
             let stage = self.stages.len().checked_sub(1);
-            self.instructions[idx].stage = stage;
+            set_stage(&mut self.instructions[idx], stage);
             let inst = &self.instructions[idx];
             let end = inst.range.end;
             if let Some(s) = stage {
@@ -491,13 +615,24 @@ impl Model {
     /// The declaration of `name` that wins at `offset`: the same answer as looking `name` up in
     /// `vars_in_scope`, without building (and cloning) the whole scope; called once per reference.
     pub fn resolve_var(&self, offset: usize, name: &str) -> Option<VarDecl> {
+        let found = self.resolve_in(offset, name)?;
+        Some(found.cloned().unwrap_or_else(|| predefined(name)))
+    }
+
+    /// Is `name` visible at `offset` (what `resolve_var(..).is_some()` says, without a copy)?
+    pub fn is_defined(&self, offset: usize, name: &str) -> bool {
+        self.resolve_in(offset, name).is_some()
+    }
+
+    /// The winning declaration, `Some(None)` for a predefined arg, `None` when undefined.
+    fn resolve_in(&self, offset: usize, name: &str) -> Option<Option<&VarDecl>> {
         let stage = self.stage_at(offset);
         if stage.is_none() || self.in_from_line(offset) {
             let last =
                 self.global_args.iter().rfind(|g| g.visible_from <= offset && g.name == name);
             return match last {
-                Some(g) => Some(g.clone()),
-                None if PREDEFINED_ARGS.contains(&name) => Some(predefined(name)),
+                Some(g) => Some(Some(g)),
+                None if PREDEFINED_ARGS.contains(&name) => Some(None),
                 None => None,
             };
         }
@@ -510,7 +645,7 @@ impl Model {
                 found = Some(d);
             }
         }
-        found.cloned()
+        found.map(Some)
     }
 
     /// The last ENV `name` along the base stage chain of `stage` (what `env_of_stage_inherited`
@@ -569,6 +704,70 @@ impl Model {
     pub fn directive(&self, name: &str) -> Option<&Directive> {
         self.directives.iter().find(|d| d.name == name)
     }
+}
+
+/// Set an instruction's stage, copying a shared instruction only when it changes.
+fn set_stage(inst: &mut Arc<Instruction>, stage: Option<usize>) {
+    if inst.stage != stage {
+        Arc::make_mut(inst).stage = stage;
+    }
+}
+
+/// One span of old text replaced by new text that covers every change: (start, end in the old
+/// text, end in the new text). None when there were no changes.
+fn envelope(changes: &[TextChange]) -> Option<(usize, usize, usize)> {
+    let (first, rest) = changes.split_first()?;
+    let (mut start, mut old_end, mut new_end) = (first.start, first.old_end, first.new_end);
+    for c in rest {
+        // `c` is in the offsets of the text after the previous changes.
+        start = start.min(c.start);
+        let cur_end = new_end.max(c.old_end);
+        old_end += cur_end - new_end;
+        new_end = (cur_end + c.new_end) - c.old_end;
+    }
+    Some((start, old_end, new_end))
+}
+
+/// The instruction of a lexed one: parsed, with its heredocs and `# hadolint ignore=` codes.
+fn instruction_of(raw: RawInstruction, text: &str, escape: char) -> Instruction {
+    let mut inst = parse_instruction(raw.logical, 0, escape);
+    inst.range = raw.range;
+    inst.heredocs = raw
+        .heredocs
+        .into_iter()
+        .map(|h| Heredoc { name: h.name, marker: h.marker, body: h.body, end: h.end })
+        .collect();
+    inst.hadolint_ignore = hadolint_ignores(text, &raw.comments_above);
+    let inner_heredocs = inst.heredocs.clone();
+    if let Some(inner) = inst.onbuild.as_mut() {
+        inner.heredocs = inner_heredocs;
+        inner.range = inner.keyword_range.start..inst.range.end;
+    }
+    inst
+}
+
+/// Codes of `# hadolint ignore=…` comments (the ones directly above an instruction).
+fn hadolint_ignores(text: &str, comments: &[Range<usize>]) -> Vec<String> {
+    let mut out = Vec::new();
+    for c in comments {
+        let s = text[c.clone()].trim_start().trim_start_matches('#').trim_start();
+        if let Some(rest) = s.strip_prefix("hadolint ignore=") {
+            out.extend(codes(rest));
+        }
+    }
+    out
+}
+
+/// Codes of `# hadolint global ignore=…` comments anywhere.
+fn global_ignores(text: &str, comments: &[Range<usize>]) -> Vec<String> {
+    let mut out = Vec::new();
+    for c in comments {
+        let s = text[c.clone()].trim_start().trim_start_matches('#').trim_start();
+        if let Some(rest) = s.strip_prefix("hadolint global ignore=") {
+            out.extend(codes(rest));
+        }
+    }
+    out
 }
 
 fn predefined(name: &str) -> VarDecl {

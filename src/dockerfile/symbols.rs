@@ -150,7 +150,7 @@ pub fn links(snap: &Snapshot, doc: &Document) -> Vec<Link> {
                 continue;
             }
             let p = ctx.resolve(&w.text);
-            if p.is_file() || snap.get(&p).is_some() {
+            if ctx.is_file_on_disk(&p) || snap.get(&p).is_some() {
                 out.push(Link {
                     range: w.range.clone(),
                     target: p.display().to_string(),

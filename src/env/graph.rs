@@ -201,7 +201,7 @@ fn stage_cmd(
         return None;
     }
     let own = model.instructions.iter().rfind(|i| i.stage == Some(stage) && i.keyword == "CMD");
-    own.or_else(|| match model.stages.get(stage)?.base_stage {
+    own.map(|i| &**i).or_else(|| match model.stages.get(stage)?.base_stage {
         Some(b) if b < stage => stage_cmd(model, b, depth + 1),
         _ => None,
     })

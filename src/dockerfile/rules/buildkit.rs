@@ -492,7 +492,7 @@ fn variables(cx: &mut Ctx) {
             continue;
         }
         let inst = &m.instructions[r.instruction];
-        if m.resolve_var(r.range.start, &r.name).is_some() {
+        if m.is_defined(r.range.start, &r.name) {
             continue;
         }
         // Self-reference in the same ENV/ARG (`ENV PATH=/x:$PATH`) is resolved by the image.

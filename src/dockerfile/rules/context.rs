@@ -3,46 +3,42 @@
 //! the workspace folders, and nothing at all when the directory does not exist on disk (an
 //! unsaved or virtual workspace), so the checks stay quiet rather than guess.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::SystemTime;
 
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 
+use crate::fs_cache::Batch;
 use crate::workspace::Snapshot;
 
 pub struct BuildContext<'a> {
     pub dir: PathBuf,
     snap: &'a Snapshot,
-    ignore: Option<Gitignore>,
+    ignore: Option<Arc<Gitignore>>,
+    /// Existence checks go through the directory-listing cache, once per directory per pass.
+    fs: Batch,
 }
 
 impl<'a> BuildContext<'a> {
     pub fn of(snap: &'a Snapshot, dockerfile: &Path) -> Option<BuildContext<'a>> {
         let dir = dockerfile.parent()?.to_path_buf();
-        if snap.roots.is_empty() || !snap.in_workspace(&dir) || !dir.is_dir() {
+        let fs = Batch::default();
+        if snap.roots.is_empty() || !snap.in_workspace(&dir) || !fs.is_dir(&dir) {
             return None;
         }
         // `<name>.dockerignore` next to the Dockerfile wins over `.dockerignore`.
         let name = dockerfile.file_name()?.to_string_lossy();
         let specific = dir.join(format!("{name}.dockerignore"));
-        let file = if specific.is_file() { specific } else { dir.join(".dockerignore") };
-        let ignore = std::fs::read_to_string(&file).ok().and_then(|t| {
-            let mut b = GitignoreBuilder::new(&dir);
-            for line in t.lines() {
-                let line = line.trim();
-                if line.is_empty() || line.starts_with('#') {
-                    continue;
-                }
-                // .dockerignore patterns are anchored at the context root, unlike .gitignore.
-                let (neg, pat) = match line.strip_prefix('!') {
-                    Some(p) => ("!", p),
-                    None => ("", line),
-                };
-                let pat = pat.trim_start_matches("./").trim_start_matches('/');
-                let _ = b.add_line(None, &format!("{neg}/{pat}"));
-            }
-            b.build().ok()
-        });
-        Some(BuildContext { dir, snap, ignore })
+        let file = if fs.is_file(&specific) { specific } else { dir.join(".dockerignore") };
+        let ignore = if fs.exists(&file) { ignore_file(&dir, &file) } else { None };
+        Some(BuildContext { dir, snap, ignore, fs })
+    }
+
+    /// Is `p` a file on disk (cached listing of its directory)?
+    pub fn is_file_on_disk(&self, p: &Path) -> bool {
+        self.fs.is_file(p)
     }
 
     pub fn resolve(&self, src: &str) -> PathBuf {
@@ -56,7 +52,7 @@ impl<'a> BuildContext<'a> {
         if p == self.dir {
             return false;
         }
-        ig.matched_path_or_any_parents(&p, p.is_dir()).is_ignore()
+        ig.matched_path_or_any_parents(&p, self.fs.is_dir(&p)).is_ignore()
     }
 
     pub fn has_ignore_file(&self) -> bool {
@@ -68,7 +64,7 @@ impl<'a> BuildContext<'a> {
         let p = self.resolve(src);
         let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         if !name.contains(['*', '?', '[']) {
-            return p.exists()
+            return self.fs.exists(&p)
                 || self.snap.get(&p).is_some()
                 || self.snap.documents().any(|d| d.path.starts_with(&p));
         }
@@ -76,17 +72,53 @@ impl<'a> BuildContext<'a> {
         if parent.to_string_lossy().contains(['*', '?', '[']) {
             return true;
         }
-        let on_disk = std::fs::read_dir(parent)
-            .into_iter()
-            .flatten()
-            .flatten()
-            .any(|e| wildcard(&name, &e.file_name().to_string_lossy()));
+        let on_disk = self.fs.any_name(parent, |n| wildcard(&name, &n.to_string_lossy()));
         on_disk
             || self.snap.documents().any(|d| {
                 d.path.parent() == Some(parent)
                     && d.path.file_name().is_some_and(|n| wildcard(&name, &n.to_string_lossy()))
             })
     }
+}
+
+/// The parsed `.dockerignore` at `file`, cached while its modification time and size stay the
+/// same (it is read on every keystroke otherwise).
+fn ignore_file(dir: &Path, file: &Path) -> Option<Arc<Gitignore>> {
+    type Key = (PathBuf, Option<SystemTime>, u64);
+    type Cache = Mutex<HashMap<PathBuf, (Key, Option<Arc<Gitignore>>)>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let meta = std::fs::metadata(file).ok()?;
+    let key: Key = (dir.to_path_buf(), meta.modified().ok(), meta.len());
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some((k, ig)) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(file)
+        && *k == key
+    {
+        return ig.clone();
+    }
+    let ig = std::fs::read_to_string(file).ok().and_then(|t| {
+        let mut b = GitignoreBuilder::new(dir);
+        for line in t.lines() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            // .dockerignore patterns are anchored at the context root, unlike .gitignore.
+            let (neg, pat) = match line.strip_prefix('!') {
+                Some(p) => ("!", p),
+                None => ("", line),
+            };
+            let pat = pat.trim_start_matches("./").trim_start_matches('/');
+            let _ = b.add_line(None, &format!("{neg}/{pat}"));
+        }
+        b.build().ok()
+    });
+    let ig = ig.map(Arc::new);
+    let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
+    if cache.len() > 256 {
+        cache.clear();
+    }
+    cache.insert(file.to_path_buf(), (key, ig.clone()));
+    ig
 }
 
 /// `*` and `?` matching (character classes are accepted as "anything").

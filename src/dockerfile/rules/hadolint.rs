@@ -155,7 +155,7 @@ fn run(cx: &mut Ctx, idx: usize, i: &Instruction) {
     }
     let scripts = run_scripts(i, cx.text);
     let targets = mount_targets(i);
-    let pip_env = m.resolve_var(i.range.start, "PIP_NO_CACHE_DIR").is_some();
+    let pip_env = m.is_defined(i.range.start, "PIP_NO_CACHE_DIR");
     let single_line = i.heredocs.is_empty() && !i.multiline;
     for sc in &scripts {
         for c in &sc.commands {
@@ -551,7 +551,10 @@ fn workdir_set(m: &Model, idx: usize, i: &Instruction) -> bool {
 
 fn env_self_ref(cx: &mut Ctx, idx: usize, i: &Instruction) {
     let m = cx.m;
-    for r in m.refs.iter().filter(|r| r.instruction == idx) {
+    // References are in instruction order: this instruction's are one slice.
+    let first = m.refs.partition_point(|r| r.instruction < idx);
+    let end = first + m.refs[first..].partition_point(|r| r.instruction == idx);
+    for r in &m.refs[first..end] {
         let Some(pos) = i.pairs.iter().position(|p| p.key == r.name) else { continue };
         // `PATH=/x:$PATH` refers to the old value on purpose; only earlier pairs count.
         let own = i.pairs.iter().rev().find(|p| p.key_range.start <= r.range.start);
@@ -559,7 +562,7 @@ fn env_self_ref(cx: &mut Ctx, idx: usize, i: &Instruction) {
             continue;
         }
         let defined_before = i.pairs[pos].key_range.end <= r.range.start;
-        if defined_before && m.resolve_var(i.range.start, &r.name).is_none() {
+        if defined_before && !m.is_defined(i.range.start, &r.name) {
             cx.report(
                 "DL3044",
                 r.name_range.clone(),

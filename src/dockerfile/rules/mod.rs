@@ -3,7 +3,9 @@
 //! here applies `# check=skip=…`/`# check=error=true`, `# hadolint ignore=…` and the set of
 //! enabled rules.
 
+use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use crate::diagnostics::{Diagnostic, Fix, RuleInfo, Severity};
 use crate::workspace::{Document, Snapshot};
@@ -86,7 +88,9 @@ impl<'a> Ctx<'a> {
 }
 
 pub fn rule(code: &str) -> Option<&'static RuleInfo> {
-    RULES.iter().find(|r| r.code == code)
+    // Looked up for every diagnostic, several times: an index instead of a linear scan.
+    static BY_CODE: OnceLock<HashMap<&'static str, &'static RuleInfo>> = OnceLock::new();
+    BY_CODE.get_or_init(|| RULES.iter().map(|r| (r.code, r)).collect()).get(code).copied()
 }
 
 fn severity_of(code: &str) -> Severity {
@@ -116,6 +120,11 @@ pub fn diagnostics_with(
     berth::check(&mut cx);
     let raw = std::mem::take(&mut cx.out);
     let mut out = Vec::with_capacity(raw.len());
+    // A file has hundreds of findings under a handful of codes: ask the configuration once
+    // per code.
+    let mut enabled_memo: HashMap<&str, bool> = HashMap::new();
+    let mut enabled =
+        |code: &'static str| *enabled_memo.entry(code).or_insert_with(|| enabled(code));
     for (mut d, equivalent) in raw {
         let skipped = |code: &str| {
             is_buildkit(code)

@@ -74,10 +74,13 @@ pub fn parse(s: &str, map: &dyn Fn(usize) -> usize) -> Script {
                             quote = None;
                             i += 1;
                         }
-                        Some(_) => {
-                            let ch = s[i..].chars().next().unwrap_or(' ');
-                            text.push(ch);
-                            i += ch.len_utf8();
+                        Some(q) => {
+                            // Copy up to the closing quote in one go (it is ASCII, so the run
+                            // ends on a char boundary).
+                            let end =
+                                b[i..].iter().position(|&c| c == q).map_or(b.len(), |n| i + n);
+                            text.push_str(&s[i..end]);
+                            i = end;
                         }
                         None if b" \t\r\n;&|()".contains(&c) => break,
                         None if c == b'"' || c == b'\'' => {
@@ -94,9 +97,16 @@ pub fn parse(s: &str, map: &dyn Fn(usize) -> usize) -> Script {
                             }
                         }
                         None => {
-                            let ch = s[i..].chars().next().unwrap_or(' ');
-                            text.push(ch);
-                            i += ch.len_utf8();
+                            // A run of ordinary bytes (every byte that matters is ASCII).
+                            let end = b[i..]
+                                .iter()
+                                .position(|c| b" \t\r\n;&|()\"'\\".contains(c))
+                                .map_or(b.len(), |n| i + n)
+                                .max(i + 1);
+                            let end =
+                                (end..=b.len()).find(|&e| s.is_char_boundary(e)).unwrap_or(b.len());
+                            text.push_str(&s[i..end]);
+                            i = end;
                         }
                     }
                 }

@@ -922,6 +922,16 @@ fn build_context_rules() {
         .into_iter()
         .map(|l| text[l.range].to_string())
         .collect();
+    // The disk is cached between passes, yet files created since, and a changed
+    // .dockerignore, are seen by the next pass.
+    std::fs::write(dir.join("requirement.txt"), "").unwrap();
+    std::fs::write(dir.join("src/b.rs"), "").unwrap();
+    std::fs::write(dir.join(".dockerignore"), "*.log\n").unwrap();
+    let after: Vec<_> = super::diagnostics(&snap, &doc)
+        .iter()
+        .filter(|d| d.code == "CopyIgnoredFile" || d.code == "copy-source-missing")
+        .map(|d| format!("{} {}", d.code, &text[d.range.clone()]))
+        .collect();
     let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(
         got,
@@ -932,4 +942,5 @@ fn build_context_rules() {
         ]
     );
     assert_eq!(links, ["a", "requirements.txt", ".env"]);
+    assert_eq!(after, Vec::<String>::new());
 }
