@@ -14,9 +14,35 @@ const BASE: &str = "name: demo\nx-env: &env\n  LOG: info\nservices:\n  web:\n   
 /// model of the result is built (when not, the next build sees two changes).
 fn edit() -> impl Strategy<Value = (f64, f64, String, bool)> {
     let pieces = prop::sample::select(vec![
-        "", " ", "\n", "x", ":", ": ", "- ", "  ", "\n  ", "\n    ", "{", "}", "[", "]", "\"", "'",
-        "$", "${", "${Y}", "#", "&a ", "*a", "*env", "<<: *base\n", "|\n", "é", "services:\n",
-        "  svc:\n    image: a\n", "\t",
+        "",
+        " ",
+        "\n",
+        "x",
+        ":",
+        ": ",
+        "- ",
+        "  ",
+        "\n  ",
+        "\n    ",
+        "{",
+        "}",
+        "[",
+        "]",
+        "\"",
+        "'",
+        "$",
+        "${",
+        "${Y}",
+        "#",
+        "&a ",
+        "*a",
+        "*env",
+        "<<: *base\n",
+        "|\n",
+        "é",
+        "services:\n",
+        "  svc:\n    image: a\n",
+        "\t",
     ]);
     (
         0.0..=1.0f64,
@@ -46,7 +72,8 @@ fn render(m: &ComposeModel) -> String {
 
 fn check(base: &str, edits: &[(f64, f64, String, bool)]) {
     let path = path_arc("/w/compose.yaml");
-    let mut doc = std::sync::Arc::new(Document::new(path.clone(), FileKind::Compose, Some(1), base));
+    let mut doc =
+        std::sync::Arc::new(Document::new(path.clone(), FileKind::Compose, Some(1), base));
     model::model(&doc);
     for (i, (at, len, insert, build)) in edits.iter().enumerate() {
         let n = doc.text.len();
@@ -56,7 +83,8 @@ fn check(base: &str, edits: &[(f64, f64, String, bool)]) {
         if !build && i + 1 < edits.len() {
             continue;
         }
-        let fresh = std::sync::Arc::new(Document::new(path.clone(), FileKind::Compose, None, &doc.text));
+        let fresh =
+            std::sync::Arc::new(Document::new(path.clone(), FileKind::Compose, None, &doc.text));
         let (inc, scratch) = (model::model(&doc), model::model(&fresh));
         assert_eq!(inc.yaml, scratch.yaml, "text:\n{}", doc.text);
         let (a, b) = (render(&inc), render(&scratch));

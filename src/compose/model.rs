@@ -255,9 +255,7 @@ pub fn build(doc: &Document) -> ComposeModel {
 pub fn build_from(doc: &Document, prev: Option<(&ComposeModel, &[TextChange])>) -> ComposeModel {
     let prev = prev.and_then(|(m, changes)| Some((m, Window::of(changes)?)));
     let yaml = match doc.tree() {
-        Some(tree) => {
-            yaml::parse_incremental(&doc.text, tree, prev.map(|(m, w)| (&m.yaml, w)))
-        }
+        Some(tree) => yaml::parse_incremental(&doc.text, tree, prev.map(|(m, w)| (&m.yaml, w))),
         None => return ComposeModel::default(),
     };
     from_yaml_reusing(yaml, &doc.text, prev.map(|(m, _)| m))
@@ -369,10 +367,12 @@ fn interpolations(
                         }));
                         let errors = &o.errors[o.errors.partition_point(|x| x.range.start < from)
                             ..o.errors.partition_point(|x| x.range.start < to)];
-                        out.errors.extend(errors.iter().map(|x| SyntaxError {
-                            range: shifted(&x.range, delta),
-                            ..x.clone()
-                        }));
+                        out.errors.extend(
+                            errors.iter().map(|x| SyntaxError {
+                                range: shifted(&x.range, delta),
+                                ..x.clone()
+                            }),
+                        );
                     }
                     None => interpolations(&e.value, depth + 1, text, old, out),
                 }
