@@ -2,7 +2,7 @@
 //! every reference between them, every file path, every interpolation — each with its range.
 
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use super::interpolate::{self, Interpolations, SyntaxError, Var};
 use crate::workspace::Document;
@@ -187,6 +187,33 @@ pub struct ComposeModel {
     pub extensions: Vec<Str>,
     /// Every `$` reference in values written in this file.
     pub interpolation: Interpolations,
+    /// The schema check's findings (a cache, not content).
+    pub(crate) schema_findings: FindingsCache,
+}
+
+/// A check's findings for one version, made on first use, and the previous version's, when it
+/// had them: entries carried over from it (see [`Yaml::reused`]) keep their findings, moved.
+#[derive(Default)]
+pub struct FindingsCache {
+    pub(crate) current: OnceLock<Arc<Findings>>,
+    pub(crate) prev: Option<Arc<Findings>>,
+}
+
+impl std::fmt::Debug for FindingsCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("FindingsCache")
+    }
+}
+
+/// A file-local check's findings, and which of them lie inside each top-level section and
+/// each entry of a section, so that a later version can take over the findings of the entries
+/// it reuses.
+#[derive(Debug, Default)]
+pub struct Findings {
+    pub all: Vec<crate::diagnostics::Diagnostic>,
+    /// By the entry's key start: the key of the section it belongs to (empty for top-level
+    /// entries) and its findings, a range of `all`.
+    pub by_entry: std::collections::HashMap<usize, (String, Range<usize>)>,
 }
 
 impl ComposeModel {
@@ -258,7 +285,9 @@ pub fn build_from(doc: &Document, prev: Option<(&ComposeModel, &[TextChange])>) 
         Some(tree) => yaml::parse_incremental(&doc.text, tree, prev.map(|(m, w)| (&m.yaml, w))),
         None => return ComposeModel::default(),
     };
-    from_yaml_reusing(yaml, &doc.text, prev.map(|(m, _)| m))
+    let mut m = from_yaml_reusing(yaml, &doc.text, prev.map(|(m, _)| m));
+    m.schema_findings.prev = prev.and_then(|(p, _)| p.schema_findings.current.get().cloned());
+    m
 }
 
 pub fn from_yaml(yaml: Yaml, text: &str) -> ComposeModel {
