@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use tree_sitter::{Node as TsNode, Tree};
 
-use super::reuse::{Piece, Pieces, Window, shift_range};
+use super::reuse::{Piece, Window, find_entry, shift_range};
 use super::scalar;
 use super::{
     Alias, AliasUse, Anchor, DuplicateKey, Entry, MAX_DEPTH, MAX_MERGED_ENTRIES, Map, Node, Scalar,
@@ -26,7 +26,7 @@ struct Builder<'a> {
     key_field: Option<NonZeroU16>,
     value_field: Option<NonZeroU16>,
     /// The previous version's pieces and where the text changed since.
-    prev: Option<(&'a Pieces, Window)>,
+    prev: Option<(&'a Yaml, Window)>,
     /// Block scalars read so far (their decoding looks past their own text).
     block_scalars: usize,
 }
@@ -59,7 +59,7 @@ pub fn build(text: &str, tree: &Tree, prev: Option<(&Yaml, Window)>) -> Yaml {
         kinds,
         key_field: lang.field_id_for_name("key"),
         value_field: lang.field_id_for_name("value"),
-        prev: prev.map(|(y, w)| (&y.pieces, w)),
+        prev,
         block_scalars: 0,
     };
     let root = tree.root_node();
@@ -76,6 +76,8 @@ pub fn build(text: &str, tree: &Tree, prev: Option<(&Yaml, Window)>) -> Yaml {
             doc.named_children(&mut c).find(|n| matches!(b.kind(*n), "block_node" | "flow_node"));
         b.out.root = content.map(|n| b.node(n, 0));
     }
+    // Pieces are recorded as they complete (inner ones first); lookups want source order.
+    b.out.pieces.list.sort_unstable_by_key(|p| p.range.start);
     b.out
 }
 
@@ -317,7 +319,7 @@ impl<'a> Builder<'a> {
                     }
                     let entry = Entry { key, key_range, key_content, value, merged_from: None };
                     if let Some(mark) = mark {
-                        self.record(ch, depth, mark, &entry);
+                        self.record(ch, depth, mark);
                     }
                     entry
                 }
@@ -383,7 +385,7 @@ impl<'a> Builder<'a> {
 
     /// Keep the entry just built from `pair` for the next version, unless building it touched
     /// document-wide state.
-    fn record(&mut self, pair: TsNode, depth: usize, mark: Mark, entry: &Entry) {
+    fn record(&mut self, pair: TsNode, depth: usize, mark: Mark) {
         let o = &self.out;
         if o.anchors.len() != mark.anchors
             || o.aliases.len() != mark.aliases
@@ -395,84 +397,57 @@ impl<'a> Builder<'a> {
         }
         let range = pair.byte_range();
         let piece = Piece {
-            range: range.clone(),
-            entry: entry.clone(),
-            depth,
             line_start: self.line_start(range.start),
-            collections: o.collections[mark.collections..].to_vec(),
-            duplicate_keys: o.duplicate_keys[mark.duplicate_keys..].to_vec(),
+            range,
+            depth,
+            collections: mark.collections..o.collections.len(),
+            duplicate_keys: mark.duplicate_keys..o.duplicate_keys.len(),
             reused: None,
         };
-        self.out.pieces.by_start.insert(range.start, piece);
+        self.out.pieces.list.push(piece);
     }
 
     /// The entry for `pair` taken over from the previous version, when its text lies wholly
     /// outside the changes and was recorded there at the same depth.
     fn reuse(&mut self, pair: TsNode, depth: usize) -> Option<Entry> {
-        let (pieces, window) = self.prev?;
+        let (prev, window) = self.prev?;
         let range = pair.byte_range();
         let line_start = self.line_start(range.start);
         let old = window.old_range(&range, line_start)?;
-        let p = pieces.by_start.get(&old.start)?;
+        let p = prev.pieces.get(old.start)?;
         let after = range.end >= window.lo;
         if p.range != old || p.depth != depth || (after && p.line_start < window.old_hi) {
             return None;
         }
+        let old_entry = find_entry(prev.root.as_ref()?, old.start, PIECE_DEPTH)?;
         let delta = range.start as isize - old.start as isize;
-        let collections: Vec<Range<usize>> =
-            p.collections.iter().map(|r| shift_range(r, delta)).collect();
-        let duplicate_keys: Vec<DuplicateKey> = p
-            .duplicate_keys
-            .iter()
-            .map(|d| DuplicateKey {
+        let entry = old_entry.shifted(delta);
+        // Its records and the pieces inside it (a section's services) carry over too, the
+        // latter so that the next edit can reuse them.
+        let (colls, dups) = (self.out.collections.len(), self.out.duplicate_keys.len());
+        self.out
+            .collections
+            .extend(prev.collections[p.collections.clone()].iter().map(|r| shift_range(r, delta)));
+        self.out.duplicate_keys.extend(prev.duplicate_keys[p.duplicate_keys.clone()].iter().map(
+            |d| DuplicateKey {
                 key: d.key.clone(),
                 first: shift_range(&d.first, delta),
                 duplicate: shift_range(&d.duplicate, delta),
-            })
-            .collect();
-        let entry = p.entry.shifted(delta);
-        self.out.collections.extend_from_slice(&collections);
-        self.out.duplicate_keys.extend_from_slice(&duplicate_keys);
-        // The pieces inside it (a section's services) carry over too, so the next edit can
-        // reuse them; their entries are the moved entry's own.
-        for (&start, inner) in pieces.by_start.range(old.start + 1..old.end) {
-            let new_start = start.wrapping_add_signed(delta);
-            let entries = entry.value.entries();
-            let i = entries.partition_point(|e| e.key_range.start < new_start);
-            let Some(e) = entries.get(i).filter(|e| e.key_range.start == new_start) else {
-                continue;
-            };
-            let moved = Piece {
-                range: shift_range(&inner.range, delta),
-                entry: e.clone(),
-                depth: inner.depth,
-                line_start: inner.line_start.wrapping_add_signed(delta),
-                collections: inner.collections.iter().map(|r| shift_range(r, delta)).collect(),
-                duplicate_keys: inner
-                    .duplicate_keys
-                    .iter()
-                    .map(|d| DuplicateKey {
-                        key: d.key.clone(),
-                        first: shift_range(&d.first, delta),
-                        duplicate: shift_range(&d.duplicate, delta),
-                    })
-                    .collect(),
-                reused: Some(delta),
-            };
-            self.out.pieces.by_start.insert(new_start, moved);
-        }
-        self.out.pieces.by_start.insert(
-            range.start,
-            Piece {
-                range,
-                entry: entry.clone(),
-                depth,
-                line_start,
-                collections,
-                duplicate_keys,
-                reused: Some(delta),
             },
-        );
+        ));
+        let moved = |q: &Piece| Piece {
+            range: shift_range(&q.range, delta),
+            depth: q.depth,
+            line_start: q.line_start.wrapping_add_signed(delta),
+            collections: q.collections.start - p.collections.start + colls
+                ..q.collections.end - p.collections.start + colls,
+            duplicate_keys: q.duplicate_keys.start - p.duplicate_keys.start + dups
+                ..q.duplicate_keys.end - p.duplicate_keys.start + dups,
+            reused: Some(delta),
+        };
+        let inner: Vec<Piece> = prev.pieces.inside(&old).iter().map(moved).collect();
+        self.out.pieces.list.extend(inner);
+        self.out.pieces.list.push(moved(p));
         Some(entry)
     }
 

@@ -10,11 +10,10 @@
 //! or merge key (their meaning depends on the rest of the document), no truncation, and no
 //! block scalar (whose decoding reads the text after it).
 
-use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::Arc;
 
-use super::{DuplicateKey, Entry, Map, Node, Scalar, Seq, Value};
+use super::{Entry, Map, Node, Scalar, Seq, Value};
 use crate::workspace::document::TextChange;
 
 /// Where the changes since the previous version lie: `lo..old_hi` of the old text became
@@ -68,32 +67,72 @@ impl Window {
     }
 }
 
-/// A built mapping entry and the document-wide records made while building it.
+/// A built mapping entry: where it is, and which of the document-wide records (`collections`,
+/// `duplicate_keys`) building it made. The entry itself stays in the value tree.
 #[derive(Clone, Debug)]
 pub(super) struct Piece {
     /// The pair's syntax node.
     pub range: Range<usize>,
-    pub entry: Entry,
     pub depth: usize,
     /// Start of the line the entry begins on.
     pub line_start: usize,
-    pub collections: Vec<Range<usize>>,
-    pub duplicate_keys: Vec<DuplicateKey>,
+    /// Indexes into `Yaml::collections` and `Yaml::duplicate_keys`.
+    pub collections: Range<usize>,
+    pub duplicate_keys: Range<usize>,
     /// Set when this build took the piece over from the previous one: the shift applied.
     pub reused: Option<isize>,
 }
 
-/// The pieces of one build, by where they start (no two block pairs start at one offset).
+/// The pieces of one build, sorted by start (no two block pairs start at one offset).
 #[derive(Clone, Default)]
 pub struct Pieces {
-    pub(super) by_start: BTreeMap<usize, Piece>,
+    pub(super) list: Vec<Piece>,
 }
 
 impl Pieces {
+    pub(super) fn get(&self, start: usize) -> Option<&Piece> {
+        let i = self.list.partition_point(|p| p.range.start < start);
+        self.list.get(i).filter(|p| p.range.start == start)
+    }
+
+    /// The pieces strictly inside `range`.
+    pub(super) fn inside(&self, range: &Range<usize>) -> &[Piece] {
+        let lo = self.list.partition_point(|p| p.range.start <= range.start);
+        let hi = self.list.partition_point(|p| p.range.start < range.end);
+        &self.list[lo..hi.max(lo)]
+    }
+
     /// Whether the entry starting at `start` was carried over from the previous version, and
     /// with which shift.
     pub fn reused(&self, start: usize) -> Option<isize> {
-        self.by_start.get(&start).and_then(|p| p.reused)
+        self.get(start).and_then(|p| p.reused)
+    }
+}
+
+/// The written mapping entry whose key starts at `start`, under `node` (at most `levels` maps
+/// down). Written entries come first in a map, in source order; aliases are not entered.
+pub(super) fn find_entry(node: &Node, start: usize, levels: usize) -> Option<&Entry> {
+    if node.alias.is_some() {
+        return None;
+    }
+    match &node.value {
+        Value::Map(m) => {
+            let written = &m.entries[..m.entries.partition_point(|e| e.merged_from.is_none())];
+            let i = written.partition_point(|e| e.key_range.start <= start);
+            let e = written.get(i.checked_sub(1)?)?;
+            if e.key_range.start == start {
+                Some(e)
+            } else if levels > 0 {
+                find_entry(&e.value, start, levels - 1)
+            } else {
+                None
+            }
+        }
+        Value::Seq(s) => {
+            let i = s.items.partition_point(|n| n.range.start <= start);
+            find_entry(s.items.get(i.checked_sub(1)?)?, start, levels)
+        }
+        _ => None,
     }
 }
 
@@ -106,7 +145,7 @@ impl PartialEq for Pieces {
 
 impl std::fmt::Debug for Pieces {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Pieces({})", self.by_start.len())
+        write!(f, "Pieces({})", self.list.len())
     }
 }
 
