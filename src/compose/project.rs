@@ -291,9 +291,7 @@ pub fn merged_services(snap: &Snapshot, project: &Project) -> Vec<MergedService>
         .filter_map(|path| compose_doc(snap, path))
         .map(|doc| (doc, model::model(doc)))
         .collect();
-    // Sized up front: a service is large, and a project can have hundreds.
-    let mut out: Vec<MergedService> =
-        Vec::with_capacity(models.iter().map(|(_, m)| m.services.len()).sum());
+    let mut out: Vec<MergedService> = Vec::new();
     // Position in `out` by name.
     let mut index: std::collections::HashMap<&str, usize> = Default::default();
     for (doc, m) in &models {
