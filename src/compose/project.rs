@@ -292,7 +292,7 @@ pub fn merged_services(snap: &Snapshot, project: &Project) -> Vec<MergedService>
         .map(|doc| (doc, model::model(doc)))
         .collect();
     let mut out: Vec<MergedService> = Vec::new();
-    // Position in `out` by name.
+    // Position in `out` by name: a project can have hundreds of services.
     let mut index: std::collections::HashMap<&str, usize> = Default::default();
     for (doc, m) in &models {
         for s in &m.services {
