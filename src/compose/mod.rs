@@ -4,6 +4,8 @@
 pub mod complete;
 pub mod facts;
 pub mod hover;
+#[cfg(test)]
+mod incremental_tests;
 pub mod interpolate;
 pub mod model;
 pub mod navigate;

@@ -2,11 +2,12 @@
 //! every reference between them, every file path, every interpolation — each with its range.
 
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
-use super::interpolate::{self, Interpolations};
+use super::interpolate::{self, Interpolations, SyntaxError, Var};
 use crate::workspace::Document;
-use crate::yaml::{self, Entry, Node, Value, Yaml};
+use crate::workspace::document::TextChange;
+use crate::yaml::{self, Entry, Node, Value, Window, Yaml};
 
 /// A string value and where it is written (the content, inside quotes).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -186,6 +187,33 @@ pub struct ComposeModel {
     pub extensions: Vec<Str>,
     /// Every `$` reference in values written in this file.
     pub interpolation: Interpolations,
+    /// The schema check's findings (a cache, not content).
+    pub(crate) schema_findings: FindingsCache,
+}
+
+/// A check's findings for one version, made on first use, and the previous version's, when it
+/// had them: entries carried over from it (see [`Yaml::reused`]) keep their findings, moved.
+#[derive(Default)]
+pub struct FindingsCache {
+    pub(crate) current: OnceLock<Arc<Findings>>,
+    pub(crate) prev: Option<Arc<Findings>>,
+}
+
+impl std::fmt::Debug for FindingsCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("FindingsCache")
+    }
+}
+
+/// A file-local check's findings, and which of them lie inside each top-level section and
+/// each entry of a section, so that a later version can take over the findings of the entries
+/// it reuses.
+#[derive(Debug, Default)]
+pub struct Findings {
+    pub all: Vec<crate::diagnostics::Diagnostic>,
+    /// By the entry's key start: the key of the section it belongs to (empty for top-level
+    /// entries) and its findings, a range of `all`.
+    pub by_entry: std::collections::HashMap<usize, (String, Range<usize>)>,
 }
 
 impl ComposeModel {
@@ -239,19 +267,36 @@ impl DeclKind {
     }
 }
 
+/// The model of this version, built from the previous version's where the edits since left
+/// parts of it alone.
 pub fn model(doc: &Document) -> Arc<ComposeModel> {
-    doc.model(build)
+    doc.model_from_prev(build_from)
 }
 
 pub fn build(doc: &Document) -> ComposeModel {
+    build_from(doc, None)
+}
+
+/// Build the model of `doc`, reusing the parts of `prev` (an earlier version's model, and the
+/// changes since) outside the changed region: whole top-level sections and services.
+pub fn build_from(doc: &Document, prev: Option<(&ComposeModel, &[TextChange])>) -> ComposeModel {
+    let prev = prev.and_then(|(m, changes)| Some((m, Window::of(changes)?)));
     let yaml = match doc.tree() {
-        Some(tree) => yaml::parse(&doc.text, tree),
-        None => Yaml::default(),
+        Some(tree) => yaml::parse_incremental(&doc.text, tree, prev.map(|(m, w)| (&m.yaml, w))),
+        None => return ComposeModel::default(),
     };
-    from_yaml(yaml, &doc.text)
+    let mut m = from_yaml_reusing(yaml, &doc.text, prev.map(|(m, _)| m));
+    m.schema_findings.prev = prev.and_then(|(p, _)| p.schema_findings.current.get().cloned());
+    m
 }
 
 pub fn from_yaml(yaml: Yaml, text: &str) -> ComposeModel {
+    from_yaml_reusing(yaml, text, None)
+}
+
+/// [`from_yaml`], taking services and interpolations over from `prev` where `yaml` reused the
+/// entries they were read from (see [`Yaml::reused`]).
+fn from_yaml_reusing(yaml: Yaml, text: &str, prev: Option<&ComposeModel>) -> ComposeModel {
     let mut m = ComposeModel::default();
     if let Some(root) = &yaml.root {
         for e in root.entries() {
@@ -264,7 +309,7 @@ pub fn from_yaml(yaml: Yaml, text: &str) -> ComposeModel {
                 "name" => m.name = Str::of(v),
                 "services" => {
                     m.services_key = Some(e.key_range.clone());
-                    m.services = v.entries().iter().map(|e| Arc::new(service(e))).collect();
+                    m.services = services(&yaml, v, prev);
                 }
                 "networks" => m.networks = decls(v),
                 "volumes" => m.volumes = decls(v),
@@ -275,28 +320,100 @@ pub fn from_yaml(yaml: Yaml, text: &str) -> ComposeModel {
                 _ => {}
             }
         }
-        m.interpolation = interpolations(root, text);
+        let old = prev
+            .map(|p| &p.interpolation)
+            .filter(|i| i.vars.is_sorted_by_key(|v| v.range.start))
+            .filter(|i| i.errors.is_sorted_by_key(|e| e.range.start));
+        let mut all = Interpolations::default();
+        interpolations(root, 0, text, old.map(|o| (o, &yaml)), &mut all);
+        m.interpolation = all;
     }
     m.yaml = yaml;
     m
 }
 
-fn interpolations(root: &Node, text: &str) -> Interpolations {
-    let mut all = Interpolations::default();
-    yaml::walk(root, &mut |n, _| {
-        if n.alias.is_some() {
-            return;
-        }
-        if let Value::Scalar(s) = &n.value {
+/// The services of the `services` map `v`. An entry the YAML build carried over unmoved keeps
+/// its old (shared) service; a moved one is read again from its moved value, which is cheap.
+fn services(yaml: &Yaml, v: &Node, prev: Option<&ComposeModel>) -> Vec<Arc<Service>> {
+    let old: std::collections::HashMap<usize, &Arc<Service>> = prev
+        .map(|p| p.services.iter().map(|s| (s.entry_range.start, s)).collect())
+        .unwrap_or_default();
+    v.entries()
+        .iter()
+        .map(|e| {
+            let unmoved = e.merged_from.is_none() && yaml.reused(e.key_range.start) == Some(0);
+            match old.get(&e.key_range.start).filter(|s| unmoved && s.name == e.key) {
+                Some(s) => Arc::clone(s),
+                None => Arc::new(service(e)),
+            }
+        })
+        .collect()
+}
+
+fn shifted(r: &Range<usize>, delta: isize) -> Range<usize> {
+    r.start.wrapping_add_signed(delta)..r.end.wrapping_add_signed(delta)
+}
+
+/// Every `$` reference in the scalars under `node` (as [`yaml::walk`] visits them), in source
+/// order. Entries the YAML build carried over take their references from `old` (sorted by
+/// start), moved.
+fn interpolations(
+    node: &Node,
+    depth: usize,
+    text: &str,
+    old: Option<(&Interpolations, &Yaml)>,
+    out: &mut Interpolations,
+) {
+    if node.alias.is_some() {
+        return;
+    }
+    match &node.value {
+        Value::Scalar(s) => {
             let raw = text.get(s.content.clone()).unwrap_or("");
             if raw.contains('$') {
                 let p = interpolate::parse_interpolations(raw, s.content.start);
-                all.vars.extend(p.vars);
-                all.errors.extend(p.errors);
+                out.vars.extend(p.vars);
+                out.errors.extend(p.errors);
             }
         }
-    });
-    all
+        _ if depth >= yaml::MAX_DEPTH => {}
+        Value::Map(m) => {
+            for e in m.entries.iter().filter(|e| e.merged_from.is_none()) {
+                match old.and_then(|(o, y)| Some((o, y.reused(e.key_range.start)?))) {
+                    Some((o, delta)) => {
+                        let end = e.value.range.end.max(e.key_range.end);
+                        let from = e.key_range.start.wrapping_add_signed(-delta);
+                        let to = end.wrapping_add_signed(-delta);
+                        let vars = &o.vars[o.vars.partition_point(|v| v.range.start < from)
+                            ..o.vars.partition_point(|v| v.range.start < to)];
+                        out.vars.extend(vars.iter().map(|v| Var {
+                            name: v.name.clone(),
+                            name_range: shifted(&v.name_range, delta),
+                            range: shifted(&v.range, delta),
+                            op: v.op,
+                            arg: v.arg.as_ref().map(|(a, r)| (a.clone(), shifted(r, delta))),
+                            nested: v.nested,
+                        }));
+                        let errors = &o.errors[o.errors.partition_point(|x| x.range.start < from)
+                            ..o.errors.partition_point(|x| x.range.start < to)];
+                        out.errors.extend(
+                            errors.iter().map(|x| SyntaxError {
+                                range: shifted(&x.range, delta),
+                                ..x.clone()
+                            }),
+                        );
+                    }
+                    None => interpolations(&e.value, depth + 1, text, old, out),
+                }
+            }
+        }
+        Value::Seq(s) => {
+            for item in &s.items {
+                interpolations(item, depth + 1, text, old, out);
+            }
+        }
+        Value::Null => {}
+    }
 }
 
 fn strs(node: &Node) -> Vec<Str> {

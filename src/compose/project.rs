@@ -194,6 +194,7 @@ fn merge_by<T: Clone>(
     path: &Arc<Path>,
     same: impl Fn(&T, &T) -> bool,
 ) {
+    into.reserve(from.len());
     for item in from {
         match into.iter().position(|(_, x)| same(x, item)) {
             Some(i) => into[i] = (path.clone(), item.clone()),
@@ -285,20 +286,23 @@ impl MergedService {
 /// Every service of the project, merged across its files (in first-definition order), with
 /// `extends` applied. Services of included files come after.
 pub fn merged_services(snap: &Snapshot, project: &Project) -> Vec<MergedService> {
+    let models: Vec<(&Arc<Document>, Arc<ComposeModel>)> = project
+        .all()
+        .filter_map(|path| compose_doc(snap, path))
+        .map(|doc| (doc, model::model(doc)))
+        .collect();
     let mut out: Vec<MergedService> = Vec::new();
     // Position in `out` by name: a project can have hundreds of services.
-    let mut index: std::collections::HashMap<String, usize> = Default::default();
-    for path in project.all() {
-        let Some(doc) = compose_doc(snap, path) else { continue };
-        let m = model::model(doc);
+    let mut index: std::collections::HashMap<&str, usize> = Default::default();
+    for (doc, m) in &models {
         for s in &m.services {
-            let i = *index.entry(s.name.clone()).or_insert_with(|| {
+            let i = *index.entry(s.name.as_str()).or_insert_with(|| {
                 out.push(MergedService { name: s.name.clone(), ..Default::default() });
                 out.len() - 1
             });
             if let Some(ext) = &s.extends {
                 let mut visiting = vec![(doc.path.clone(), s.name.clone())];
-                apply_extends(snap, &doc.path, &m, ext, &mut out[i], &mut visiting);
+                apply_extends(snap, &doc.path, m, ext, &mut out[i], &mut visiting);
             }
             out[i].apply(&doc.path, s);
         }

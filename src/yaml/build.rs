@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use tree_sitter::{Node as TsNode, Tree};
 
+use super::reuse::{Piece, Window, find_entry, shift_range};
 use super::scalar;
 use super::{
     Alias, AliasUse, Anchor, DuplicateKey, Entry, MAX_DEPTH, MAX_MERGED_ENTRIES, Map, Node, Scalar,
@@ -24,9 +25,28 @@ struct Builder<'a> {
     kinds: Vec<&'static str>,
     key_field: Option<NonZeroU16>,
     value_field: Option<NonZeroU16>,
+    /// The previous version's pieces and where the text changed since.
+    prev: Option<(&'a Yaml, Window)>,
+    /// Block scalars read so far (their decoding looks past their own text).
+    block_scalars: usize,
 }
 
-pub fn build(text: &str, tree: &Tree) -> Yaml {
+/// Mapping entries this shallow are recorded as pieces: top-level sections and their
+/// entries (services, networks, …). Deeper ones would cost more to record than they save.
+const PIECE_DEPTH: usize = 1;
+
+/// The document-wide records before building an entry, to tell whether building it touched any.
+struct Mark {
+    anchors: usize,
+    aliases: usize,
+    truncated: usize,
+    merged_budget: usize,
+    block_scalars: usize,
+    collections: usize,
+    duplicate_keys: usize,
+}
+
+pub fn build(text: &str, tree: &Tree, prev: Option<(&Yaml, Window)>) -> Yaml {
     let lang = tree.language();
     let kinds = (0..lang.node_kind_count())
         .map(|id| u16::try_from(id).ok().and_then(|id| lang.node_kind_for_id(id)).unwrap_or(""))
@@ -39,6 +59,8 @@ pub fn build(text: &str, tree: &Tree) -> Yaml {
         kinds,
         key_field: lang.field_id_for_name("key"),
         value_field: lang.field_id_for_name("value"),
+        prev,
+        block_scalars: 0,
     };
     let root = tree.root_node();
     let mut cursor = root.walk();
@@ -54,6 +76,8 @@ pub fn build(text: &str, tree: &Tree) -> Yaml {
             doc.named_children(&mut c).find(|n| matches!(b.kind(*n), "block_node" | "flow_node"));
         b.out.root = content.map(|n| b.node(n, 0));
     }
+    // Pieces are recorded as they complete (inner ones first); lookups want source order.
+    b.out.pieces.list.sort_unstable_by_key(|p| p.range.start);
     b.out
 }
 
@@ -167,6 +191,7 @@ impl<'a> Builder<'a> {
                 scalar_node(range, text, style, ScalarType::Str, inner)
             }
             "block_scalar" => {
+                self.block_scalars += 1;
                 let raw = self.src(range.clone());
                 let line_start = self.text[..range.start].rfind('\n').map_or(0, |i| i + 1);
                 let line = &self.text[line_start..range.start];
@@ -270,30 +295,43 @@ impl<'a> Builder<'a> {
         let mut seen = Seen::default();
         let mut c = n.walk();
         for ch in n.named_children(&mut c) {
-            let (key_node, value_node, colon_end) = match self.kind(ch) {
-                "block_mapping_pair" | "flow_pair" => self.pair_parts(ch),
-                // `{a, b}`: keys without values.
-                "flow_node" => (Some(ch), None, ch.end_byte()),
-                _ => continue,
+            let kind = self.kind(ch);
+            let piece = depth <= PIECE_DEPTH && kind == "block_mapping_pair";
+            let entry = match piece.then(|| self.reuse(ch, depth)).flatten() {
+                Some(e) => e,
+                None => {
+                    let (key_node, value_node, colon_end) = match kind {
+                        "block_mapping_pair" | "flow_pair" => self.pair_parts(ch),
+                        // `{a, b}`: keys without values.
+                        "flow_node" => (Some(ch), None, ch.end_byte()),
+                        _ => continue,
+                    };
+                    let mark = piece.then(|| self.mark());
+                    let (key, key_range, key_content, is_merge) =
+                        self.key_of(key_node, depth, ch.start_byte());
+                    let value = match value_node {
+                        Some(v) => self.node(v, depth + 1),
+                        None => Node::null(colon_end..colon_end),
+                    };
+                    if is_merge {
+                        merges.push(value);
+                        continue;
+                    }
+                    let entry = Entry { key, key_range, key_content, value, merged_from: None };
+                    if let Some(mark) = mark {
+                        self.record(ch, depth, mark);
+                    }
+                    entry
+                }
             };
-            let (key, key_range, key_content, is_merge) =
-                self.key_of(key_node, depth, ch.start_byte());
-            let value = match value_node {
-                Some(v) => self.node(v, depth + 1),
-                None => Node::null(colon_end..colon_end),
-            };
-            if is_merge {
-                merges.push(value);
-                continue;
-            }
-            if let Some(first) = seen.first(&entries, &key) {
+            if let Some(first) = seen.first(&entries, &entry.key) {
                 self.out.duplicate_keys.push(DuplicateKey {
-                    key: key.clone(),
+                    key: entry.key.clone(),
                     first: first.clone(),
-                    duplicate: key_range.clone(),
+                    duplicate: entry.key_range.clone(),
                 });
             }
-            entries.push(Entry { key, key_range, key_content, value, merged_from: None });
+            entries.push(entry);
             seen.note(&entries);
         }
         for m in merges {
@@ -327,6 +365,90 @@ impl<'a> Builder<'a> {
             anchor: None,
             alias: None,
         }
+    }
+
+    fn line_start(&self, at: usize) -> usize {
+        self.text.get(..at).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1)
+    }
+
+    fn mark(&self) -> Mark {
+        Mark {
+            anchors: self.out.anchors.len(),
+            aliases: self.out.aliases.len(),
+            truncated: self.out.truncated.len(),
+            merged_budget: self.merged_budget,
+            block_scalars: self.block_scalars,
+            collections: self.out.collections.len(),
+            duplicate_keys: self.out.duplicate_keys.len(),
+        }
+    }
+
+    /// Keep the entry just built from `pair` for the next version, unless building it touched
+    /// document-wide state.
+    fn record(&mut self, pair: TsNode, depth: usize, mark: Mark) {
+        let o = &self.out;
+        if o.anchors.len() != mark.anchors
+            || o.aliases.len() != mark.aliases
+            || o.truncated.len() != mark.truncated
+            || self.merged_budget != mark.merged_budget
+            || self.block_scalars != mark.block_scalars
+        {
+            return;
+        }
+        let range = pair.byte_range();
+        let piece = Piece {
+            line_start: self.line_start(range.start),
+            range,
+            depth,
+            collections: mark.collections..o.collections.len(),
+            duplicate_keys: mark.duplicate_keys..o.duplicate_keys.len(),
+            reused: None,
+        };
+        self.out.pieces.list.push(piece);
+    }
+
+    /// The entry for `pair` taken over from the previous version, when its text lies wholly
+    /// outside the changes and was recorded there at the same depth.
+    fn reuse(&mut self, pair: TsNode, depth: usize) -> Option<Entry> {
+        let (prev, window) = self.prev?;
+        let range = pair.byte_range();
+        let line_start = self.line_start(range.start);
+        let old = window.old_range(&range, line_start)?;
+        let p = prev.pieces.get(old.start)?;
+        let after = range.end >= window.lo;
+        if p.range != old || p.depth != depth || (after && p.line_start < window.old_hi) {
+            return None;
+        }
+        let old_entry = find_entry(prev.root.as_ref()?, old.start, PIECE_DEPTH)?;
+        let delta = range.start as isize - old.start as isize;
+        let entry = old_entry.shifted(delta);
+        // Its records and the pieces inside it (a section's services) carry over too, the
+        // latter so that the next edit can reuse them.
+        let (colls, dups) = (self.out.collections.len(), self.out.duplicate_keys.len());
+        self.out
+            .collections
+            .extend(prev.collections[p.collections.clone()].iter().map(|r| shift_range(r, delta)));
+        self.out.duplicate_keys.extend(prev.duplicate_keys[p.duplicate_keys.clone()].iter().map(
+            |d| DuplicateKey {
+                key: d.key.clone(),
+                first: shift_range(&d.first, delta),
+                duplicate: shift_range(&d.duplicate, delta),
+            },
+        ));
+        let moved = |q: &Piece| Piece {
+            range: shift_range(&q.range, delta),
+            depth: q.depth,
+            line_start: q.line_start.wrapping_add_signed(delta),
+            collections: q.collections.start - p.collections.start + colls
+                ..q.collections.end - p.collections.start + colls,
+            duplicate_keys: q.duplicate_keys.start - p.duplicate_keys.start + dups
+                ..q.duplicate_keys.end - p.duplicate_keys.start + dups,
+            reused: Some(delta),
+        };
+        let inner: Vec<Piece> = prev.pieces.inside(&old).iter().map(moved).collect();
+        self.out.pieces.list.extend(inner);
+        self.out.pieces.list.push(moved(p));
+        Some(entry)
     }
 
     fn sequence(&mut self, n: TsNode, depth: usize) -> Node {

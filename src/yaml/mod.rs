@@ -8,6 +8,7 @@
 
 mod build;
 mod path;
+mod reuse;
 mod scalar;
 #[cfg(test)]
 mod tests;
@@ -17,6 +18,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 pub use path::{PathAt, PathSeg, Position};
+pub use reuse::Window;
 
 /// Nesting deeper than this is cut off (read as null) rather than recursed into.
 pub const MAX_DEPTH: usize = 128;
@@ -254,6 +256,8 @@ pub struct Yaml {
     pub truncated: Vec<Range<usize>>,
     /// Ranges of every block-style or multi-line map and sequence (for folding).
     pub collections: Vec<Range<usize>>,
+    /// Built entries the next version may reuse.
+    pieces: reuse::Pieces,
 }
 
 impl Yaml {
@@ -265,11 +269,28 @@ impl Yaml {
     pub fn get(&self, key: &str) -> Option<&Node> {
         self.root.as_ref()?.get(key)
     }
+
+    /// When the mapping entry whose key starts at `start` (a top-level section or an entry of
+    /// one) was carried over from the previous version by [`parse_incremental`]: the shift of
+    /// its ranges. Such an entry is the old one, moved.
+    pub fn reused(&self, start: usize) -> Option<isize> {
+        self.pieces.reused(start)
+    }
 }
 
 /// Read the value tree of `text` parsed as `tree`.
 pub fn parse(text: &str, tree: &tree_sitter::Tree) -> Yaml {
-    build::build(text, tree)
+    build::build(text, tree, None)
+}
+
+/// Like [`parse`], reusing what `prev` (the value tree of an earlier text) built outside
+/// `window`, the region the changes since then cover. The result equals [`parse`]'s.
+pub fn parse_incremental(
+    text: &str,
+    tree: &tree_sitter::Tree,
+    prev: Option<(&Yaml, Window)>,
+) -> Yaml {
+    build::build(text, tree, prev)
 }
 
 /// Visit every node written in the source once (aliases are visited but not entered),

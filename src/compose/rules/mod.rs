@@ -13,7 +13,6 @@ mod simple;
 mod tests;
 mod undefined;
 
-use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -86,11 +85,26 @@ pub fn diagnostics(snap: &Snapshot, doc: &Document) -> Vec<Diagnostic> {
     missing_file::check(&ctx, &mut out);
     build_refs::check(&ctx, &mut out);
     schema_check::check(&ctx, &mut out);
-    // Content shared through anchors is checked once per use; report it once.
-    let mut seen = HashSet::new();
-    out.retain(|d| seen.insert((d.range.clone(), d.code, d.message.clone())));
     out.sort_by_key(|d| (d.range.start, d.code));
-    out
+    dedup(out)
+}
+
+/// Content shared through anchors is checked once per use; report it once. `out` is sorted
+/// (stably) by start and code, so copies sit in one run of equal start and code, the first in
+/// the run being the first reported.
+fn dedup(out: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut kept: Vec<Diagnostic> = Vec::with_capacity(out.len());
+    let mut run = 0;
+    for d in out {
+        if kept.last().is_none_or(|l| (l.range.start, l.code) != (d.range.start, d.code)) {
+            run = kept.len();
+        }
+        let copy = kept[run..].iter().any(|k| k.range == d.range && k.message == d.message);
+        if !copy {
+            kept.push(d);
+        }
+    }
+    kept
 }
 
 /// The closest name to `name` among `candidates`, when it is close enough to be a likely typo.

@@ -1,9 +1,12 @@
 //! Schema-driven checks: keys the Compose Specification does not know (`unknown-key`) and
 //! values of the wrong shape or syntax (`invalid-value`), read from `compose::schema`.
 
+use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::Arc;
 
 use super::Ctx;
+use crate::compose::model::Findings;
 use crate::compose::schema::{self, KeySpec, Ty};
 use crate::compose::values::{self, KeyCheck};
 use crate::diagnostics::{Diagnostic, Fix, RuleInfo, Severity};
@@ -40,16 +43,34 @@ interval: 10            # invalid-value: a duration needs a unit, e.g. `10s`\n``
 };
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
-    let (Some(root), Some(spec)) = (&ctx.model.yaml.root, schema::lookup(&[])) else {
-        return;
-    };
-    let mut path = Vec::new();
-    Walker { ctx, out }.node(root, spec, &mut path, None, 0);
+    let findings = ctx.model.schema_findings.current.get_or_init(|| {
+        let mut found = Findings::default();
+        if let (Some(root), Some(spec)) = (&ctx.model.yaml.root, schema::lookup(&[])) {
+            let mut path = Vec::new();
+            let prev = ctx.model.schema_findings.prev.as_deref();
+            Walker { ctx, out: &mut found.all, by_entry: &mut found.by_entry, prev }
+                .node(root, spec, &mut path, None, 0);
+        }
+        Arc::new(found)
+    });
+    out.extend(findings.all.iter().cloned());
 }
 
 struct Walker<'c, 'o> {
     ctx: &'c Ctx<'c>,
     out: &'o mut Vec<Diagnostic>,
+    /// The findings inside each top-level section and section entry, for the next version.
+    by_entry: &'o mut HashMap<usize, (String, Range<usize>)>,
+    /// The previous version's findings, for entries the model carried over from it.
+    prev: Option<&'c Findings>,
+}
+
+/// Findings inside entries this shallow (sections and their entries: services, …) are kept
+/// per entry, matching the pieces the YAML build reuses.
+const CACHED_DEPTH: usize = 1;
+
+fn shift(r: &Range<usize>, delta: isize) -> Range<usize> {
+    r.start.wrapping_add_signed(delta)..r.end.wrapping_add_signed(delta)
 }
 
 impl<'a> Walker<'_, '_> {
@@ -81,6 +102,18 @@ impl<'a> Walker<'_, '_> {
                     match values::check_key(path, &e.key) {
                         KeyCheck::Extension => {}
                         _ if e.key.starts_with("x-") => {}
+                        KeyCheck::Known(child) if depth <= CACHED_DEPTH => {
+                            let section = path.last().copied().unwrap_or("");
+                            let start = self.out.len();
+                            if !self.reuse(e, section) {
+                                path.push(&e.key);
+                                self.node(&e.value, child, path, Some(e), depth + 1);
+                                path.pop();
+                            }
+                            let end = self.out.len();
+                            self.by_entry
+                                .insert(e.key_range.start, (section.to_string(), start..end));
+                        }
                         KeyCheck::Known(child) => {
                             path.push(&e.key);
                             self.node(&e.value, child, path, Some(e), depth + 1);
@@ -120,6 +153,35 @@ impl<'a> Walker<'_, '_> {
                 }
             }
         }
+    }
+
+    /// Take over the previous version's findings inside `e` (of the section `section`), when
+    /// the model carried the entry over from it.
+    fn reuse(&mut self, e: &Entry, section: &str) -> bool {
+        let Some(prev) = self.prev else { return false };
+        let Some(delta) = self.ctx.model.yaml.reused(e.key_range.start) else { return false };
+        let old_start = e.key_range.start.wrapping_add_signed(-delta);
+        let Some((old_section, found)) = prev.by_entry.get(&old_start) else { return false };
+        if old_section != section {
+            return false;
+        }
+        let path = self.ctx.path();
+        for d in &prev.all[found.clone()] {
+            let mut d = d.clone();
+            d.range = shift(&d.range, delta);
+            for edit in d.fixes.iter_mut().flat_map(|f| f.edits.iter_mut()) {
+                if edit.path == *path {
+                    edit.range = shift(&edit.range, delta);
+                }
+            }
+            for r in &mut d.related {
+                if r.location.path == *path {
+                    r.location.range = shift(&r.location.range, delta);
+                }
+            }
+            self.out.push(d);
+        }
+        true
     }
 
     fn wrong_shape(&mut self, node: &Node, spec: &KeySpec, key: Option<&Entry>, given: &str) {

@@ -1,0 +1,153 @@
+//! A model built from its predecessor (reusing what the edits left alone) must equal one built
+//! from scratch, and so must the diagnostics: random edit sequences, applied one by one, with
+//! the model sometimes skipped for a version so that several changes pile up.
+
+use proptest::prelude::*;
+
+use super::model::{self, ComposeModel};
+use crate::diagnostics::path_arc;
+use crate::workspace::{Document, FileKind, Snapshot};
+
+const BASE: &str = "name: demo\nx-env: &env\n  LOG: info\nservices:\n  web:\n    image: app:${TAG:-1}\n    build:\n      context: .\n      args:\n        A: \"1\"\n    environment:\n      - DEBUG=1\n      - URL=$${X}\n    ports: [\"8000:8000\"]\n    depends_on: [db]\n  db:\n    image: postgres:16\n    environment: *env\n    volumes:\n      - data:/var/lib/postgresql\n  worker:\n    <<: &base\n      image: app\n      restart: always\n    command: |\n      run ${QUEUE}\n    imagee: x\n  cache:\n    image: redis\n    image: redis:7\n    ports:\n      - \"6379:6379\"\n  proxy:\n    image: nginx:${NGINX:?need}\n    healthcheck: {test: [\"CMD\", \"true\"], interval: 10}\n\n  other:\n    <<: *base\n    environment:\n      KEY: ${A:-${B}}\nvolumes:\n  data: {}\nnetworks:\n  back:\n    external: true\n";
+
+/// An edit: a position and length as fractions of the text, the inserted text, and whether the
+/// model of the result is built (when not, the next build sees two changes).
+fn edit() -> impl Strategy<Value = (f64, f64, String, bool)> {
+    let pieces = prop::sample::select(vec![
+        "",
+        " ",
+        "\n",
+        "x",
+        ":",
+        ": ",
+        "- ",
+        "  ",
+        "\n  ",
+        "\n    ",
+        "{",
+        "}",
+        "[",
+        "]",
+        "\"",
+        "'",
+        "$",
+        "${",
+        "${Y}",
+        "#",
+        "&a ",
+        "*a",
+        "*env",
+        "<<: *base\n",
+        "|\n",
+        "é",
+        "services:\n",
+        "  svc:\n    image: a\n",
+        "\t",
+    ]);
+    (
+        0.0..=1.0f64,
+        prop_oneof![Just(0.0), 0.0..=0.05f64],
+        prop::collection::vec(pieces, 0..3).prop_map(|v| v.concat()),
+        prop::bool::weighted(0.8),
+    )
+}
+
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn snap_of(doc: &std::sync::Arc<Document>) -> Snapshot {
+    let mut s = Snapshot::new(Vec::new());
+    s.insert_arc(doc.clone());
+    s
+}
+
+/// Everything but the value tree (compared with `==`: its maps' hash indexes print in
+/// arbitrary order).
+fn render(m: &ComposeModel) -> String {
+    let fields = (
+        (&m.version, &m.name, &m.services, &m.services_key),
+        (&m.networks, &m.volumes, &m.secrets, &m.configs),
+        (&m.sections, &m.includes, &m.extensions, &m.interpolation),
+    );
+    format!("{fields:#?}")
+}
+
+fn check(base: &str, edits: &[(f64, f64, String, bool)]) {
+    let path = path_arc("/w/compose.yaml");
+    let mut doc =
+        std::sync::Arc::new(Document::new(path.clone(), FileKind::Compose, Some(1), base));
+    model::model(&doc);
+    for (i, (at, len, insert, build)) in edits.iter().enumerate() {
+        let n = doc.text.len();
+        let start = floor_boundary(&doc.text, (at * n as f64) as usize);
+        let end = floor_boundary(&doc.text, start + (len * n as f64) as usize);
+        doc = std::sync::Arc::new(doc.edit(start..end, insert, Some(i as i32 + 2)));
+        if !build && i + 1 < edits.len() {
+            continue;
+        }
+        let fresh =
+            std::sync::Arc::new(Document::new(path.clone(), FileKind::Compose, None, &doc.text));
+        let (inc, scratch) = (model::model(&doc), model::model(&fresh));
+        assert_eq!(inc.yaml, scratch.yaml, "text:\n{}", doc.text);
+        let (a, b) = (render(&inc), render(&scratch));
+        if a != b {
+            let (la, lb): (Vec<&str>, Vec<&str>) = (a.lines().collect(), b.lines().collect());
+            let i = la.iter().zip(&lb).position(|(x, y)| x != y).unwrap_or(0);
+            let lo = i.saturating_sub(12);
+            panic!(
+                "models differ at line {i}\nincremental:\n{}\nfresh:\n{}\ntext:\n{}",
+                la[lo..(i + 3).min(la.len())].join("\n"),
+                lb[lo..(i + 3).min(lb.len())].join("\n"),
+                doc.text
+            );
+        }
+        assert_eq!(
+            super::diagnostics(&snap_of(&doc), &doc),
+            super::diagnostics(&snap_of(&fresh), &fresh),
+            "text:\n{}",
+            doc.text
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn incremental_model_equals_fresh(edits in prop::collection::vec(edit(), 1..10)) {
+        check(BASE, &edits)
+    }
+
+    /// The editor benchmark's shape: many generated services, keystrokes anywhere.
+    #[test]
+    fn incremental_model_equals_fresh_on_many_services(
+        edits in prop::collection::vec(edit(), 1..6)
+    ) {
+        check(&crate::bench_gen::compose(12), &edits)
+    }
+}
+
+/// The common case, spelt out: typing in one service reuses every other one (unmoved before
+/// the edit, moved after it).
+#[test]
+fn typing_in_a_service_reuses_the_others() {
+    let path = path_arc("/w/compose.yaml");
+    let text = "services:\n  a:\n    image: x\n  b:\n    image: y\n  c:\n    image: z\n";
+    let doc = Document::new(path, FileKind::Compose, Some(1), text);
+    let before = model::model(&doc);
+    let at = text.find("y\n").unwrap();
+    let doc = doc.edit(at..at, "y", Some(2));
+    let after = model::model(&doc);
+    let start = |m: &ComposeModel, name: &str| m.service(name).unwrap().entry_range.start;
+    assert_eq!(after.yaml.reused(start(&after, "a")), Some(0));
+    assert_eq!(after.yaml.reused(start(&after, "b")), None);
+    assert_eq!(after.yaml.reused(start(&after, "c")), Some(1));
+    assert!(std::sync::Arc::ptr_eq(before.service("a").unwrap(), after.service("a").unwrap()));
+    assert_eq!(after.service("b").unwrap().image.as_ref().unwrap().text, "yy");
+    assert_eq!(after.service("c").unwrap().image.as_ref().unwrap().range, 63..64);
+}

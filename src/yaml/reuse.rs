@@ -1,0 +1,211 @@
+//! Carrying built subtrees over from the previous version of a document.
+//!
+//! A keystroke changes one small region; everything outside it is the same text, shifted by
+//! the edit's length when it comes after. The builder records the entries of the top two
+//! mapping levels (top-level sections and, say, each service) as *pieces*; the next build reuses
+//! a piece whose syntax node sits wholly outside the changed region with the same extent,
+//! shifting its ranges when needed, instead of reading it again from the syntax tree.
+//!
+//! A piece is recorded only when building it touched no document-wide state: no anchor, alias
+//! or merge key (their meaning depends on the rest of the document), no truncation, and no
+//! block scalar (whose decoding reads the text after it).
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use super::{Entry, Map, Node, Scalar, Seq, Value};
+use crate::workspace::document::TextChange;
+
+/// Where the changes since the previous version lie: `lo..old_hi` of the old text became
+/// `lo..new_hi` of the new one; text before `lo` is the same, text after is shifted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Window {
+    pub lo: usize,
+    pub old_hi: usize,
+    pub new_hi: usize,
+}
+
+impl Window {
+    /// The one region covering every change (each in the offsets of the text it applied to).
+    pub fn of(changes: &[TextChange]) -> Option<Window> {
+        let mut w: Option<Window> = None;
+        for c in changes {
+            w = Some(match w {
+                None => Window { lo: c.start, old_hi: c.old_end, new_hi: c.new_end },
+                Some(w) => {
+                    // In the current text the window is `lo..new_hi`; join it with the change.
+                    let end = w.new_hi.max(c.old_end);
+                    Window {
+                        lo: w.lo.min(c.start),
+                        old_hi: end + w.old_hi - w.new_hi,
+                        new_hi: end + c.new_end - c.old_end,
+                    }
+                }
+            });
+        }
+        w
+    }
+
+    /// New offset minus old offset for text after the window.
+    pub fn delta(&self) -> isize {
+        self.new_hi as isize - self.old_hi as isize
+    }
+
+    /// The old range of a new-text range that lies wholly outside the window (strictly: an
+    /// edit touching its edge may have changed it), and the shift from old to new. For text
+    /// after the window, the whole line up to `range` must be after it too (`line_start`),
+    /// since a node's column is part of its meaning.
+    pub fn old_range(&self, range: &Range<usize>, line_start: usize) -> Option<Range<usize>> {
+        if range.end < self.lo {
+            Some(range.clone())
+        } else if line_start >= self.new_hi && range.start >= self.new_hi {
+            let old = |x: usize| x - self.new_hi + self.old_hi;
+            Some(old(range.start)..old(range.end))
+        } else {
+            None
+        }
+    }
+}
+
+/// A built mapping entry: where it is, and which of the document-wide records (`collections`,
+/// `duplicate_keys`) building it made. The entry itself stays in the value tree.
+#[derive(Clone, Debug)]
+pub(super) struct Piece {
+    /// The pair's syntax node.
+    pub range: Range<usize>,
+    pub depth: usize,
+    /// Start of the line the entry begins on.
+    pub line_start: usize,
+    /// Indexes into `Yaml::collections` and `Yaml::duplicate_keys`.
+    pub collections: Range<usize>,
+    pub duplicate_keys: Range<usize>,
+    /// Set when this build took the piece over from the previous one: the shift applied.
+    pub reused: Option<isize>,
+}
+
+/// The pieces of one build, sorted by start (no two block pairs start at one offset).
+#[derive(Clone, Default)]
+pub struct Pieces {
+    pub(super) list: Vec<Piece>,
+}
+
+impl Pieces {
+    pub(super) fn get(&self, start: usize) -> Option<&Piece> {
+        let i = self.list.partition_point(|p| p.range.start < start);
+        self.list.get(i).filter(|p| p.range.start == start)
+    }
+
+    /// The pieces strictly inside `range`.
+    pub(super) fn inside(&self, range: &Range<usize>) -> &[Piece] {
+        let lo = self.list.partition_point(|p| p.range.start <= range.start);
+        let hi = self.list.partition_point(|p| p.range.start < range.end);
+        &self.list[lo..hi.max(lo)]
+    }
+
+    /// Whether the entry starting at `start` was carried over from the previous version, and
+    /// with which shift.
+    pub fn reused(&self, start: usize) -> Option<isize> {
+        self.get(start).and_then(|p| p.reused)
+    }
+}
+
+/// The written mapping entry whose key starts at `start`, under `node` (at most `levels` maps
+/// down). Written entries come first in a map, in source order; aliases are not entered.
+pub(super) fn find_entry(node: &Node, start: usize, levels: usize) -> Option<&Entry> {
+    if node.alias.is_some() {
+        return None;
+    }
+    match &node.value {
+        Value::Map(m) => {
+            let written = &m.entries[..m.entries.partition_point(|e| e.merged_from.is_none())];
+            let i = written.partition_point(|e| e.key_range.start <= start);
+            let e = written.get(i.checked_sub(1)?)?;
+            if e.key_range.start == start {
+                Some(e)
+            } else if levels > 0 {
+                find_entry(&e.value, start, levels - 1)
+            } else {
+                None
+            }
+        }
+        Value::Seq(s) => {
+            let i = s.items.partition_point(|n| n.range.start <= start);
+            find_entry(s.items.get(i.checked_sub(1)?)?, start, levels)
+        }
+        _ => None,
+    }
+}
+
+/// A cache, not content: two value trees are equal whatever their caches hold.
+impl PartialEq for Pieces {
+    fn eq(&self, _: &Pieces) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for Pieces {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Pieces({})", self.list.len())
+    }
+}
+
+pub(super) fn shift_range(r: &Range<usize>, delta: isize) -> Range<usize> {
+    r.start.wrapping_add_signed(delta)..r.end.wrapping_add_signed(delta)
+}
+
+impl Entry {
+    /// This entry with every range moved by `delta` (the values are copied, not shared:
+    /// they hold ranges).
+    pub(super) fn shifted(&self, delta: isize) -> Entry {
+        if delta == 0 {
+            return self.clone();
+        }
+        Entry {
+            key: self.key.clone(),
+            key_range: shift_range(&self.key_range, delta),
+            key_content: shift_range(&self.key_content, delta),
+            value: self.value.shifted(delta),
+            merged_from: self.merged_from.as_ref().map(|r| shift_range(r, delta)),
+        }
+    }
+}
+
+impl Node {
+    /// This node with every range moved by `delta`. Aliased values are shared, not moved:
+    /// they keep the anchored node's ranges, which lie elsewhere.
+    pub(super) fn shifted(&self, delta: isize) -> Node {
+        if delta == 0 {
+            return self.clone();
+        }
+        let value = if self.alias.is_some() {
+            self.value.clone()
+        } else {
+            match &self.value {
+                Value::Null => Value::Null,
+                Value::Scalar(s) => Value::Scalar(Arc::new(Scalar {
+                    text: s.text.clone(),
+                    style: s.style,
+                    ty: s.ty,
+                    content: shift_range(&s.content, delta),
+                })),
+                Value::Map(m) => Value::Map(Arc::new(Map {
+                    entries: m.entries.iter().map(|e| e.shifted(delta)).collect(),
+                    flow: m.flow,
+                    index: m.index.clone(),
+                })),
+                Value::Seq(s) => Value::Seq(Arc::new(Seq {
+                    items: s.items.iter().map(|n| n.shifted(delta)).collect(),
+                    flow: s.flow,
+                })),
+            }
+        };
+        Node {
+            range: shift_range(&self.range, delta),
+            value,
+            tag: self.tag.clone(),
+            anchor: self.anchor.as_ref().map(|r| shift_range(r, delta)),
+            // Pieces hold no aliases; were one here, its anchor would lie elsewhere.
+            alias: self.alias.clone(),
+        }
+    }
+}
