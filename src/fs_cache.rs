@@ -15,8 +15,18 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, SystemTime};
 
 /// A listing read less than this long after the directory's last change may have missed a
-/// change made in the same timestamp tick; it is read again until it is older.
+/// change made in the same timestamp tick; it is read again until it is older. Filesystems
+/// with whole-second timestamps (FAT, HFS+, some network mounts) need the long window; one
+/// that records nanoseconds ticks with the kernel's coarse clock (at most 10 ms), so a short
+/// window suffices there, which matters because a freshly cloned or generated project
+/// otherwise re-reads every listing for its first seconds.
 const RACY: Duration = Duration::from_secs(2);
+const RACY_FINE: Duration = Duration::from_millis(50);
+
+fn racy_window(mtime: SystemTime) -> Duration {
+    let sub_second = mtime.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+    if sub_second == 0 { RACY } else { RACY_FINE }
+}
 /// Past this many cached directories the cache starts over (memory stays bounded).
 const MAX_DIRS: usize = 4096;
 
@@ -53,7 +63,8 @@ impl Listing {
     }
 
     fn trusted(&self, mtime: SystemTime) -> bool {
-        self.mtime == mtime && self.read_at.duration_since(mtime).is_ok_and(|d| d > RACY)
+        self.mtime == mtime
+            && self.read_at.duration_since(mtime).is_ok_and(|d| d > racy_window(mtime))
     }
 }
 
@@ -197,7 +208,13 @@ mod tests {
         let l = Listing { mtime: t, read_at: t + RACY * 2, entries: HashMap::new() };
         assert!(l.trusted(t));
         assert!(!l.trusted(t + Duration::from_nanos(1)), "the directory changed");
-        let racy = Listing { mtime: t, read_at: t, entries: HashMap::new() };
-        assert!(!racy.trusted(t), "read in the tick of the last change");
+        let racy = Listing { mtime: t, read_at: t + RACY / 2, entries: HashMap::new() };
+        assert!(!racy.trusted(t), "whole-second timestamps: read in the tick of the last change");
+        // A filesystem with nanosecond timestamps needs only a short window.
+        let fine = t + Duration::from_nanos(123_456_789);
+        let soon = Listing { mtime: fine, read_at: fine + RACY_FINE / 2, entries: HashMap::new() };
+        assert!(!soon.trusted(fine), "read right after the change");
+        let later = Listing { mtime: fine, read_at: fine + RACY_FINE * 2, entries: HashMap::new() };
+        assert!(later.trusted(fine));
     }
 }

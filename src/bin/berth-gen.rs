@@ -109,6 +109,21 @@ fn profile(kind: &str, op: &str, iters: u32, file: Option<PathBuf>) -> std::io::
         s
     };
     let snap = snap_of(&base);
+    if let Some(frac) = op.strip_prefix("reparse@") {
+        // Time the incremental re-parse alone, for an edit at FRAC of the text (0.0–1.0).
+        let frac: f64 = frac.parse().unwrap_or(0.5);
+        let mut at = ((text.len() as f64) * frac) as usize;
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        let start = std::time::Instant::now();
+        for i in 0..iters {
+            let d = base.edit(at..at, "x", Some(i as i32 + 2));
+            let _ = d.tree();
+        }
+        println!("{op}: {:?} per iteration", start.elapsed() / iters.max(1));
+        return Ok(());
+    }
     if op == "memory" {
         // Resident-memory growth of each stage, for finding what a large document costs.
         let rss = || {

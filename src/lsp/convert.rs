@@ -1,5 +1,6 @@
 //! Analysis results → LSP structs (and LSP positions → byte offsets), at the edge only.
 
+use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
 
@@ -48,6 +49,19 @@ pub trait Resolver {
     fn uri(&self, path: &Path) -> Option<lsp::Uri>;
 }
 
+/// The parsed docs link of a rule, parsed once per code (hundreds of diagnostics share a few).
+fn rule_link(code: &'static str) -> Option<lsp::Uri> {
+    static LINKS: std::sync::OnceLock<std::sync::RwLock<HashMap<&'static str, Option<lsp::Uri>>>> =
+        std::sync::OnceLock::new();
+    let links = LINKS.get_or_init(Default::default);
+    if let Some(link) = links.read().unwrap_or_else(|e| e.into_inner()).get(code) {
+        return link.clone();
+    }
+    let link: Option<lsp::Uri> = crate::diagnostics::rule_url(code).parse().ok();
+    links.write().unwrap_or_else(|e| e.into_inner()).insert(code, link.clone());
+    link
+}
+
 pub fn diagnostic(
     doc: &Document,
     enc: Encoding,
@@ -80,10 +94,7 @@ pub fn diagnostic(
         range: range(doc, enc, &d.range),
         severity: Some(severity(d.severity)),
         code: Some(lsp::NumberOrString::String(d.code.to_string())),
-        code_description: crate::diagnostics::rule_url(d.code)
-            .parse()
-            .ok()
-            .map(|href| lsp::CodeDescription { href }),
+        code_description: rule_link(d.code).map(|href| lsp::CodeDescription { href }),
         source: Some("berth".to_string()),
         message: d.message.clone(),
         related_information: if related.is_empty() { None } else { Some(related) },

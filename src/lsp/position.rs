@@ -70,19 +70,26 @@ pub fn to_offset(rope: &Rope, enc: Encoding, pos: LineCol) -> usize {
 /// Position of a byte offset (clamped to the text; an offset inside a character counts as its
 /// start).
 pub fn to_line_col(rope: &Rope, enc: Encoding, offset: usize) -> LineCol {
-    // `byte_to_char` maps a byte inside a character to that character: snap to its start.
-    let offset = offset.min(rope.len_bytes());
-    let ci = rope.byte_to_char(offset);
-    let offset = rope.char_to_byte(ci);
+    // Four walks down the rope, not eight: this runs twice for each of hundreds of
+    // diagnostics on every keystroke.
+    let mut offset = offset.min(rope.len_bytes());
+    // ropey never splits a character across chunks, so the chunk can snap an offset inside a
+    // character to its start.
+    let (chunk, chunk_start, _, _) = rope.chunk_at_byte(offset);
+    while offset > chunk_start && !chunk.is_char_boundary(offset - chunk_start) {
+        offset -= 1;
+    }
     let line = rope.byte_to_line(offset);
     let start = rope.line_to_byte(line);
     let col = match enc {
         Encoding::Utf8 => offset - start,
-        Encoding::Utf16 => {
-            let c0 = rope.byte_to_char(start);
-            rope.char_to_utf16_cu(ci) - rope.char_to_utf16_cu(c0)
-        }
-        Encoding::Utf32 => ci - rope.byte_to_char(start),
+        _ => rope
+            .byte_slice(start..offset)
+            .chunks()
+            .map(|c| {
+                if c.is_ascii() { c.len() } else { c.chars().map(|ch| enc.units(ch)).sum() }
+            })
+            .sum(),
     };
     LineCol { line: line as u32, col: col as u32 }
 }
