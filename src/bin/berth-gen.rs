@@ -140,7 +140,12 @@ fn profile(kind: &str, op: &str, iters: u32, file: Option<PathBuf>) -> std::io::
         let d = Arc::new(base.edit(at..at, "x", Some(2)));
         let _ = analysis::diagnostics(&snap_of(&d), &d);
         let r3 = rss();
-        println!("KiB: document+tree {r0}, tree {}, first analysis {}, after an edit {}", r1 - r0, r2 - r1, r3 - r2);
+        println!(
+            "KiB: document+tree {r0}, tree {}, first analysis {}, after an edit {}",
+            r1 - r0,
+            r2 - r1,
+            r3 - r2
+        );
         return Ok(());
     }
     let _ = analysis::diagnostics(&snap, &base);

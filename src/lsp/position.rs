@@ -86,9 +86,7 @@ pub fn to_line_col(rope: &Rope, enc: Encoding, offset: usize) -> LineCol {
         _ => rope
             .byte_slice(start..offset)
             .chunks()
-            .map(|c| {
-                if c.is_ascii() { c.len() } else { c.chars().map(|ch| enc.units(ch)).sum() }
-            })
+            .map(|c| if c.is_ascii() { c.len() } else { c.chars().map(|ch| enc.units(ch)).sum() })
             .sum(),
     };
     LineCol { line: line as u32, col: col as u32 }

@@ -31,19 +31,22 @@ pub enum Exists {
     Unknown,
 }
 
-/// Whether `path` exists: the snapshot first, then the disk for paths inside the workspace.
-pub fn exists(snap: &Snapshot, path: &Path, dir: bool) -> Exists {
+/// Whether `path` exists: the snapshot first, then the disk for paths inside the workspace
+/// (through the listing cache: this runs for every service on every keystroke), then, for a
+/// folder, whether some document (perhaps unsaved) lives under it.
+pub fn exists(snap: &Snapshot, path: &Path, dir: bool, disk: &crate::fs_cache::Batch) -> Exists {
     if snap.get(path).is_some() && !dir {
-        return Exists::Yes;
-    }
-    if dir && snap.documents().any(|d| d.path.starts_with(path) && *d.path != *path) {
         return Exists::Yes;
     }
     if !snap.in_workspace(path) {
         return Exists::Unknown;
     }
-    let found = if dir { path.is_dir() } else { path.is_file() };
-    if found { Exists::Yes } else { Exists::No }
+    let found = if dir { disk.is_dir(path) } else { disk.is_file(path) };
+    if found || (dir && snap.documents().any(|d| d.path.starts_with(path) && *d.path != *path)) {
+        Exists::Yes
+    } else {
+        Exists::No
+    }
 }
 
 fn is_remote(s: &str) -> bool {
@@ -52,6 +55,7 @@ fn is_remote(s: &str) -> bool {
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
     let from = ctx.path().clone();
+    let disk = crate::fs_cache::Batch::default();
     let mut check_one = |s: &Str, base: &Path, dir: bool, what: &str| {
         if s.text.is_empty() || s.text.contains('$') || is_remote(&s.text) {
             return;
@@ -61,7 +65,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
         } else {
             crate::compose::project::normalize(&base.join(s.text.trim()))
         };
-        match exists(ctx.snap, &target, dir) {
+        match exists(ctx.snap, &target, dir, &disk) {
             Exists::Yes => {}
             Exists::No => out.push(Diagnostic::new(
                 ctx.path(),
