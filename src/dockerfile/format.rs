@@ -32,13 +32,23 @@ pub fn format(doc: &Document, range: Option<Range<usize>>) -> Vec<TextEdit> {
     let mut edits = Vec::new();
     let root = tree.root_node();
     // Whole logical instructions around syntax errors stay as they are: reformatting half of
-    // one could change how it parses.
+    // one could change how it parses. So does the instruction just before one: error recovery
+    // can start inside a continued one (a continuation line it swallowed), and re-indenting
+    // that moved where the next pass's recovery began, so formatting twice differed from
+    // formatting once.
     let mut protected: Vec<Range<usize>> = Vec::new();
     let mut cursor = root.walk();
+    let mut previous: Option<Node> = None;
     for node in root.children(&mut cursor) {
         if node.is_error() || node.is_missing() || node.has_error() {
+            if let Some(p) =
+                previous.filter(|p| !p.is_extra() && p.start_position().row != p.end_position().row)
+            {
+                protected.push(logical_lines(text, escape, p.byte_range()));
+            }
             protected.push(logical_lines(text, escape, node.byte_range()));
         }
+        previous = Some(node);
     }
     let errors = protected.clone();
     let mut shellish = Vec::new();
@@ -452,6 +462,18 @@ mod tests {
 
     fn squash(s: &str) -> String {
         s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_lowercase()
+    }
+
+    #[test]
+    fn the_instruction_before_a_syntax_error_is_left_alone() {
+        // Indenting `a` made tree-sitter recover differently the second time, so the `from`
+        // line was formatted only by a second pass.
+        let src = "ENV c=d \\\na\nCopy --x\n  from alpine  AS  b\n";
+        let f = fixture(&format!("#- /Dockerfile\n{src}"));
+        let doc = f.doc("Dockerfile");
+        let once = apply(&doc.text, &format(doc, None));
+        let twice = apply(&once, &format(&doc.replace_all(&once, None), None));
+        assert_eq!(twice, once);
     }
 
     proptest! {
