@@ -457,6 +457,12 @@ fn parents<'a>(
     let mut collecting = collect_siblings;
     for line in lines {
         let line = line.trim_end_matches('\r');
+        // A line's first token sits at its indentation, so deeper lines cannot hold the node
+        // or a sibling: skip them unread (most of a large file above the cursor).
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        if indent > col {
+            continue;
+        }
         if line.starts_with("---") || line.starts_with("...") {
             break;
         }

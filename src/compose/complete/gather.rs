@@ -1,6 +1,8 @@
 //! The names completion offers, gathered from the project, the Dockerfile the service builds,
 //! the project `.env` and the Python settings of the workspace.
 
+use std::collections::HashSet;
+
 use super::Names;
 use crate::compose::{facts, model, project};
 use crate::workspace::{Document, FileKind, Snapshot};
@@ -22,9 +24,16 @@ pub struct NameLists {
     variables: Vec<String>,
 }
 
-fn push(v: &mut Vec<String>, s: &str) {
-    if !s.is_empty() && !s.contains('$') && !v.iter().any(|x| x == s) {
-        v.push(s.to_string());
+/// Appends each name once, in first-seen order. The set beside the list matters: checking
+/// the list itself made gathering 500 service names (or their images) quadratic.
+#[derive(Default)]
+struct Seen(HashSet<String>);
+
+impl Seen {
+    fn push(&mut self, v: &mut Vec<String>, s: &str) {
+        if !s.is_empty() && !s.contains('$') && self.0.insert(s.to_string()) {
+            v.push(s.to_string());
+        }
     }
 }
 
@@ -47,21 +56,22 @@ impl NameLists {
                 models.push(model::model(d));
             }
         }
+        let mut seen: [Seen; 5] = Default::default();
         for m in &models {
             for s in &m.services {
-                push(&mut n.services, &s.name);
+                seen[0].push(&mut n.services, &s.name);
             }
             for d in &m.networks {
-                push(&mut n.networks, &d.name);
+                seen[1].push(&mut n.networks, &d.name);
             }
             for d in &m.volumes {
-                push(&mut n.volumes, &d.name);
+                seen[2].push(&mut n.volumes, &d.name);
             }
             for d in &m.secrets {
-                push(&mut n.secrets, &d.name);
+                seen[3].push(&mut n.secrets, &d.name);
             }
             for d in &m.configs {
-                push(&mut n.configs, &d.name);
+                seen[4].push(&mut n.configs, &d.name);
             }
         }
         if needs.dockerfile
@@ -82,10 +92,11 @@ impl NameLists {
 
     /// Images named in the workspace's compose files and Dockerfile `FROM` lines.
     fn gather_images(&mut self, snap: &Snapshot) {
+        let mut seen = Seen::default();
         for other in snap.of_kind(FileKind::Compose).take(MAX_FILES) {
             for s in &model::model(other).services {
                 if let Some(img) = &s.image {
-                    push(&mut self.images, &img.text);
+                    seen.push(&mut self.images, &img.text);
                 }
             }
         }
@@ -98,7 +109,7 @@ impl NameLists {
                     && !stage_names.iter().any(|n| n.eq_ignore_ascii_case(&img.text))
                     && img.text != "scratch"
                 {
-                    push(&mut self.images, &img.text);
+                    seen.push(&mut self.images, &img.text);
                 }
             }
         }
@@ -107,16 +118,17 @@ impl NameLists {
 
     /// Variables for `${…}`: the project `.env` first, then names the Python settings read.
     fn gather_variables(&mut self, snap: &Snapshot, doc: &Document) {
+        let mut seen = Seen::default();
         if let Some((_, env)) = facts::project_dotenv(snap, &doc.path) {
             for e in &env.entries {
-                push(&mut self.variables, &e.key);
+                seen.push(&mut self.variables, &e.key);
             }
         }
         let from_env = self.variables.len();
         for py in snap.of_kind(FileKind::Python).take(MAX_FILES) {
             for r in &crate::python::model(py).reads {
                 if let Some(name) = r.name.as_literal() {
-                    push(&mut self.variables, name);
+                    seen.push(&mut self.variables, name);
                 }
             }
         }
