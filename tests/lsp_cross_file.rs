@@ -37,9 +37,19 @@ fn find(text: &str, needle: &str) -> (u32, u32) {
     (line, col)
 }
 
-#[test]
-fn editing_compose_republishes_settings_diagnostics() {
-    let dir = TempDir::new("cross-file");
+/// The Django example copied to a fresh folder, indexed by a new server, with its compose file
+/// and production settings open.
+struct Opened {
+    c: Client,
+    init: Value,
+    _dir: TempDir,
+    compose_text: String,
+    cu: String,
+    su: String,
+}
+
+fn open_example(name: &str, pull: bool) -> Opened {
+    let dir = TempDir::new(name);
     copy_dir(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/django-compose"), &dir.0);
     let compose_path = dir.0.join("docker-compose.yml");
     let settings_path = dir.0.join("app/settings/production.py");
@@ -47,7 +57,7 @@ fn editing_compose_republishes_settings_diagnostics() {
     let settings_text = std::fs::read_to_string(&settings_path).unwrap();
 
     let mut c = Client::spawn();
-    c.initialize(Some(&dir.0), &["utf-16"]);
+    let init = c.initialize_with(Some(&dir.0), &["utf-16"], pull);
     // Wait for the workspace scan so cross-file facts are known.
     c.wait(|m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end")
         .expect("indexing finishes");
@@ -55,6 +65,12 @@ fn editing_compose_republishes_settings_diagnostics() {
     let su = uri(&settings_path);
     c.open(&cu, "dockercompose", &compose_text);
     c.open(&su, "python", &settings_text);
+    Opened { c, init, _dir: dir, compose_text, cu, su }
+}
+
+#[test]
+fn editing_compose_republishes_settings_diagnostics() {
+    let Opened { mut c, compose_text, cu, su, .. } = open_example("cross-file", false);
     let mut settings_diags = c.diagnostics(&su, Some(1));
     while !codes(&settings_diags).contains(&"env-missing".to_string()) {
         settings_diags = c.diagnostics(&su, Some(1));
@@ -113,22 +129,8 @@ fn editing_compose_republishes_settings_diagnostics() {
 /// cross-file findings makes the server ask for a re-pull.
 #[test]
 fn pull_diagnostics_report_unchanged_and_refresh_across_files() {
-    let dir = TempDir::new("cross-file-pull");
-    copy_dir(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/django-compose"), &dir.0);
-    let compose_path = dir.0.join("docker-compose.yml");
-    let settings_path = dir.0.join("app/settings/production.py");
-    let compose_text = std::fs::read_to_string(&compose_path).unwrap();
-    let settings_text = std::fs::read_to_string(&settings_path).unwrap();
-
-    let mut c = Client::spawn();
-    let init = c.initialize_with(Some(&dir.0), &["utf-16"], true);
+    let Opened { mut c, init, compose_text, cu, su, .. } = open_example("cross-file-pull", true);
     assert_eq!(init["capabilities"]["diagnosticProvider"]["interFileDependencies"], true);
-    c.wait(|m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end")
-        .expect("indexing finishes");
-    let cu = uri(&compose_path);
-    let su = uri(&settings_path);
-    c.open(&cu, "dockercompose", &compose_text);
-    c.open(&su, "python", &settings_text);
     let pull = |c: &mut Client, u: &str, previous: Option<&str>| {
         c.request(
             "textDocument/diagnostic",
