@@ -77,7 +77,7 @@ fn cache() -> &'static Mutex<HashMap<PathBuf, Arc<Listing>>> {
 /// `read_dir` when the directory changed since it was last read.
 fn listing(dir: &Path) -> Option<Arc<Listing>> {
     let meta = std::fs::metadata(dir).ok().filter(|m| m.is_dir());
-    let lock = || cache().lock().unwrap_or_else(|e| e.into_inner());
+    let lock = || crate::util::lock(cache());
     let Some(meta) = meta else {
         lock().remove(dir);
         return None;

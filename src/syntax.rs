@@ -105,7 +105,7 @@ mod chunk_cache {
     }
 
     pub fn errors(chunk: &str) -> Found {
-        let lock = || cache().lock().unwrap_or_else(|e| e.into_inner());
+        let lock = || crate::util::lock(cache());
         if let Some(found) = lock().get(chunk) {
             return found.clone();
         }

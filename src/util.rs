@@ -1,9 +1,15 @@
 //! Small helpers with no better home.
 
 use std::any::Any;
-use std::sync::Mutex;
 use std::sync::OnceLock;
 use std::sync::mpsc::{Sender, channel};
+use std::sync::{Mutex, MutexGuard};
+
+/// Lock `m`, going on after a panic elsewhere poisoned it: every mutex berth holds guards a
+/// cache or a record that stays valid whatever the panicking thread was doing.
+pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
 
 /// Drop `value` on a background thread. Freeing a large model (hundreds of thousands of small
 /// allocations) took a millisecond or more on the keystroke path; nothing waits for it.
@@ -25,6 +31,6 @@ pub fn drop_later<T: Any + Send>(value: T) {
     let boxed: Garbage = Box::new(value);
     // No thread (spawn refused): drop here. A send can only fail if that thread died.
     if let Some(tx) = tx {
-        let _ = tx.lock().unwrap_or_else(|e| e.into_inner()).send(boxed);
+        let _ = lock(tx).send(boxed);
     }
 }

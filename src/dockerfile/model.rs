@@ -363,7 +363,7 @@ impl Model {
     /// `changes`) that the changes did not touch: those before the first change as they are,
     /// those after the last one moved by the length difference. Equal to `Model::build(text)`.
     pub fn build_from(text: &str, old: &Model, changes: &[TextChange]) -> Model {
-        let Some((start, old_end, new_end)) = envelope(changes) else {
+        let Some(TextChange { start, old_end, new_end }) = TextChange::covering(changes) else {
             return old.clone();
         };
         let delta = new_end as isize - old_end as isize;
@@ -711,21 +711,6 @@ fn set_stage(inst: &mut Arc<Instruction>, stage: Option<usize>) {
     if inst.stage != stage {
         Arc::make_mut(inst).stage = stage;
     }
-}
-
-/// One span of old text replaced by new text that covers every change: (start, end in the old
-/// text, end in the new text). None when there were no changes.
-fn envelope(changes: &[TextChange]) -> Option<(usize, usize, usize)> {
-    let (first, rest) = changes.split_first()?;
-    let (mut start, mut old_end, mut new_end) = (first.start, first.old_end, first.new_end);
-    for c in rest {
-        // `c` is in the offsets of the text after the previous changes.
-        start = start.min(c.start);
-        let cur_end = new_end.max(c.old_end);
-        old_end += cur_end - new_end;
-        new_end = (cur_end + c.new_end) - c.old_end;
-    }
-    Some((start, old_end, new_end))
 }
 
 /// The instruction of a lexed one: parsed, with its heredocs and `# hadolint ignore=` codes.

@@ -17,6 +17,7 @@ use crate::compose::project::{merged_services, project_of};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::dockerfile::model::VarKind;
 use crate::python::{EnvRead, ReadKind, SetKind};
+use crate::util::lock;
 use crate::workspace::{Document, FileKind, Snapshot};
 
 /// A service and the code it runs (None: berth cannot tell).
@@ -177,10 +178,6 @@ fn site_matches(s: &Site, name: &str) -> bool {
         What::PythonRead(r) if !r.case_sensitive => s.name.eq_ignore_ascii_case(name),
         _ => s.name == name,
     }
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// The graph of `snap`, cached: a second call on the same documents is a hash and a compare.

@@ -52,7 +52,7 @@ type ReportedMap = HashMap<Arc<Path>, (String, Vec<Diagnostic>)>;
 
 impl Reported {
     fn lock(&self) -> std::sync::MutexGuard<'_, ReportedMap> {
-        self.by_path.lock().unwrap_or_else(|e| e.into_inner())
+        crate::util::lock(&self.by_path)
     }
 
     /// Record `diags` for `path`; returns its result id, the old one when nothing changed.
@@ -1088,8 +1088,7 @@ async fn diagnostics_loop(
             }
             if pull {
                 refresh |= reported.differs(&path, &diags);
-            } else if is_changed || reported.differs(&path, &diags) {
-                reported.record(&path, &diags);
+            } else if reported.record(&path, &diags).1 || is_changed {
                 client.publish_diagnostics(uri, diags, Some(version)).await;
             }
             if !rx.is_empty() {

@@ -12,6 +12,8 @@ use std::ops::Range;
 use std::path::Path;
 use std::sync::{Arc, Mutex, OnceLock};
 
+use crate::util::lock;
+
 use ropey::Rope;
 use tree_sitter::{InputEdit, Language, Parser, Point, Tree};
 
@@ -46,6 +48,24 @@ pub struct TextChange {
 }
 
 impl TextChange {
+    /// One change that covers every change of `changes` (each in the offsets of the text it
+    /// applied to): text before its start is untouched, text after its old end is shifted.
+    /// None when there were no changes.
+    pub fn covering(changes: &[TextChange]) -> Option<TextChange> {
+        let (first, rest) = changes.split_first()?;
+        let mut w = *first;
+        for c in rest {
+            // In the current text the span is `start..new_end`; join it with `c`.
+            let end = w.new_end.max(c.old_end);
+            w = TextChange {
+                start: w.start.min(c.start),
+                old_end: end + w.old_end - w.new_end,
+                new_end: end + c.new_end - c.old_end,
+            };
+        }
+        Some(w)
+    }
+
     /// Where an offset of the old text lands in the new one, or None when the change replaced it.
     pub fn map(&self, offset: usize) -> Option<usize> {
         if offset <= self.start {
@@ -93,10 +113,6 @@ impl LazyTree {
             None => lock(&self.pending).clone(),
         }
     }
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl Clone for Document {
@@ -405,6 +421,18 @@ mod tests {
         // A replaced text has no predecessor.
         let r = d3.replace_all("B=2\n", Some(4));
         assert_eq!(*r.model_from_prev(build), (4, vec![]));
+    }
+
+    #[test]
+    fn one_change_covers_a_series() {
+        let c = |start, old_end, new_end| TextChange { start, old_end, new_end };
+        assert_eq!(TextChange::covering(&[]), None);
+        // "abcdef": insert "xy" at 1 ("axybcdef"), then replace "de" (now 5..7) with "Z".
+        let w = TextChange::covering(&[c(1, 1, 3), c(5, 7, 6)]).unwrap();
+        assert_eq!(w, c(1, 5, 6));
+        // Old "bcde" (1..5) became new "xybcZ" (1..6); "f" moved from 5 to 6.
+        assert_eq!(w.map(5), Some(6));
+        assert_eq!(w.map(0), Some(0));
     }
 
     #[test]

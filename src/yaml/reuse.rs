@@ -28,22 +28,11 @@ pub struct Window {
 impl Window {
     /// The one region covering every change (each in the offsets of the text it applied to).
     pub fn of(changes: &[TextChange]) -> Option<Window> {
-        let mut w: Option<Window> = None;
-        for c in changes {
-            w = Some(match w {
-                None => Window { lo: c.start, old_hi: c.old_end, new_hi: c.new_end },
-                Some(w) => {
-                    // In the current text the window is `lo..new_hi`; join it with the change.
-                    let end = w.new_hi.max(c.old_end);
-                    Window {
-                        lo: w.lo.min(c.start),
-                        old_hi: end + w.old_hi - w.new_hi,
-                        new_hi: end + c.new_end - c.old_end,
-                    }
-                }
-            });
-        }
-        w
+        TextChange::covering(changes).map(|c| Window {
+            lo: c.start,
+            old_hi: c.old_end,
+            new_hi: c.new_end,
+        })
     }
 
     /// New offset minus old offset for text after the window.
