@@ -82,6 +82,9 @@ fn check(base: &str, edits: &[(f64, f64, String, bool)]) {
     let mut doc =
         std::sync::Arc::new(Document::new(path.clone(), FileKind::Compose, Some(1), base));
     model::model(&doc);
+    // Every other model stays alive through the next build, which must then copy from it
+    // rather than take it over (both paths are exercised).
+    let mut _held = None;
     for (i, (at, len, insert, build)) in edits.iter().enumerate() {
         let n = doc.text.len();
         let start = floor_boundary(&doc.text, (at * n as f64) as usize);
@@ -93,6 +96,7 @@ fn check(base: &str, edits: &[(f64, f64, String, bool)]) {
         let fresh =
             std::sync::Arc::new(Document::new(path.clone(), FileKind::Compose, None, &doc.text));
         let (inc, scratch) = (model::model(&doc), model::model(&fresh));
+        _held = (i % 2 == 0).then(|| inc.clone());
         assert_eq!(inc.yaml, scratch.yaml, "text:\n{}", doc.text);
         let (a, b) = (render(&inc), render(&scratch));
         if a != b {
@@ -150,4 +154,22 @@ fn typing_in_a_service_reuses_the_others() {
     assert!(std::sync::Arc::ptr_eq(before.service("a").unwrap(), after.service("a").unwrap()));
     assert_eq!(after.service("b").unwrap().image.as_ref().unwrap().text, "yy");
     assert_eq!(after.service("c").unwrap().image.as_ref().unwrap().range, 63..64);
+}
+
+/// While typing, no one else holds the previous version's model: its services after the edit
+/// are moved into the new model (same allocation, ranges shifted), not read again.
+#[test]
+fn typing_takes_over_the_previous_model() {
+    let path = path_arc("/w/compose.yaml");
+    let text = "services:\n  a:\n    image: x\n  b:\n    image: y\n  c:\n    image: z\n";
+    let first = Document::new(path, FileKind::Compose, Some(1), text);
+    let c_before = std::sync::Arc::as_ptr(model::model(&first).service("c").unwrap());
+    let at = text.find("y\n").unwrap();
+    let doc = first.edit(at..at, "y", Some(2));
+    drop(first);
+    let after = model::model(&doc);
+    let c = after.service("c").unwrap();
+    assert_eq!(std::sync::Arc::as_ptr(c), c_before);
+    assert_eq!(c.image.as_ref().unwrap().range, 63..64);
+    assert_eq!(c.name_range, 49..50);
 }

@@ -189,7 +189,16 @@ pub struct ComposeModel {
     pub interpolation: Interpolations,
     /// The schema check's findings (a cache, not content).
     pub(crate) schema_findings: FindingsCache,
+    /// The project's merged services, when this is the project's first file (a cache, see
+    /// [`crate::compose::project::merged_services_shared`]).
+    pub(crate) merged: std::sync::Mutex<Option<MergedCache>>,
 }
+
+/// The project's files and the models (versions) a merge was made from, and its result.
+pub(crate) type MergedCache = (
+    Vec<(Arc<std::path::Path>, std::sync::Weak<ComposeModel>)>,
+    Arc<Vec<super::project::MergedService>>,
+);
 
 /// A check's findings for one version, made on first use, and the previous version's, when it
 /// had them: entries carried over from it (see [`Yaml::reused`]) keep their findings, moved.
@@ -270,33 +279,87 @@ impl DeclKind {
 /// The model of this version, built from the previous version's where the edits since left
 /// parts of it alone.
 pub fn model(doc: &Document) -> Arc<ComposeModel> {
-    doc.model_from_prev(build_from)
+    doc.model_taking_prev(|doc, prev| {
+        let prev = prev.map(|(m, changes)| {
+            // Handed over unshared (the usual case while typing), its parts are moved into
+            // the new model; otherwise they are copied.
+            let m = Arc::try_unwrap(m).map_or_else(Prev::Shared, |m| Prev::Owned(Box::new(m)));
+            (m, changes)
+        });
+        build_taking(doc, prev)
+    })
 }
 
 pub fn build(doc: &Document) -> ComposeModel {
     build_from(doc, None)
 }
 
+/// An earlier version's model: owned (its parts can be moved) or shared (they are copied).
+enum Prev<'a> {
+    Owned(Box<ComposeModel>),
+    Shared(Arc<ComposeModel>),
+    Borrowed(&'a ComposeModel),
+}
+
+impl std::ops::Deref for Prev<'_> {
+    type Target = ComposeModel;
+    fn deref(&self) -> &ComposeModel {
+        match self {
+            Prev::Owned(m) => m,
+            Prev::Shared(m) => m,
+            Prev::Borrowed(m) => m,
+        }
+    }
+}
+
 /// Build the model of `doc`, reusing the parts of `prev` (an earlier version's model, and the
 /// changes since) outside the changed region: whole top-level sections and services.
 pub fn build_from(doc: &Document, prev: Option<(&ComposeModel, &[TextChange])>) -> ComposeModel {
+    build_taking(doc, prev.map(|(m, changes)| (Prev::Borrowed(m), changes)))
+}
+
+fn build_taking(doc: &Document, prev: Option<(Prev, &[TextChange])>) -> ComposeModel {
     let prev = prev.and_then(|(m, changes)| Some((m, Window::of(changes)?)));
-    let yaml = match doc.tree() {
-        Some(tree) => yaml::parse_incremental(&doc.text, tree, prev.map(|(m, w)| (&m.yaml, w))),
-        None => return ComposeModel::default(),
+    let Some(tree) = doc.tree() else {
+        if let Some((Prev::Owned(m), _)) = prev {
+            crate::util::drop_later(m);
+        }
+        return ComposeModel::default();
     };
-    let mut m = from_yaml_reusing(yaml, &doc.text, prev.map(|(m, _)| m));
-    m.schema_findings.prev = prev.and_then(|(p, _)| p.schema_findings.current.get().cloned());
+    let (old_yaml, old_services, prev) = match prev {
+        Some((Prev::Owned(mut m), w)) => {
+            // The merge cache shares the services; without it they can be moved.
+            if let Some(merged) = crate::util::lock(&m.merged).take() {
+                crate::util::drop_later(merged);
+            }
+            let services = std::mem::take(&mut m.services);
+            (Some((std::mem::take(&mut m.yaml), w)), services, Some(Prev::Owned(m)))
+        }
+        Some((m, w)) => (Some((m.yaml.clone(), w)), m.services.clone(), Some(m)),
+        None => (None, Vec::new(), None),
+    };
+    let yaml = yaml::parse_incremental(&doc.text, tree, old_yaml);
+    let mut m = from_yaml_reusing(yaml, &doc.text, prev.as_deref(), old_services);
+    m.schema_findings.prev = prev.as_ref().and_then(|p| p.schema_findings.current.get().cloned());
+    if let Some(Prev::Owned(p)) = prev {
+        // What was not moved over can be large; free it off the latency path.
+        crate::util::drop_later(p);
+    }
     m
 }
 
 pub fn from_yaml(yaml: Yaml, text: &str) -> ComposeModel {
-    from_yaml_reusing(yaml, text, None)
+    from_yaml_reusing(yaml, text, None, Vec::new())
 }
 
 /// [`from_yaml`], taking services and interpolations over from `prev` where `yaml` reused the
 /// entries they were read from (see [`Yaml::reused`]).
-fn from_yaml_reusing(yaml: Yaml, text: &str, prev: Option<&ComposeModel>) -> ComposeModel {
+fn from_yaml_reusing(
+    yaml: Yaml,
+    text: &str,
+    prev: Option<&ComposeModel>,
+    mut old_services: Vec<Arc<Service>>,
+) -> ComposeModel {
     let mut m = ComposeModel::default();
     if let Some(root) = &yaml.root {
         for e in root.entries() {
@@ -309,7 +372,7 @@ fn from_yaml_reusing(yaml: Yaml, text: &str, prev: Option<&ComposeModel>) -> Com
                 "name" => m.name = Str::of(v),
                 "services" => {
                     m.services_key = Some(e.key_range.clone());
-                    m.services = services(&yaml, v, prev);
+                    m.services = services(&yaml, v, std::mem::take(&mut old_services));
                 }
                 "networks" => m.networks = decls(v),
                 "volumes" => m.volumes = decls(v),
@@ -332,22 +395,191 @@ fn from_yaml_reusing(yaml: Yaml, text: &str, prev: Option<&ComposeModel>) -> Com
     m
 }
 
-/// The services of the `services` map `v`. An entry the YAML build carried over unmoved keeps
-/// its old (shared) service; a moved one is read again from its moved value, which is cheap.
-fn services(yaml: &Yaml, v: &Node, prev: Option<&ComposeModel>) -> Vec<Arc<Service>> {
-    let old: std::collections::HashMap<usize, &Arc<Service>> = prev
-        .map(|p| p.services.iter().map(|s| (s.entry_range.start, s)).collect())
-        .unwrap_or_default();
+/// The services of the `services` map `v`. An entry the YAML build carried over keeps its old
+/// service: shared when unmoved; when moved, shifted in place if no one else holds it (a
+/// service is a function of its entry alone), else read again from the moved value.
+fn services(yaml: &Yaml, v: &Node, old: Vec<Arc<Service>>) -> Vec<Arc<Service>> {
+    let mut old: std::collections::HashMap<usize, Arc<Service>> =
+        old.into_iter().map(|s| (s.entry_range.start, s)).collect();
     v.entries()
         .iter()
         .map(|e| {
-            let unmoved = e.merged_from.is_none() && yaml.reused(e.key_range.start) == Some(0);
-            match old.get(&e.key_range.start).filter(|s| unmoved && s.name == e.key) {
-                Some(s) => Arc::clone(s),
+            let start = e.key_range.start;
+            let delta = yaml.reused(start).filter(|_| e.merged_from.is_none());
+            let taken = delta.and_then(|d| {
+                let s = old.remove(&start.wrapping_add_signed(-d))?;
+                (s.name == e.key).then_some((s, d))
+            });
+            match taken {
+                Some((s, 0)) => s,
+                Some((mut s, d)) => match Arc::get_mut(&mut s) {
+                    Some(svc) => {
+                        svc.shift(d);
+                        s
+                    }
+                    None => Arc::new(service(e)),
+                },
                 None => Arc::new(service(e)),
             }
         })
         .collect()
+}
+
+/// Moving what was read from an entry along with the entry (see [`services`]).
+trait Shift {
+    fn shift(&mut self, delta: isize);
+}
+
+impl Shift for Range<usize> {
+    fn shift(&mut self, delta: isize) {
+        *self = shifted(self, delta);
+    }
+}
+
+impl<T: Shift> Shift for Option<T> {
+    fn shift(&mut self, delta: isize) {
+        if let Some(x) = self {
+            x.shift(delta);
+        }
+    }
+}
+
+impl<T: Shift> Shift for Vec<T> {
+    fn shift(&mut self, delta: isize) {
+        self.iter_mut().for_each(|x| x.shift(delta));
+    }
+}
+
+impl Shift for Str {
+    fn shift(&mut self, delta: isize) {
+        self.range.shift(delta);
+    }
+}
+
+impl Shift for KeyValue {
+    fn shift(&mut self, delta: isize) {
+        self.key_range.shift(delta);
+        self.value.shift(delta);
+        self.range.shift(delta);
+    }
+}
+
+impl Shift for Build {
+    fn shift(&mut self, delta: isize) {
+        let Build { range, context, dockerfile, dockerfile_inline: _, target, args, args_range } =
+            self;
+        range.shift(delta);
+        context.shift(delta);
+        dockerfile.shift(delta);
+        target.shift(delta);
+        args.shift(delta);
+        args_range.shift(delta);
+    }
+}
+
+impl Shift for Command {
+    fn shift(&mut self, delta: isize) {
+        match self {
+            Command::Shell(s) => s.shift(delta),
+            Command::Exec { range, args } => {
+                range.shift(delta);
+                args.shift(delta);
+            }
+        }
+    }
+}
+
+impl Shift for EnvFile {
+    fn shift(&mut self, delta: isize) {
+        self.path.shift(delta);
+        self.format.shift(delta);
+    }
+}
+
+impl Shift for Dependency {
+    fn shift(&mut self, delta: isize) {
+        self.service.shift(delta);
+        self.condition.shift(delta);
+    }
+}
+
+impl Shift for Port {
+    fn shift(&mut self, delta: isize) {
+        self.range.shift(delta);
+    }
+}
+
+impl Shift for Mount {
+    fn shift(&mut self, delta: isize) {
+        self.range.shift(delta);
+        self.source.shift(delta);
+        self.target.shift(delta);
+    }
+}
+
+impl Shift for Extends {
+    fn shift(&mut self, delta: isize) {
+        self.service.shift(delta);
+        self.file.shift(delta);
+    }
+}
+
+impl Service {
+    /// Move every range by `delta`. Destructured, so that a new field cannot be forgotten.
+    fn shift(&mut self, delta: isize) {
+        let Service {
+            name: _,
+            name_range,
+            range,
+            entry_range,
+            image,
+            build,
+            command,
+            entrypoint,
+            environment,
+            env_file,
+            depends_on,
+            ports,
+            volumes,
+            networks,
+            network_mode,
+            links,
+            volumes_from,
+            extends,
+            profiles,
+            secrets,
+            configs,
+            container_name,
+            restart,
+            has_healthcheck: _,
+            keys,
+            resets: _,
+            overrides: _,
+        } = self;
+        name_range.shift(delta);
+        range.shift(delta);
+        entry_range.shift(delta);
+        image.shift(delta);
+        build.shift(delta);
+        command.shift(delta);
+        entrypoint.shift(delta);
+        environment.shift(delta);
+        env_file.shift(delta);
+        depends_on.shift(delta);
+        ports.shift(delta);
+        volumes.shift(delta);
+        networks.shift(delta);
+        network_mode.shift(delta);
+        links.shift(delta);
+        volumes_from.shift(delta);
+        extends.shift(delta);
+        profiles.shift(delta);
+        secrets.shift(delta);
+        configs.shift(delta);
+        container_name.shift(delta);
+        restart.shift(delta);
+        keys.shift(delta);
+    }
 }
 
 fn shifted(r: &Range<usize>, delta: isize) -> Range<usize> {

@@ -58,6 +58,20 @@ pub fn normalize(path: &Path) -> PathBuf {
 pub fn resolve_path(from: &Path, rel: &str) -> PathBuf {
     let rel = rel.trim();
     let dir = from.parent().unwrap_or(Path::new("/"));
+    // The usual `./services/web` under a plain folder needs no component walk (this runs for
+    // every path of every service on every keystroke).
+    let plain = |s: &str| !s.contains("//") && !s.split('/').any(|c| c == "." || c == "..");
+    let short = rel.trim_start_matches("./");
+    if let Some(d) = dir.to_str()
+        && d.starts_with('/')
+        && (d == "/" || (!d.ends_with('/') && plain(&d[1..])))
+        && !short.is_empty()
+        && !short.starts_with('/')
+        && !short.ends_with('/')
+        && plain(short)
+    {
+        return dir.join(short);
+    }
     normalize(&dir.join(rel))
 }
 
@@ -291,10 +305,48 @@ pub fn merged_services(snap: &Snapshot, project: &Project) -> Vec<MergedService>
         .filter_map(|path| compose_doc(snap, path))
         .map(|doc| (doc, model::model(doc)))
         .collect();
+    merge(snap, &models)
+}
+
+/// [`merged_services`], shared: the result is kept with the first file's model and handed out
+/// again while the project's files and their versions stay the same (the rules and the env
+/// model both want it after every keystroke). Not kept when a service extends another file,
+/// which the key does not cover.
+pub fn merged_services_shared(snap: &Snapshot, project: &Project) -> Arc<Vec<MergedService>> {
+    let models: Vec<(&Arc<Document>, Arc<ComposeModel>)> = project
+        .all()
+        .filter_map(|path| compose_doc(snap, path))
+        .map(|doc| (doc, model::model(doc)))
+        .collect();
+    let Some((_, home)) = models.first() else { return Arc::default() };
+    let same = |key: &[(Arc<Path>, std::sync::Weak<ComposeModel>)]| {
+        key.len() == models.len()
+            && key
+                .iter()
+                .zip(&models)
+                .all(|((p, w), (d, m))| *p == d.path && std::ptr::eq(w.as_ptr(), Arc::as_ptr(m)))
+    };
+    if let Some((key, merged)) = &*crate::util::lock(&home.merged)
+        && same(key)
+    {
+        return merged.clone();
+    }
+    let merged = Arc::new(merge(snap, &models));
+    let other_files = models.iter().any(|(_, m)| {
+        m.services.iter().any(|s| s.extends.as_ref().is_some_and(|e| e.file.is_some()))
+    });
+    if !other_files {
+        let key = models.iter().map(|(d, m)| (d.path.clone(), Arc::downgrade(m))).collect();
+        *crate::util::lock(&home.merged) = Some((key, merged.clone()));
+    }
+    merged
+}
+
+fn merge(snap: &Snapshot, models: &[(&Arc<Document>, Arc<ComposeModel>)]) -> Vec<MergedService> {
     let mut out: Vec<MergedService> = Vec::new();
     // Position in `out` by name: a project can have hundreds of services.
     let mut index: std::collections::HashMap<&str, usize> = Default::default();
-    for (doc, m) in &models {
+    for (doc, m) in models {
         for s in &m.services {
             let i = *index.entry(s.name.as_str()).or_insert_with(|| {
                 out.push(MergedService { name: s.name.clone(), ..Default::default() });
@@ -348,9 +400,25 @@ fn apply_extends(
 #[cfg(test)]
 mod tests {
     use expect_test::{Expect, expect};
+    use proptest::prelude::*;
 
     use super::*;
     use crate::testing::fixture;
+
+    proptest! {
+        /// The shortcut for plain paths agrees with the component walk.
+        #[test]
+        fn resolve_path_shortcut_matches_normalize(
+            dir in proptest::collection::vec(prop::sample::select(vec!["w", ".", "..", "", "a b", ".hidden"]), 0..4),
+            rel in proptest::collection::vec(prop::sample::select(vec!["x", ".", "..", "", "y.txt", " "]), 0..5),
+            lead in prop::sample::select(vec!["", "./", "././", "/", " "]),
+        ) {
+            let from = PathBuf::from(format!("/{}/compose.yaml", dir.join("/")));
+            let rel = format!("{lead}{}", rel.join("/"));
+            let slow = normalize(&from.parent().unwrap_or(Path::new("/")).join(rel.trim()));
+            prop_assert_eq!(resolve_path(&from, &rel), slow, "{:?} {:?}", from, rel);
+        }
+    }
 
     fn check(text: &str, expect: Expect) {
         let f = fixture(text);

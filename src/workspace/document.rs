@@ -309,20 +309,34 @@ impl Document {
         &self,
         build: impl FnOnce(&Document, Option<(&M, &[TextChange])>) -> M,
     ) -> Arc<M> {
+        self.model_taking_prev(|doc, prev: Option<(Arc<M>, &[TextChange])>| {
+            let model = build(doc, prev.as_ref().map(|(m, changes)| (&**m, *changes)));
+            // The old model can be large (a 500-service compose file); free it off the
+            // latency path.
+            if let Some((m, _)) = prev {
+                crate::util::drop_later(m);
+            }
+            model
+        })
+    }
+
+    /// Like [`Document::model_from_prev`], but `build` gets the earlier model itself: when no
+    /// one else holds it any more (the usual case while typing: the editor's previous version
+    /// is gone), `Arc::try_unwrap` hands it over, and its parts can be moved into the new model
+    /// instead of copied. `build` should free what it leaves with [`crate::util::drop_later`].
+    pub fn model_taking_prev<M: Any + Send + Sync>(
+        &self,
+        build: impl FnOnce(&Document, Option<(Arc<M>, &[TextChange])>) -> M,
+    ) -> Arc<M> {
         let any = self
             .model
             .get_or_init(|| {
                 let prev = lock(&self.prev).take();
-                let old = prev
-                    .as_ref()
-                    .and_then(|p| p.model.downcast_ref::<M>().map(|m| (m, p.changes.as_slice())));
-                let model = Arc::new(build(self, old)) as AnyModel;
-                // The old model can be large (a 500-service compose file); free it off the
-                // latency path.
-                if let Some(p) = prev {
-                    crate::util::drop_later(p.model);
-                }
-                model
+                let (old, changes) = match prev {
+                    Some(p) => (p.model.downcast::<M>().ok(), p.changes),
+                    None => (None, Vec::new()),
+                };
+                Arc::new(build(self, old.map(|m| (m, changes.as_slice())))) as AnyModel
             })
             .clone();
         // A document has exactly one kind and each kind one model type, so this cannot fail

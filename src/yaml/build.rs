@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use tree_sitter::{Node as TsNode, Tree};
 
-use super::reuse::{Piece, Window, find_entry, shift_range};
+use super::reuse::{Piece, Window, shift_range, take_entry};
 use super::scalar;
 use super::{
     Alias, AliasUse, Anchor, DuplicateKey, Entry, MAX_DEPTH, MAX_MERGED_ENTRIES, Map, Node, Scalar,
@@ -25,8 +25,9 @@ struct Builder<'a> {
     kinds: Vec<&'static str>,
     key_field: Option<NonZeroU16>,
     value_field: Option<NonZeroU16>,
-    /// The previous version's pieces and where the text changed since.
-    prev: Option<(&'a Yaml, Window)>,
+    /// The previous version's tree and where the text changed since. Reused entries are
+    /// taken out of it (moved, not copied, when it was handed over unshared).
+    prev: Option<(Yaml, Window)>,
     /// Block scalars read so far (their decoding looks past their own text).
     block_scalars: usize,
 }
@@ -46,7 +47,7 @@ struct Mark {
     duplicate_keys: usize,
 }
 
-pub fn build(text: &str, tree: &Tree, prev: Option<(&Yaml, Window)>) -> Yaml {
+pub fn build(text: &str, tree: &Tree, prev: Option<(Yaml, Window)>) -> Yaml {
     let lang = tree.language();
     let kinds = (0..lang.node_kind_count())
         .map(|id| u16::try_from(id).ok().and_then(|id| lang.node_kind_for_id(id)).unwrap_or(""))
@@ -78,6 +79,10 @@ pub fn build(text: &str, tree: &Tree, prev: Option<(&Yaml, Window)>) -> Yaml {
     }
     // Pieces are recorded as they complete (inner ones first); lookups want source order.
     b.out.pieces.list.sort_unstable_by_key(|p| p.range.start);
+    if let Some((old, _)) = b.prev.take() {
+        // The rest of the previous tree can be large; free it off the latency path.
+        crate::util::drop_later(old);
+    }
     b.out
 }
 
@@ -410,18 +415,18 @@ impl<'a> Builder<'a> {
     /// The entry for `pair` taken over from the previous version, when its text lies wholly
     /// outside the changes and was recorded there at the same depth.
     fn reuse(&mut self, pair: TsNode, depth: usize) -> Option<Entry> {
-        let (prev, window) = self.prev?;
         let range = pair.byte_range();
         let line_start = self.line_start(range.start);
+        let (prev, window) = self.prev.as_mut()?;
         let old = window.old_range(&range, line_start)?;
-        let p = prev.pieces.get(old.start)?;
+        let p = prev.pieces.get(old.start)?.clone();
         let after = range.end >= window.lo;
         if p.range != old || p.depth != depth || (after && p.line_start < window.old_hi) {
             return None;
         }
-        let old_entry = find_entry(prev.root.as_ref()?, old.start, PIECE_DEPTH)?;
+        let mut entry = take_entry(prev.root.as_mut()?, old.start, PIECE_DEPTH)?;
         let delta = range.start as isize - old.start as isize;
-        let entry = old_entry.shifted(delta);
+        entry.shift(delta);
         // Its records and the pieces inside it (a section's services) carry over too, the
         // latter so that the next edit can reuse them.
         let (colls, dups) = (self.out.collections.len(), self.out.duplicate_keys.len());
@@ -447,7 +452,7 @@ impl<'a> Builder<'a> {
         };
         let inner: Vec<Piece> = prev.pieces.inside(&old).iter().map(moved).collect();
         self.out.pieces.list.extend(inner);
-        self.out.pieces.list.push(moved(p));
+        self.out.pieces.list.push(moved(&p));
         Some(entry)
     }
 

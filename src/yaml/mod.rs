@@ -284,11 +284,13 @@ pub fn parse(text: &str, tree: &tree_sitter::Tree) -> Yaml {
 }
 
 /// Like [`parse`], reusing what `prev` (the value tree of an earlier text) built outside
-/// `window`, the region the changes since then cover. The result equals [`parse`]'s.
+/// `window`, the region the changes since then cover. The result equals [`parse`]'s. The
+/// entries reused are taken out of `prev`: moved when it is the only owner of its values
+/// (nothing is allocated then), copied otherwise.
 pub fn parse_incremental(
     text: &str,
     tree: &tree_sitter::Tree,
-    prev: Option<(&Yaml, Window)>,
+    prev: Option<(Yaml, Window)>,
 ) -> Yaml {
     build::build(text, tree, prev)
 }

@@ -13,7 +13,7 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use super::{Entry, Map, Node, Scalar, Seq, Value};
+use super::{Entry, Node, Value};
 use crate::workspace::document::TextChange;
 
 /// Where the changes since the previous version lie: `lo..old_hi` of the old text became
@@ -98,28 +98,41 @@ impl Pieces {
     }
 }
 
-/// The written mapping entry whose key starts at `start`, under `node` (at most `levels` maps
-/// down). Written entries come first in a map, in source order; aliases are not entered.
-pub(super) fn find_entry(node: &Node, start: usize, levels: usize) -> Option<&Entry> {
+/// Take the written mapping entry whose key starts at `start` out of `node` (at most `levels`
+/// maps down), leaving a null placeholder with the same key range so that later lookups still
+/// find their way. Written entries come first in a map, in source order; aliases are not
+/// entered. Maps on the way are copied only when shared (`Arc::make_mut`).
+pub(super) fn take_entry(node: &mut Node, start: usize, levels: usize) -> Option<Entry> {
     if node.alias.is_some() {
         return None;
     }
-    match &node.value {
+    match &mut node.value {
         Value::Map(m) => {
-            let written = &m.entries[..m.entries.partition_point(|e| e.merged_from.is_none())];
-            let i = written.partition_point(|e| e.key_range.start <= start);
-            let e = written.get(i.checked_sub(1)?)?;
-            if e.key_range.start == start {
-                Some(e)
-            } else if levels > 0 {
-                find_entry(&e.value, start, levels - 1)
+            let written = m.entries.partition_point(|e| e.merged_from.is_none());
+            let i = m.entries[..written].partition_point(|e| e.key_range.start <= start);
+            let i = i.checked_sub(1)?;
+            let at = m.entries[i].key_range.start;
+            if at != start && levels == 0 {
+                return None;
+            }
+            let e = &mut Arc::make_mut(m).entries[i];
+            if at == start {
+                let hole = Entry {
+                    key: String::new(),
+                    key_range: e.key_range.clone(),
+                    key_content: e.key_content.clone(),
+                    value: Node::null(e.key_range.clone()),
+                    merged_from: None,
+                };
+                Some(std::mem::replace(e, hole))
             } else {
-                None
+                take_entry(&mut e.value, start, levels - 1)
             }
         }
         Value::Seq(s) => {
             let i = s.items.partition_point(|n| n.range.start <= start);
-            find_entry(s.items.get(i.checked_sub(1)?)?, start, levels)
+            let i = i.checked_sub(1)?;
+            take_entry(&mut Arc::make_mut(s).items[i], start, levels)
         }
         _ => None,
     }
@@ -142,59 +155,44 @@ pub(super) fn shift_range(r: &Range<usize>, delta: isize) -> Range<usize> {
     r.start.wrapping_add_signed(delta)..r.end.wrapping_add_signed(delta)
 }
 
+fn shift_mut(r: &mut Range<usize>, delta: isize) {
+    *r = shift_range(r, delta);
+}
+
 impl Entry {
-    /// This entry with every range moved by `delta` (the values are copied, not shared:
-    /// they hold ranges).
-    pub(super) fn shifted(&self, delta: isize) -> Entry {
+    /// Move every range of this entry by `delta`, in place. Values shared with another tree
+    /// are copied first (`Arc::make_mut`); a tree handed over from the previous version owns
+    /// its values, so moving it allocates nothing.
+    pub(super) fn shift(&mut self, delta: isize) {
         if delta == 0 {
-            return self.clone();
+            return;
         }
-        Entry {
-            key: self.key.clone(),
-            key_range: shift_range(&self.key_range, delta),
-            key_content: shift_range(&self.key_content, delta),
-            value: self.value.shifted(delta),
-            merged_from: self.merged_from.as_ref().map(|r| shift_range(r, delta)),
+        shift_mut(&mut self.key_range, delta);
+        shift_mut(&mut self.key_content, delta);
+        if let Some(r) = &mut self.merged_from {
+            shift_mut(r, delta);
         }
+        self.value.shift(delta);
     }
 }
 
 impl Node {
-    /// This node with every range moved by `delta`. Aliased values are shared, not moved:
-    /// they keep the anchored node's ranges, which lie elsewhere.
-    pub(super) fn shifted(&self, delta: isize) -> Node {
-        if delta == 0 {
-            return self.clone();
+    /// Move every range of this node by `delta`, in place (see [`Entry::shift`]). Aliased
+    /// values are left alone: they keep the anchored node's ranges, which lie elsewhere.
+    pub(super) fn shift(&mut self, delta: isize) {
+        shift_mut(&mut self.range, delta);
+        if let Some(r) = &mut self.anchor {
+            shift_mut(r, delta);
         }
-        let value = if self.alias.is_some() {
-            self.value.clone()
-        } else {
-            match &self.value {
-                Value::Null => Value::Null,
-                Value::Scalar(s) => Value::Scalar(Arc::new(Scalar {
-                    text: s.text.clone(),
-                    style: s.style,
-                    ty: s.ty,
-                    content: shift_range(&s.content, delta),
-                })),
-                Value::Map(m) => Value::Map(Arc::new(Map {
-                    entries: m.entries.iter().map(|e| e.shifted(delta)).collect(),
-                    flow: m.flow,
-                    index: m.index.clone(),
-                })),
-                Value::Seq(s) => Value::Seq(Arc::new(Seq {
-                    items: s.items.iter().map(|n| n.shifted(delta)).collect(),
-                    flow: s.flow,
-                })),
-            }
-        };
-        Node {
-            range: shift_range(&self.range, delta),
-            value,
-            tag: self.tag.clone(),
-            anchor: self.anchor.as_ref().map(|r| shift_range(r, delta)),
+        if self.alias.is_some() {
             // Pieces hold no aliases; were one here, its anchor would lie elsewhere.
-            alias: self.alias.clone(),
+            return;
+        }
+        match &mut self.value {
+            Value::Null => {}
+            Value::Scalar(s) => shift_mut(&mut Arc::make_mut(s).content, delta),
+            Value::Map(m) => Arc::make_mut(m).entries.iter_mut().for_each(|e| e.shift(delta)),
+            Value::Seq(s) => Arc::make_mut(s).items.iter_mut().for_each(|n| n.shift(delta)),
         }
     }
 }

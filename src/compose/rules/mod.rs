@@ -30,7 +30,7 @@ pub struct Ctx<'a> {
     pub doc: &'a Document,
     pub model: Arc<ComposeModel>,
     pub project: Project,
-    pub services: Vec<MergedService>,
+    pub services: Arc<Vec<MergedService>>,
 }
 
 impl Ctx<'_> {
@@ -74,7 +74,7 @@ pub const RULES: &[RuleInfo] = &[
 
 pub fn diagnostics(snap: &Snapshot, doc: &Document) -> Vec<Diagnostic> {
     let project = project::project_of(snap, &doc.path);
-    let services = project::merged_services(snap, &project);
+    let services = project::merged_services_shared(snap, &project);
     let ctx = Ctx { snap, doc, model: model::model(doc), project, services };
     let mut out = Vec::new();
     simple::check(&ctx, &mut out);

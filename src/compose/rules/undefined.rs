@@ -1,6 +1,7 @@
 //! References to services, networks, volumes, secrets and configs that the project never
 //! defines.
 
+use std::collections::HashSet;
 use std::ops::Range;
 
 use super::{Ctx, closest};
@@ -71,7 +72,20 @@ fn code_of(kind: DeclKind) -> &'static str {
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
     let services: Vec<&str> = ctx.services.iter().map(|s| s.name.as_str()).collect();
+    // Sets: a project has hundreds of services, each with references to check.
+    let service_set: HashSet<&str> = services.iter().copied().collect();
     let models = ctx.project_models();
+    let declared_of = |kind: DeclKind| -> Vec<&str> {
+        models.iter().flat_map(|(_, m)| m.decls(kind).iter().map(|d| d.name.as_str())).collect()
+    };
+    let declared: Vec<(DeclKind, Vec<&str>, HashSet<&str>)> = DeclKind::ALL
+        .iter()
+        .map(|&k| {
+            let names = declared_of(k);
+            let set = names.iter().copied().collect();
+            (k, names, set)
+        })
+        .collect();
     for svc in &ctx.model.services {
         let mut refs: Vec<(&Str, &str)> = Vec::new();
         for d in svc.depends_on.iter().filter(|d| d.required) {
@@ -95,7 +109,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
             refs.push((&mode_ref, "shares the network stack of"));
         }
         for (r, verb) in refs {
-            if r.text.contains('$') || services.contains(&r.text.as_str()) {
+            if r.text.contains('$') || service_set.contains(r.text.as_str()) {
                 continue;
             }
             let mut d = Diagnostic::new(
@@ -136,11 +150,8 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
             if r.text.contains('$') {
                 continue;
             }
-            let declared: Vec<&str> = models
-                .iter()
-                .flat_map(|(_, m)| m.decls(kind).iter().map(|d| d.name.as_str()))
-                .collect();
-            if declared.contains(&r.text.as_str()) {
+            let Some((_, names, set)) = declared.iter().find(|d| d.0 == kind) else { continue };
+            if set.contains(r.text.as_str()) {
                 continue;
             }
             let mut d = Diagnostic::new(
@@ -155,7 +166,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
                     kind.section()
                 ),
             );
-            let near = closest(&r.text, declared.iter().copied());
+            let near = closest(&r.text, names.iter().copied());
             if let Some(c) = near {
                 d = d.with_fix(Fix::local(
                     format!("Change to `{c}`"),
