@@ -110,6 +110,14 @@ fn check(base: &str, edits: &[(f64, f64, String, bool)]) {
                 doc.text
             );
         }
+        // The merged services (carried over from the previous version when it was handed
+        // over) equal a fresh merge.
+        let merged = |d: &std::sync::Arc<Document>| {
+            let snap = snap_of(d);
+            let project = super::project::project_of(&snap, &d.path);
+            format!("{:#?}", super::project::merged_services_shared(&snap, &project))
+        };
+        assert_eq!(merged(&doc), merged(&fresh), "text:\n{}", doc.text);
         assert_eq!(
             super::diagnostics(&snap_of(&doc), &doc),
             super::diagnostics(&snap_of(&fresh), &fresh),
@@ -134,6 +142,29 @@ proptest! {
     ) {
         check(&crate::bench_gen::compose(12), &edits)
     }
+
+    /// Services without anchors or merges, each reusable: the shape of lspbench's document.
+    #[test]
+    fn incremental_model_equals_fresh_on_plain_services(
+        edits in prop::collection::vec(edit(), 1..8)
+    ) {
+        check(&plain_services(8), &edits)
+    }
+}
+
+fn plain_services(n: usize) -> String {
+    let mut out = String::from("services:\n");
+    for i in 0..n {
+        out.push_str(&format!(
+            "  svc-{i}:\n    image: registry/app-{i}:1.{i}\n    build:\n      context: ./s/{i}\n      \
+             args:\n        V: \"{i}\"\n    environment:\n      LOG: info\n      URL: pg://db-{i}/x\n    \
+             depends_on: [svc-0]\n    ports:\n      - \"{}:8080\"\n    volumes:\n      - ./d/{i}:/data\n      \
+             - cache:/cache\n    networks: [back]\n    \n",
+            20000 + i
+        ));
+    }
+    out.push_str("networks:\n  back: {}\nvolumes:\n  cache: {}\n");
+    out
 }
 
 /// The common case, spelt out: typing in one service reuses every other one (unmoved before

@@ -192,13 +192,13 @@ pub struct ComposeModel {
     /// The project's merged services, when this is the project's first file (a cache, see
     /// [`crate::compose::project::merged_services_shared`]).
     pub(crate) merged: std::sync::Mutex<Option<MergedCache>>,
+    /// Unique per build: tells the versions apart in [`MergedCache`] keys.
+    pub(crate) id: u64,
 }
 
 /// The project's files and the models (versions) a merge was made from, and its result.
-pub(crate) type MergedCache = (
-    Vec<(Arc<std::path::Path>, std::sync::Weak<ComposeModel>)>,
-    Arc<Vec<super::project::MergedService>>,
-);
+pub(crate) type MergedCache =
+    (Vec<(Arc<std::path::Path>, u64)>, Arc<Vec<super::project::MergedService>>);
 
 /// A check's findings for one version, made on first use, and the previous version's, when it
 /// had them: entries carried over from it (see [`Yaml::reused`]) keep their findings, moved.
@@ -326,12 +326,11 @@ fn build_taking(doc: &Document, prev: Option<(Prev, &[TextChange])>) -> ComposeM
         }
         return ComposeModel::default();
     };
+    let mut old_merged = None;
     let (old_yaml, old_services, prev) = match prev {
         Some((Prev::Owned(mut m), w)) => {
-            // The merge cache shares the services; without it they can be moved.
-            if let Some(merged) = crate::util::lock(&m.merged).take() {
-                crate::util::drop_later(merged);
-            }
+            // The merge cache shares the services; once it lets go, they can be moved.
+            old_merged = super::project::take_single_file_merge(&mut m, &doc.path);
             let services = std::mem::take(&mut m.services);
             (Some((std::mem::take(&mut m.yaml), w)), services, Some(Prev::Owned(m)))
         }
@@ -341,6 +340,9 @@ fn build_taking(doc: &Document, prev: Option<(Prev, &[TextChange])>) -> ComposeM
     let yaml = yaml::parse_incremental(&doc.text, tree, old_yaml);
     let mut m = from_yaml_reusing(yaml, &doc.text, prev.as_deref(), old_services);
     m.schema_findings.prev = prev.as_ref().and_then(|p| p.schema_findings.current.get().cloned());
+    if let Some(old) = old_merged {
+        super::project::carry_single_file_merge(&mut m, &doc.path, old);
+    }
     if let Some(Prev::Owned(p)) = prev {
         // What was not moved over can be large; free it off the latency path.
         crate::util::drop_later(p);
@@ -360,7 +362,11 @@ fn from_yaml_reusing(
     prev: Option<&ComposeModel>,
     mut old_services: Vec<Arc<Service>>,
 ) -> ComposeModel {
-    let mut m = ComposeModel::default();
+    static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    let mut m = ComposeModel {
+        id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        ..ComposeModel::default()
+    };
     if let Some(root) = &yaml.root {
         for e in root.entries() {
             let v = &e.value;
@@ -426,7 +432,7 @@ fn services(yaml: &Yaml, v: &Node, old: Vec<Arc<Service>>) -> Vec<Arc<Service>> 
 }
 
 /// Moving what was read from an entry along with the entry (see [`services`]).
-trait Shift {
+pub(crate) trait Shift {
     fn shift(&mut self, delta: isize);
 }
 
@@ -441,6 +447,12 @@ impl<T: Shift> Shift for Option<T> {
         if let Some(x) = self {
             x.shift(delta);
         }
+    }
+}
+
+impl<A, T: Shift> Shift for (A, T) {
+    fn shift(&mut self, delta: isize) {
+        self.1.shift(delta);
     }
 }
 

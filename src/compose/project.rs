@@ -319,12 +319,9 @@ pub fn merged_services_shared(snap: &Snapshot, project: &Project) -> Arc<Vec<Mer
         .map(|doc| (doc, model::model(doc)))
         .collect();
     let Some((_, home)) = models.first() else { return Arc::default() };
-    let same = |key: &[(Arc<Path>, std::sync::Weak<ComposeModel>)]| {
+    let same = |key: &[(Arc<Path>, u64)]| {
         key.len() == models.len()
-            && key
-                .iter()
-                .zip(&models)
-                .all(|((p, w), (d, m))| *p == d.path && std::ptr::eq(w.as_ptr(), Arc::as_ptr(m)))
+            && key.iter().zip(&models).all(|((p, id), (d, m))| *p == d.path && *id == m.id)
     };
     if let Some((key, merged)) = &*crate::util::lock(&home.merged)
         && same(key)
@@ -336,7 +333,7 @@ pub fn merged_services_shared(snap: &Snapshot, project: &Project) -> Arc<Vec<Mer
         m.services.iter().any(|s| s.extends.as_ref().is_some_and(|e| e.file.is_some()))
     });
     if !other_files {
-        let key = models.iter().map(|(d, m)| (d.path.clone(), Arc::downgrade(m))).collect();
+        let key = models.iter().map(|(d, m)| (d.path.clone(), m.id)).collect();
         *crate::util::lock(&home.merged) = Some((key, merged.clone()));
     }
     merged
@@ -360,6 +357,117 @@ fn merge(snap: &Snapshot, models: &[(&Arc<Document>, Arc<ComposeModel>)]) -> Vec
         }
     }
     out
+}
+
+/// When `m` (a previous version, owned) holds the merge of a project made of itself alone:
+/// its merged services by the start of their service entry, let go of the services they
+/// share (so those can be moved in place). None when the merge cannot be carried over: other
+/// files, `extends`, or a name defined twice (each merged service must come from one entry).
+pub(crate) fn take_single_file_merge(
+    m: &mut ComposeModel,
+    path: &Arc<Path>,
+) -> Option<std::collections::HashMap<usize, MergedService>> {
+    let (key, merged) = crate::util::lock(&m.merged).take()?;
+    let single = key.len() == 1 && key[0] == (path.clone(), m.id);
+    let merged = match Arc::try_unwrap(merged) {
+        Ok(v) if single && v.len() == m.services.len() => v,
+        other => {
+            crate::util::drop_later(other);
+            return None;
+        }
+    };
+    if m.services.iter().any(|s| s.extends.is_some()) {
+        crate::util::drop_later(merged);
+        return None;
+    }
+    let by_start = merged
+        .into_iter()
+        .filter_map(|mut s| {
+            let (_, def) = s.definitions.pop()?;
+            (s.definitions.is_empty()).then(|| (def.entry_range.start, s))
+        })
+        .collect();
+    Some(by_start)
+}
+
+/// Give `m` (just built, its services taken over from the version `old` came from) its
+/// single-file merge: each service carried over keeps its merged form, moved like it; the
+/// others are merged afresh. A merge of one file, without `extends`, is service by service.
+pub(crate) fn carry_single_file_merge(
+    m: &mut ComposeModel,
+    path: &Arc<Path>,
+    mut old: std::collections::HashMap<usize, MergedService>,
+) {
+    use super::model::Shift;
+    if m.services.iter().any(|s| s.extends.is_some()) {
+        return;
+    }
+    let mut names = HashSet::new();
+    if !m.services.iter().all(|s| names.insert(s.name.as_str())) {
+        return;
+    }
+    let merged = m
+        .services
+        .iter()
+        .map(|s| {
+            let start = s.entry_range.start;
+            let carried = m.yaml.reused(start).and_then(|d| {
+                let mut o = old.remove(&start.wrapping_add_signed(-d))?;
+                (o.name == s.name).then(|| {
+                    o.shift(d);
+                    o
+                })
+            });
+            let mut o = carried.unwrap_or_else(|| {
+                let mut fresh = MergedService { name: s.name.clone(), ..Default::default() };
+                fresh.apply(path, s);
+                fresh.definitions.clear();
+                fresh
+            });
+            o.definitions.push((path.clone(), s.clone()));
+            o
+        })
+        .collect();
+    crate::util::drop_later(old);
+    *crate::util::lock(&m.merged) = Some((vec![(path.clone(), m.id)], Arc::new(merged)));
+}
+
+impl super::model::Shift for MergedService {
+    /// Destructured, so that a new field cannot be forgotten.
+    fn shift(&mut self, delta: isize) {
+        let MergedService {
+            name: _,
+            definitions: _,
+            image,
+            build,
+            command,
+            entrypoint,
+            environment,
+            env_file,
+            depends_on,
+            ports,
+            volumes,
+            networks,
+            secrets,
+            configs,
+            profiles,
+            container_name,
+        } = self;
+        image.shift(delta);
+        build.shift(delta);
+        command.shift(delta);
+        entrypoint.shift(delta);
+        environment.shift(delta);
+        env_file.shift(delta);
+        depends_on.shift(delta);
+        ports.shift(delta);
+        volumes.shift(delta);
+        networks.shift(delta);
+        secrets.shift(delta);
+        configs.shift(delta);
+        profiles.shift(delta);
+        container_name.shift(delta);
+    }
 }
 
 /// Lay the extended service (itself resolved recursively) under `into`.
