@@ -104,9 +104,7 @@ pub fn dockerfile_of(
     if file.contains('$') {
         return None;
     }
-    snap.get(&project::normalize(&dir.join(file)))
-        .filter(|d| d.kind == FileKind::Dockerfile)
-        .cloned()
+    snap.get(&project::resolve_in(&dir, file)).filter(|d| d.kind == FileKind::Dockerfile).cloned()
 }
 
 /// Completion at `offset`: the cursor's place in the schema (from the YAML tree, or from the

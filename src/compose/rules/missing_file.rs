@@ -63,7 +63,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
         let target = if base == from.as_ref() {
             resolve_path(&from, &s.text)
         } else {
-            crate::compose::project::normalize(&base.join(s.text.trim()))
+            crate::compose::project::resolve_in(base, &s.text)
         };
         match exists(ctx.snap, &target, dir, &disk) {
             Exists::Yes => {}
