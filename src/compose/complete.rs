@@ -247,7 +247,34 @@ fn value_items(out: &mut Vec<CompletionItem>, spec: &KeySpec, ctx: &CursorContex
         }
     }
     let mut seen = std::collections::HashSet::new();
-    out.retain(|i| seen.insert(i.label.clone()));
+    let keep: Vec<bool> = out.iter().map(|i| seen.insert(i.label.as_str())).collect();
+    let mut keep = keep.into_iter();
+    out.retain(|_| keep.next().unwrap_or(true));
+}
+
+/// Whether the items at `ctx` include names the project defines (services, networks,
+/// volumes, secrets, configs): gathering them reads every file of the project. Follows the
+/// uses in [`key_items`] and [`value_items`].
+pub fn uses_project_names(ctx: &CursorContext) -> bool {
+    let path: Vec<&str> = ctx.path.iter().map(String::as_str).collect();
+    let Some(spec) = schema::lookup(&path) else { return false };
+    let project = |k: NameKind| {
+        matches!(
+            k,
+            NameKind::Service
+                | NameKind::Network
+                | NameKind::Volume
+                | NameKind::Secret
+                | NameKind::Config
+        )
+    };
+    if ctx.on_key {
+        return schema::map_entry(&spec.ty).and_then(|e| e.refers).is_some_and(project);
+    }
+    let key = ctx.path.iter().rev().find(|s| *s != "[]").map(String::as_str).unwrap_or("");
+    spec.refers.filter(|_| spec.name != "*").is_some_and(project)
+        || is_short_volume(&spec.ty)
+        || matches!(key, "network_mode" | "pid" | "ipc")
 }
 
 fn is_short_volume(ty: &Ty) -> bool {
@@ -550,45 +577,28 @@ fn all_spaces(b: &[u8]) -> bool {
     b.iter().all(|&b| b == b' ')
 }
 
-/// `text.lines().rev()`, faster: the line breaks are found eight bytes at a time, where the
-/// generic reverse split spent more per line than the lines' own reading.
+/// `text.lines().rev()`, faster: the generic reverse split cost more per line than the
+/// reading of the line (thousands of them above a cursor in a large file); `memchr` finds the
+/// line breaks a vector at a time.
 fn lines_rev(text: &str) -> impl Iterator<Item = &str> {
-    let mut end =
-        Some(text.strip_suffix('\n').map_or(text.len(), str::len)).filter(|_| !text.is_empty());
+    let body = text.strip_suffix('\n').unwrap_or(text);
+    let mut end = Some(body.len()).filter(|_| !text.is_empty());
+    let mut breaks = memchr::memrchr_iter(b'\n', body.as_bytes());
     std::iter::from_fn(move || {
         let e = end?;
-        let line = match last_newline(&text.as_bytes()[..e]) {
+        let start = match breaks.next() {
             Some(i) => {
                 end = Some(i);
-                &text[i + 1..e]
+                i + 1
             }
             None => {
                 end = None;
-                &text[..e]
+                0
             }
         };
+        let line = &body[start..e];
         Some(line.strip_suffix('\r').unwrap_or(line))
     })
-}
-
-/// The index of the last `\n` in `b`.
-fn last_newline(b: &[u8]) -> Option<usize> {
-    const ONES: u64 = u64::from_ne_bytes([1; 8]);
-    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
-    const NL: u64 = u64::from_ne_bytes([b'\n'; 8]);
-    let mut end = b.len();
-    while end >= 8 {
-        let chunk = &b[end - 8..end];
-        let w = u64::from_ne_bytes(chunk.try_into().unwrap_or([0; 8])) ^ NL;
-        // Non-zero when some byte of the chunk is a newline (exact test below).
-        if w.wrapping_sub(ONES) & !w & HIGH != 0
-            && let Some(i) = chunk.iter().rposition(|&c| c == b'\n')
-        {
-            return Some(end - 8 + i);
-        }
-        end -= 8;
-    }
-    b[..end].iter().rposition(|&c| c == b'\n')
 }
 
 /// Keys at `col` below the cursor line, until the mapping ends.

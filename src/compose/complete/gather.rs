@@ -4,7 +4,6 @@
 use std::collections::HashSet;
 
 use super::{CursorContext, Names};
-use crate::compose::schema;
 use crate::compose::{facts, model, project};
 use crate::workspace::{Document, FileKind, Snapshot};
 
@@ -51,16 +50,8 @@ pub struct Needs {
 
 impl Needs {
     pub fn of(ctx: &CursorContext) -> Needs {
-        // A key completion offers names only in a map whose keys refer to them
-        // (`depends_on:`, `networks:` of a service…); a service's own keys need none.
-        let names = !ctx.on_key || {
-            let path: Vec<&str> = ctx.path.iter().map(String::as_str).collect();
-            schema::lookup(&path)
-                .and_then(|s| schema::map_entry(&s.ty))
-                .is_some_and(|e| e.refers.is_some())
-        };
         Needs {
-            names,
+            names: super::uses_project_names(ctx),
             dockerfile: ctx.path.iter().any(|s| s == "build"),
             images: ctx.path.last().is_some_and(|s| s == "image"),
             variables: !ctx.on_key && ctx.prefix.contains('$'),
