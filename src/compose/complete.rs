@@ -5,7 +5,9 @@
 mod gather;
 mod tree;
 
+use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::{OnceLock, RwLock};
 
 pub use gather::{NameLists, Needs};
 pub use tree::{Source, context_from_tree, cursor_context};
@@ -123,10 +125,11 @@ fn key_items(out: &mut Vec<CompletionItem>, spec: &KeySpec, ctx: &CursorContext,
     let present = |k: &str| ctx.existing_keys.iter().any(|e| e == k);
     if let Some(keys) = schema::object_keys(&spec.ty) {
         for k in keys.iter().filter(|k| !present(k.name)) {
+            let text = key_text(k);
             let mut item =
                 CompletionItem::new(k.name, CompletionKind::Property, ctx.replace.clone())
-                    .detail(k.ty.describe())
-                    .docs(hover::key_markdown(k.name, k))
+                    .detail(text.detail.as_str())
+                    .docs(text.docs.as_str())
                     .snippet(key_snippet(k.name, &k.ty, ctx))
                     .sort(format!("{}{}", if k.deprecated.is_some() { 'z' } else { 'a' }, k.name));
             item.deprecated = k.deprecated.is_some();
@@ -148,6 +151,27 @@ fn key_items(out: &mut Vec<CompletionItem>, spec: &KeySpec, ctx: &CursorContext,
             );
         }
     }
+}
+
+/// The parts of a key's item that depend on the schema alone.
+struct KeyText {
+    detail: String,
+    docs: String,
+}
+
+/// Built once per schema key: a service's ninety keys were described afresh on every request.
+/// The schema is static and finite, so the cache is bounded.
+fn key_text(k: &'static KeySpec) -> &'static KeyText {
+    type Cache = RwLock<HashMap<usize, &'static KeyText>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let id = k as *const KeySpec as usize;
+    if let Some(t) = cache.read().unwrap_or_else(|e| e.into_inner()).get(&id) {
+        return t;
+    }
+    let text = KeyText { detail: k.ty.describe(), docs: hover::key_markdown(k.name, k) };
+    let mut w = cache.write().unwrap_or_else(|e| e.into_inner());
+    w.entry(id).or_insert_with(|| Box::leak(Box::new(text)))
 }
 
 fn value_items(out: &mut Vec<CompletionItem>, spec: &KeySpec, ctx: &CursorContext, names: &Names) {
@@ -212,17 +236,45 @@ fn value_items(out: &mut Vec<CompletionItem>, spec: &KeySpec, ctx: &CursorContex
         && let Some(keys) = schema::object_keys(&spec.ty)
     {
         for k in keys {
+            let text = key_text(k);
             out.push(
                 CompletionItem::new(k.name, CompletionKind::Property, range.clone())
-                    .detail(k.ty.describe())
-                    .docs(hover::key_markdown(k.name, k))
+                    .detail(text.detail.as_str())
+                    .docs(text.docs.as_str())
                     .snippet(key_snippet(k.name, &k.ty, ctx))
                     .sort(format!("b{}", k.name)),
             );
         }
     }
     let mut seen = std::collections::HashSet::new();
-    out.retain(|i| seen.insert(i.label.clone()));
+    let keep: Vec<bool> = out.iter().map(|i| seen.insert(i.label.as_str())).collect();
+    let mut keep = keep.into_iter();
+    out.retain(|_| keep.next().unwrap_or(true));
+}
+
+/// Whether the items at `ctx` include names the project defines (services, networks,
+/// volumes, secrets, configs): gathering them reads every file of the project. Follows the
+/// uses in [`key_items`] and [`value_items`].
+pub fn uses_project_names(ctx: &CursorContext) -> bool {
+    let path: Vec<&str> = ctx.path.iter().map(String::as_str).collect();
+    let Some(spec) = schema::lookup(&path) else { return false };
+    let project = |k: NameKind| {
+        matches!(
+            k,
+            NameKind::Service
+                | NameKind::Network
+                | NameKind::Volume
+                | NameKind::Secret
+                | NameKind::Config
+        )
+    };
+    if ctx.on_key {
+        return schema::map_entry(&spec.ty).and_then(|e| e.refers).is_some_and(project);
+    }
+    let key = ctx.path.iter().rev().find(|s| *s != "[]").map(String::as_str).unwrap_or("");
+    spec.refers.filter(|_| spec.name != "*").is_some_and(project)
+        || is_short_volume(&spec.ty)
+        || matches!(key, "network_mode" | "pid" | "ipc")
 }
 
 fn is_short_volume(ty: &Ty) -> bool {
@@ -325,7 +377,7 @@ pub fn context_from_text(text: &str, offset: usize) -> CursorContext {
     // The node whose parent the scan looks for: the first `- ` of the line, or the key.
     let (node_col, node_is_key) = if dashes > 0 { (indent, false) } else { (p, true) };
 
-    let lines_above = text[..line_start].lines().rev();
+    let lines_above = lines_rev(&text[..line_start]);
     let collect = ctx.on_key;
     let mut parents = parents(lines_above, node_col, node_is_key, collect, &mut ctx.existing_keys);
     parents.reverse();
@@ -456,6 +508,12 @@ fn parents<'a>(
     let mut segs = Vec::new();
     let mut collecting = collect_siblings;
     for line in lines {
+        // Past the siblings, a key's parent is indented less: the keys beside it (the other
+        // services above a service's key) need no reading. Checked first, on bytes: in a large
+        // file this loop passes thousands of such lines.
+        if is_key && !collecting && col > 0 && line.as_bytes().get(..col).is_some_and(all_spaces) {
+            continue;
+        }
         let line = line.trim_end_matches('\r');
         // A line's first token sits at its indentation, so deeper lines cannot hold the node
         // or a sibling: skip them unread (most of a large file above the cursor).
@@ -513,6 +571,34 @@ fn parents<'a>(
         }
     }
     segs
+}
+
+fn all_spaces(b: &[u8]) -> bool {
+    b.iter().all(|&b| b == b' ')
+}
+
+/// `text.lines().rev()`, faster: the generic reverse split cost more per line than the
+/// reading of the line (thousands of them above a cursor in a large file); `memchr` finds the
+/// line breaks a vector at a time.
+fn lines_rev(text: &str) -> impl Iterator<Item = &str> {
+    let body = text.strip_suffix('\n').unwrap_or(text);
+    let mut end = Some(body.len()).filter(|_| !text.is_empty());
+    let mut breaks = memchr::memrchr_iter(b'\n', body.as_bytes());
+    std::iter::from_fn(move || {
+        let e = end?;
+        let start = match breaks.next() {
+            Some(i) => {
+                end = Some(i);
+                i + 1
+            }
+            None => {
+                end = None;
+                0
+            }
+        };
+        let line = &body[start..e];
+        Some(line.strip_suffix('\r').unwrap_or(line))
+    })
 }
 
 /// Keys at `col` below the cursor line, until the mapping ends.

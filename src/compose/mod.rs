@@ -116,11 +116,7 @@ pub fn complete(snap: &Snapshot, doc: &Document, offset: usize) -> Vec<Completio
         [top, name, ..] if top == "services" => Some(name.as_str()),
         _ => None,
     };
-    let needs = complete::Needs {
-        dockerfile: ctx.path.iter().any(|s| s == "build"),
-        images: ctx.path.last().is_some_and(|s| s == "image"),
-        variables: !ctx.on_key && ctx.prefix.contains('$'),
-    };
+    let needs = complete::Needs::of(&ctx);
     let lists = complete::NameLists::gather(snap, doc, service, needs);
     let mut items = complete::complete(&ctx, &lists.names());
     if needs.variables {

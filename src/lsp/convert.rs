@@ -3,6 +3,8 @@
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use tower_lsp_server::ls_types as lsp;
 
@@ -164,13 +166,33 @@ pub fn plain_from_snippet(s: &str) -> String {
     out
 }
 
-pub fn completion(
+/// Converts one analysis list to LSP items. Items of one list mostly share their replace
+/// range, so it is converted to a position once, not per item.
+pub fn completions(
     doc: &Document,
     enc: Encoding,
-    c: &ide::CompletionItem,
+    items: Vec<ide::CompletionItem>,
     snippets: bool,
-) -> lsp::CompletionItem {
-    let text = c.insert_text.clone().unwrap_or_else(|| c.label.clone());
+) -> Vec<lsp::CompletionItem> {
+    let mut last: Option<(Range<usize>, lsp::Range)> = None;
+    items
+        .into_iter()
+        .map(|c| {
+            let r = match &last {
+                Some((bytes, r)) if *bytes == c.replace => *r,
+                _ => {
+                    let r = range(doc, enc, &c.replace);
+                    last = Some((c.replace.clone(), r));
+                    r
+                }
+            };
+            completion(c, r, snippets)
+        })
+        .collect()
+}
+
+fn completion(c: ide::CompletionItem, range: lsp::Range, snippets: bool) -> lsp::CompletionItem {
+    let text = c.insert_text.unwrap_or_else(|| c.label.clone());
     let (new_text, format) = if c.snippet && snippets {
         (text, lsp::InsertTextFormat::SNIPPET)
     } else if c.snippet {
@@ -179,27 +201,81 @@ pub fn completion(
         (text, lsp::InsertTextFormat::PLAIN_TEXT)
     };
     lsp::CompletionItem {
-        label: c.label.clone(),
+        label: c.label,
         kind: Some(completion_kind(c.kind)),
-        detail: c.detail.clone(),
-        documentation: c.documentation.as_ref().map(|d| {
-            lsp::Documentation::MarkupContent(lsp::MarkupContent {
-                kind: lsp::MarkupKind::Markdown,
-                value: d.clone(),
-            })
-        }),
+        detail: c.detail,
+        documentation: c.documentation.map(markdown),
         deprecated: if c.deprecated { Some(true) } else { None },
         tags: if c.deprecated { Some(vec![lsp::CompletionItemTag::DEPRECATED]) } else { None },
-        sort_text: c.sort_text.clone(),
-        filter_text: c.filter_text.clone(),
+        sort_text: c.sort_text,
+        filter_text: c.filter_text,
         insert_text_format: Some(format),
         // Multi-line items carry their own indentation (see `compose::complete::key_snippet`).
         insert_text_mode: new_text.contains('\n').then_some(lsp::InsertTextMode::AS_IS),
-        text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit {
-            range: range(doc, enc, &c.replace),
-            new_text,
-        })),
+        text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit { range, new_text })),
         ..Default::default()
+    }
+}
+
+fn markdown(value: String) -> lsp::Documentation {
+    lsp::Documentation::MarkupContent(lsp::MarkupContent { kind: lsp::MarkupKind::Markdown, value })
+}
+
+/// Documentation held back from the latest completion list until the client resolves an item
+/// (`completionItem/resolve`), for clients that declare they can: a compose service's key list
+/// carries kilobytes of markdown the editor shows for one item at a time.
+#[derive(Default)]
+pub struct HeldDocs {
+    next: AtomicU64,
+    /// The list's number and each item's documentation, by index.
+    latest: Mutex<(u64, Vec<Option<String>>)>,
+}
+
+/// The `data` of an item whose documentation is held: `{"berth": list, "i": index}`.
+const LIST_KEY: &str = "berth";
+
+impl HeldDocs {
+    /// Moves the items' documentation here; each item's `data` says where to find it.
+    pub fn hold(&self, items: &mut [lsp::CompletionItem]) {
+        let list = self.next.fetch_add(1, Ordering::Relaxed) + 1;
+        let mut docs = Vec::with_capacity(items.len());
+        for (i, item) in items.iter_mut().enumerate() {
+            let doc = match item.documentation.take() {
+                Some(lsp::Documentation::MarkupContent(m)) => Some(m.value),
+                Some(other) => {
+                    item.documentation = Some(other); // not held: only markdown is made here
+                    None
+                }
+                None => None,
+            };
+            if doc.is_some() {
+                item.data = Some(serde_json::json!({ LIST_KEY: list, "i": i }));
+            }
+            docs.push(doc);
+        }
+        let mut latest = crate::util::lock(&self.latest);
+        // Of two lists computed at once, keep the newer.
+        if latest.0 < list {
+            *latest = (list, docs);
+        }
+    }
+
+    /// Fills in the documentation of an item of the latest list; other items come back as
+    /// they are (a stale item's documentation is gone, which the client survives).
+    pub fn resolve(&self, mut item: lsp::CompletionItem) -> lsp::CompletionItem {
+        let at = item.data.as_ref().and_then(|d| {
+            Some((d.get(LIST_KEY)?.as_u64()?, usize::try_from(d.get("i")?.as_u64()?).ok()?))
+        });
+        if let Some((list, i)) = at {
+            let latest = crate::util::lock(&self.latest);
+            if latest.0 == list
+                && let Some(Some(doc)) = latest.1.get(i)
+            {
+                item.documentation = Some(markdown(doc.clone()));
+                item.data = None;
+            }
+        }
+        item
     }
 }
 
@@ -217,12 +293,7 @@ pub fn signature_help(h: &ide::SignatureHelp, enc: Encoding) -> lsp::SignatureHe
         .iter()
         .map(|s| lsp::SignatureInformation {
             label: s.label.clone(),
-            documentation: s.documentation.as_ref().map(|d| {
-                lsp::Documentation::MarkupContent(lsp::MarkupContent {
-                    kind: lsp::MarkupKind::Markdown,
-                    value: d.clone(),
-                })
-            }),
+            documentation: s.documentation.clone().map(markdown),
             parameters: Some(
                 s.parameters
                     .iter()

@@ -28,6 +28,8 @@ use crate::workspace::{Document, Snapshot, load};
 #[derive(Clone, Copy, Default)]
 struct ClientCaps {
     snippets: bool,
+    /// The client fetches an item's documentation with `completionItem/resolve`.
+    resolve_docs: bool,
     dynamic_watchers: bool,
     work_done_progress: bool,
     hierarchical_symbols: bool,
@@ -85,6 +87,7 @@ pub struct Backend {
     config_error_path: RwLock<Option<PathBuf>>,
     dirty: mpsc::UnboundedSender<Option<Arc<Path>>>,
     reported: Arc<Reported>,
+    held_docs: Arc<convert::HeldDocs>,
 }
 
 pub fn run_stdio() -> i32 {
@@ -168,6 +171,7 @@ impl Backend {
             config_error_path: RwLock::new(None),
             dirty: tx,
             reported,
+            held_docs: Arc::default(),
         }
     }
 
@@ -491,6 +495,7 @@ fn capabilities(enc: Encoding, pull_diagnostics: bool) -> ServerCapabilities {
                     .map(|s| s.to_string())
                     .collect(),
             ),
+            resolve_provider: Some(true),
             ..Default::default()
         }),
         definition_provider: Some(OneOf::Left(true)),
@@ -555,6 +560,13 @@ impl LanguageServer for Backend {
                 .and_then(|c| c.completion_item.as_ref())
                 .and_then(|i| i.snippet_support)
                 .unwrap_or(false),
+            resolve_docs: c
+                .text_document
+                .as_ref()
+                .and_then(|t| t.completion.as_ref())
+                .and_then(|c| c.completion_item.as_ref())
+                .and_then(|i| i.resolve_support.as_ref())
+                .is_some_and(|r| r.properties.iter().any(|p| p == "documentation")),
             dynamic_watchers: c
                 .workspace
                 .as_ref()
@@ -752,14 +764,22 @@ impl LanguageServer for Backend {
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
         let p = params.text_document_position;
-        let snippets = self.caps().snippets;
+        let ClientCaps { snippets, resolve_docs, .. } = self.caps();
+        let held = resolve_docs.then(|| self.held_docs.clone());
         self.with_doc(&p.text_document.uri, move |snap, doc, enc| {
             let offset = convert::offset(doc, enc, p.position);
             let items = analysis::complete(snap, doc, offset);
-            let items = items.iter().map(|c| convert::completion(doc, enc, c, snippets)).collect();
+            let mut items = convert::completions(doc, enc, items, snippets);
+            if let Some(held) = held {
+                held.hold(&mut items);
+            }
             Some(CompletionResponse::List(CompletionList { is_incomplete: false, items }))
         })
         .await
+    }
+
+    async fn completion_resolve(&self, item: CompletionItem) -> Result<CompletionItem> {
+        Ok(self.held_docs.resolve(item))
     }
 
     async fn goto_definition(

@@ -573,3 +573,23 @@ fn listed_names_are_not_offered_again() {
         "#]],
     );
 }
+
+mod lines_rev {
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The fast reverse split gives `str::lines` backwards (up to a line's final `\r`s,
+        /// which the reading trims anyway).
+        #[test]
+        fn equals_lines_reversed(pieces in prop::collection::vec(
+            prop::sample::select(vec!["a", "  b: c", "\n", "\r\n", "\r", " ", "é", "- x"]),
+            0..60,
+        )) {
+            let text: String = pieces.concat();
+            let trim = |l: &'_ str| l.trim_end_matches('\r').to_string();
+            let fast: Vec<String> = super::super::lines_rev(&text).map(trim).collect();
+            let slow: Vec<String> = text.lines().rev().map(trim).collect();
+            prop_assert_eq!(fast, slow);
+        }
+    }
+}

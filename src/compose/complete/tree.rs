@@ -30,14 +30,19 @@ pub fn cursor_context(
     let Some(tree) = tree.filter(|t| yaml.root.is_some() && !error_on_line(t, text, offset)) else {
         return (from_text, Source::Text);
     };
-    let mut from_tree = context_from_tree(yaml, text, offset);
-    // Snippet indentation is a property of the line, which the line reading knows best.
-    from_tree.indent = from_text.indent;
     let known = |c: &CursorContext| {
         let p: Vec<&str> = c.path.iter().map(String::as_str).collect();
         schema::lookup(&p).is_some()
     };
     let inside = inside_of(tree, text, offset);
+    // Outside flow collections and multi-line scalars a line reading the schema knows wins
+    // whatever the tree says, so the tree is not read (`path_at` walks the whole document).
+    if inside.is_none() && known(&from_text) {
+        return (from_text, Source::Text);
+    }
+    let mut from_tree = context_from_tree(yaml, text, offset);
+    // Snippet indentation is a property of the line, which the line reading knows best.
+    from_tree.indent = from_text.indent;
     from_tree.flow = inside == Some(Inside::Flow);
     match (inside.is_some(), known(&from_tree), known(&from_text)) {
         (true, true, _) | (true, false, false) | (false, true, false) => (from_tree, Source::Tree),
