@@ -299,10 +299,12 @@ impl Backend {
             None
         };
         let (ptx, mut prx) = mpsc::unbounded_channel::<(usize, usize)>();
+        let store = self.store.clone();
         let scan = tokio::task::spawn_blocking(move || {
-            load::scan(&roots, &move |done, total| {
+            let progress = move |done, total| {
                 let _ = ptx.send((done, total));
-            })
+            };
+            load::scan_except(&roots, &progress, &|path| store.is_open(path))
         });
         let mut scan = std::pin::pin!(scan);
         let result = loop {

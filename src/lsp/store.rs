@@ -164,6 +164,11 @@ impl Store {
         st.generation += 1;
     }
 
+    /// Whether the editor has `path` open.
+    pub fn is_open(&self, path: &Path) -> bool {
+        self.lock().open.contains_key(path)
+    }
+
     /// Open documents: path, URI, version.
     pub fn open_docs(&self) -> Vec<(Arc<Path>, Uri, i32)> {
         let st = self.lock();

@@ -135,6 +135,17 @@ pub fn discover(root: &Path) -> Discovered {
 /// Read every relevant file under the roots in parallel. `progress(done, total)` is called as
 /// files are read (from worker threads).
 pub fn scan(roots: &[PathBuf], progress: &(dyn Fn(usize, usize) + Sync)) -> Scan {
+    scan_except(roots, progress, &|_| false)
+}
+
+/// [`scan`], leaving out the files `skip` names when their turn comes: documents the editor
+/// already has open, whose disk copy would only be parsed to be thrown away (for a large
+/// compose file, a second tree and model at the moment of opening it).
+pub fn scan_except(
+    roots: &[PathBuf],
+    progress: &(dyn Fn(usize, usize) + Sync),
+    skip: &(dyn Fn(&Path) -> bool + Sync),
+) -> Scan {
     let mut files = Vec::new();
     let mut out = Scan::default();
     for root in roots {
@@ -149,7 +160,9 @@ pub fn scan(roots: &[PathBuf], progress: &(dyn Fn(usize, usize) + Sync)) -> Scan
         .map(|(path, kind)| {
             // YAML under another name is a compose file only if its content says so (a
             // `COMPOSE_FILE` may name `base.yml`); anything else is quietly left out.
-            let r = if kind_from_name(&path).is_none() {
+            let r = if skip(&path) {
+                Err(Skip::NotRelevant)
+            } else if kind_from_name(&path).is_none() {
                 load_file(&path, kind).and_then(|l| {
                     if crate::workspace::kind::has_top_level_services(&l.doc.text) {
                         Ok(l)
