@@ -35,7 +35,7 @@ pub enum Exists {
 /// (through the listing cache: this runs for every service on every keystroke), then, for a
 /// folder, whether some document (perhaps unsaved) lives under it.
 pub fn exists(snap: &Snapshot, path: &Path, dir: bool, disk: &crate::fs_cache::Batch) -> Exists {
-    if snap.get(path).is_some() && !dir {
+    if !dir && snap.get(path).is_some() {
         return Exists::Yes;
     }
     if !snap.in_workspace(path) {
