@@ -12,7 +12,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::diagnostics::Diagnostic;
-use crate::dockerfile::model::Model;
+use crate::dockerfile::model::{Instruction, Model};
 
 /// What the per-instruction checks read about an instruction's surroundings.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -32,6 +32,10 @@ pub struct Facts {
     pub workdir_set: bool,
     /// Likewise, an absolute one.
     pub abs_workdir_set: bool,
+    /// The stage names and bases, for the instructions that name stages (FROM, `COPY
+    /// --from`, `RUN --mount=from=`); 0 for the others, which then keep their findings when a
+    /// stage is renamed.
+    pub stages: u64,
 }
 
 /// What the per-instruction checks read about the whole file.
@@ -39,20 +43,34 @@ pub struct Facts {
 pub struct FileFacts {
     pub escape: char,
     pub crlf: bool,
-    /// Stage names and bases (stage references are checked against them).
-    stages: u64,
 }
 
 impl FileFacts {
     pub fn of(m: &Model, text: &str) -> FileFacts {
-        let mut h = std::hash::DefaultHasher::new();
-        m.stages.len().hash(&mut h);
-        for s in &m.stages {
-            s.name.hash(&mut h);
-            s.base_stage.hash(&mut h);
-        }
-        FileFacts { escape: m.escape, crlf: text.contains("\r\n"), stages: h.finish() }
+        FileFacts { escape: m.escape, crlf: text.contains("\r\n") }
     }
+}
+
+/// Does a check of this instruction look stages up by name or number?
+fn names_stages(i: &Instruction) -> bool {
+    match i.keyword.as_str() {
+        "FROM" => true,
+        "COPY" => i.flag("from").is_some(),
+        "RUN" => i.flags.iter().any(|f| f.name == "mount"),
+        "ONBUILD" => i.onbuild.as_deref().is_some_and(names_stages),
+        _ => false,
+    }
+}
+
+/// A digest of the stage names and bases (never 0).
+fn stages_digest(m: &Model) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    m.stages.len().hash(&mut h);
+    for s in &m.stages {
+        s.name.hash(&mut h);
+        s.base_stage.hash(&mut h);
+    }
+    h.finish().max(1)
 }
 
 /// The facts of every instruction, in one pass.
@@ -87,6 +105,7 @@ pub fn facts(m: &Model) -> Vec<Facts> {
             inh_abs[s] = abs[b] || inh_abs[b];
         }
     }
+    let digest = stages_digest(m);
     let mut in_final = vec![false; n];
     let mut s = n.checked_sub(1);
     while let Some(x) = s {
@@ -116,6 +135,7 @@ pub fn facts(m: &Model) -> Vec<Facts> {
             in_final: stage_known.is_some_and(|s| in_final[s]),
             workdir_set: stage_known.is_some() && wd,
             abs_workdir_set: stage_known.is_some() && wd_abs,
+            stages: if names_stages(i) { digest } else { 0 },
         });
         if stage_known.is_none() {
             continue;
