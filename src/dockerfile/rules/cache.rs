@@ -163,22 +163,21 @@ pub fn facts(m: &Model) -> Vec<Facts> {
     out
 }
 
-/// Findings of one instruction: ranges relative to its start, with the hadolint equivalent.
-pub type Found = Arc<[(Diagnostic, Option<&'static str>)]>;
-
-#[derive(Clone)]
+/// The findings of one instruction (ranges relative to its start, with the hadolint
+/// equivalent) and what they were computed from.
 pub struct Entry {
     pub facts: Facts,
     pub file: FileFacts,
-    pub found: Found,
+    pub found: Vec<(Diagnostic, Option<&'static str>)>,
 }
 
 #[derive(Clone, Default)]
 pub struct Table {
     /// The document the findings name (a fix carries the path).
     pub path: Option<Arc<Path>>,
-    /// Parallel to the model's instructions; missing or `None`: not computed.
-    pub entries: Vec<Option<Entry>>,
+    /// Parallel to the model's instructions; missing or `None`: not computed. Pointers, so
+    /// that carrying the table over is a small copy.
+    pub entries: Vec<Option<Arc<Entry>>>,
 }
 
 /// The per-instruction findings table a model carries. It is a cache: models compare equal
@@ -196,7 +195,7 @@ impl Cache {
     pub fn carried(old: &Cache, keep: usize, fresh: usize, tail: Option<usize>) -> Cache {
         let old = old.lock();
         let get = |i: usize| old.entries.get(i).cloned().flatten();
-        let mut entries: Vec<Option<Entry>> = (0..keep).map(get).collect();
+        let mut entries: Vec<Option<Arc<Entry>>> = (0..keep).map(get).collect();
         entries.resize(keep + fresh, None);
         if let Some(j) = tail {
             entries.extend((j..old.entries.len()).map(get));

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 use std::ops::Range;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use crate::diagnostics::{Diagnostic, Fix, RuleInfo, Severity};
 use crate::workspace::{Document, Snapshot};
@@ -177,26 +177,23 @@ fn per_instruction(cx: &mut Ctx, file: cache::FileFacts) {
     for (idx, (i, f)) in m.instructions.iter().zip(&facts).enumerate() {
         let base = i.range.start as isize;
         let cached = table.entries[idx].as_ref().filter(|e| e.facts == *f && e.file == file);
-        let found = match cached {
-            Some(e) => e.found.clone(),
+        let entry = match cached {
+            Some(e) => e.clone(),
             None => {
                 let mut one = Ctx { out: Vec::new(), ..*cx };
                 buildkit::check_instruction(&mut one, i, f);
                 hadolint::check_instruction(&mut one, i, f);
                 berth::check_instruction(&mut one, i);
-                let found: cache::Found = one
-                    .out
-                    .into_iter()
-                    .map(|(mut d, e)| {
-                        cache::shift(&mut d, -base);
-                        (d, e)
-                    })
-                    .collect();
-                table.entries[idx] = Some(cache::Entry { facts: *f, file, found: found.clone() });
-                found
+                let mut found = one.out;
+                for (d, _) in &mut found {
+                    cache::shift(d, -base);
+                }
+                let e = Arc::new(cache::Entry { facts: *f, file, found });
+                table.entries[idx] = Some(e.clone());
+                e
             }
         };
-        for (d, e) in found.iter() {
+        for (d, e) in &entry.found {
             let mut d = d.clone();
             cache::shift(&mut d, base);
             cx.out.push((d, *e));
