@@ -65,21 +65,36 @@ fn dockerfile_errors(doc: &Document) -> Vec<(Range<usize>, String)> {
         '\\' => String::new(),
         c => format!("# escape={c}\n"),
     };
+    let chunks: Vec<(usize, std::borrow::Cow<str>)> = bounds
+        .windows(2)
+        .enumerate()
+        .map(|(i, w)| {
+            let chunk = &text[w[0]..w[1]];
+            if i == 0 || prefix.is_empty() {
+                (0, chunk.into())
+            } else {
+                (prefix.len(), format!("{prefix}{chunk}").into())
+            }
+        })
+        .collect();
+    // One look-up pass under the lock; chunks not seen before are parsed outside it.
+    let mut cached = chunk_cache::lookup(chunks.iter().map(|(_, c)| &**c));
+    let mut fresh = Vec::new();
     let mut out = Vec::new();
-    for (i, w) in bounds.windows(2).enumerate() {
+    for (k, (w, (lead, chunk))) in bounds.windows(2).zip(&chunks).enumerate() {
         if out.len() >= MAX_ERRORS {
             break;
         }
-        let chunk = &text[w[0]..w[1]];
-        let (lead, found) = if i == 0 || prefix.is_empty() {
-            (0, chunk_cache::errors(chunk))
-        } else {
-            (prefix.len(), chunk_cache::errors(&format!("{prefix}{chunk}")))
-        };
-        for (range, message) in found.iter().filter(|(r, _)| r.start >= lead) {
+        let found = cached[k].take().unwrap_or_else(|| {
+            let found = chunk_cache::parse(chunk);
+            fresh.push((Box::<str>::from(&**chunk), found.clone()));
+            found
+        });
+        for (range, message) in found.iter().filter(|(r, _)| r.start >= *lead) {
             out.push((range.start - lead + w[0]..range.end - lead + w[0], message.clone()));
         }
     }
+    chunk_cache::insert(fresh);
     out.truncate(MAX_ERRORS);
     out
 }
@@ -88,38 +103,67 @@ mod chunk_cache {
     //! Syntax findings per Dockerfile chunk text, shared by all documents and threads.
 
     use std::collections::HashMap;
+    use std::hash::{BuildHasherDefault, Hasher};
     use std::ops::Range;
     use std::sync::{Arc, Mutex, OnceLock};
 
     use crate::workspace::FileKind;
 
-    type Found = Arc<Vec<(Range<usize>, String)>>;
+    pub type Found = Arc<Vec<(Range<usize>, String)>>;
 
     /// Past this many chunks the cache starts over: memory stays bounded, and a workspace's
     /// Dockerfiles rarely hold more distinct instructions.
     const MAX_ENTRIES: usize = 50_000;
 
-    fn cache() -> &'static Mutex<HashMap<Box<str>, Found>> {
-        static CACHE: OnceLock<Mutex<HashMap<Box<str>, Found>>> = OnceLock::new();
+    /// Every keystroke looks up all ~2,000 chunks of a large file: a multiply-rotate hash
+    /// (FxHash's) instead of SipHash, whose flooding resistance buys nothing here.
+    #[derive(Default)]
+    struct ChunkHasher(u64);
+
+    impl Hasher for ChunkHasher {
+        fn write(&mut self, bytes: &[u8]) {
+            for c in bytes.chunks(8) {
+                let mut b = [0u8; 8];
+                b[..c.len()].copy_from_slice(c);
+                self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(b))
+                    .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+            }
+        }
+        fn finish(&self) -> u64 {
+            self.0
+        }
+    }
+
+    type Map = HashMap<Box<str>, Found, BuildHasherDefault<ChunkHasher>>;
+
+    fn cache() -> &'static Mutex<Map> {
+        static CACHE: OnceLock<Mutex<Map>> = OnceLock::new();
         CACHE.get_or_init(Default::default)
     }
 
-    pub fn errors(chunk: &str) -> Found {
-        let lock = || crate::util::lock(cache());
-        if let Some(found) = lock().get(chunk) {
-            return found.clone();
-        }
-        let found: Found = Arc::new(
+    /// The cached findings of each chunk, under one lock.
+    pub fn lookup<'c>(chunks: impl Iterator<Item = &'c str>) -> Vec<Option<Found>> {
+        let map = crate::util::lock(cache());
+        chunks.map(|c| map.get(c).cloned()).collect()
+    }
+
+    pub fn parse(chunk: &str) -> Found {
+        Arc::new(
             crate::workspace::document::parse(FileKind::Dockerfile, chunk, None)
                 .map(|tree| super::tree_errors(FileKind::Dockerfile, &tree, chunk))
                 .unwrap_or_default(),
-        );
-        let mut map = lock();
-        if map.len() >= MAX_ENTRIES {
+        )
+    }
+
+    pub fn insert(fresh: Vec<(Box<str>, Found)>) {
+        if fresh.is_empty() {
+            return;
+        }
+        let mut map = crate::util::lock(cache());
+        if map.len() + fresh.len() >= MAX_ENTRIES {
             map.clear();
         }
-        map.insert(chunk.into(), found.clone());
-        found
+        map.extend(fresh);
     }
 }
 

@@ -1,13 +1,14 @@
 //! The model built from the previous version's model (only the edited instructions parsed
 //! again) must equal the model built from scratch, for random edit sequences, whether the model
-//! is asked for after every edit or only after several (then the changes accumulate).
+//! is asked for after every edit or only after several (then the changes accumulate). Likewise
+//! the diagnostics, whose per-instruction findings are carried over with the model.
 
 use std::sync::Arc;
 
 use proptest::prelude::*;
 
-use crate::diagnostics::path_arc;
-use crate::workspace::{Document, FileKind};
+use crate::diagnostics::{Diagnostic, path_arc};
+use crate::workspace::{Document, FileKind, Snapshot};
 
 use super::model::Model;
 
@@ -48,6 +49,20 @@ fn edit() -> impl Strategy<Value = (f64, f64, String, bool)> {
         "ONBUILD ",
         "# escape=`\n",
         "`",
+        "SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\n",
+        "SHELL [\"cmd\", \"/S\"]\n",
+        "WORKDIR app\n",
+        "WORKDIR /srv\n",
+        "apt-get install curl ",
+        "pip install flask ",
+        " | ",
+        "cd /x && ",
+        "COPY --from=base ",
+        "--from=",
+        "PIP_NO_CACHE_DIR=1 ",
+        " AS Build",
+        "CMD gunicorn app\n",
+        "HEALTHCHECK CMD true\n",
     ]);
     (
         0.0..=1.0f64,
@@ -81,12 +96,53 @@ fn check(edits: &[(f64, f64, String, bool)]) {
     assert_eq!(*super::model(&doc), Model::build(&doc.text), "{:?}", doc.text);
 }
 
+/// Findings exercised by the rules: RUN scripts, stages, WORKDIRs, SHELLs, stage references.
+const RULES_BASE: &str = "ARG PY=3.12\nFROM python:${PY} AS base\nRUN apt-get update && apt-get install curl\n\
+RUN pip install flask | tee log\nWORKDIR app\nCOPY a b c\nCMD gunicorn app.wsgi\n\
+FROM base AS build\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nRUN curl x | sh\n\
+COPY --from=bse /a /b\nCOPY --from=prod /a /b\nADD x.txt /x\nRUN --mount=from=base,target=/m cd /m\n\
+FROM build AS prod\nENV PIP_NO_CACHE_DIR=1\nRUN pip install django && apt-get install -y vim\n\
+WORKDIR rel\nCOPY x y\nUSER root\nEXPOSE 80:80\nONBUILD COPY a\n";
+
+fn diagnostics(doc: &Arc<Document>) -> Vec<Diagnostic> {
+    let mut snap = Snapshot::new(Vec::new());
+    snap.insert_arc(doc.clone());
+    super::diagnostics(&snap, doc)
+}
+
+/// Diagnostics asked for after some edits (filling the per-instruction table) equal those of a
+/// document opened fresh with the same text.
+fn check_diagnostics(base: &str, edits: &[(f64, f64, String, bool)]) {
+    let mut doc =
+        Arc::new(Document::new(path_arc("/w/Dockerfile"), FileKind::Dockerfile, Some(0), base));
+    let _ = diagnostics(&doc);
+    for (i, (at, len, text, ask)) in edits.iter().enumerate() {
+        let n = doc.text.len();
+        let start = floor_boundary(&doc.text, (at * n as f64) as usize);
+        let end = floor_boundary(&doc.text, start + (len * n as f64) as usize);
+        doc = Arc::new(doc.edit(start..end, text, Some(i as i32 + 1)));
+        if *ask {
+            let _ = diagnostics(&doc);
+        }
+    }
+    let fresh = Arc::new(Document::new(doc.path.clone(), FileKind::Dockerfile, Some(0), &doc.text));
+    assert_eq!(diagnostics(&doc), diagnostics(&fresh), "{:?}", doc.text);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 500, ..ProptestConfig::default() })]
 
     #[test]
     fn incremental_model_equals_fresh(edits in prop::collection::vec(edit(), 1..10)) {
         check(&edits)
+    }
+
+    #[test]
+    fn cached_diagnostics_equal_fresh(
+        rules_base in any::<bool>(),
+        edits in prop::collection::vec(edit(), 1..10),
+    ) {
+        check_diagnostics(if rules_base { RULES_BASE } else { BASE }, &edits)
     }
 }
 

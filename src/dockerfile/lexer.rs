@@ -14,33 +14,47 @@ struct Line {
     next: usize,
 }
 
-/// The physical lines from byte `from` (a line start) on.
-fn lines(text: &str, from: usize) -> Vec<Line> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    let mut start = from;
-    let mut i = from;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\n' => {
-                out.push(Line { start, end: i, next: i + 1 });
-                start = i + 1;
-            }
-            b'\r' => {
-                let next = if bytes.get(i + 1) == Some(&b'\n') { i + 2 } else { i + 1 };
-                out.push(Line { start, end: i, next });
-                start = next;
-                i = next;
-                continue;
-            }
-            _ => {}
+/// The physical lines from byte `from` (a line start) on, read as far as they are asked for: a
+/// partial lex after an edit stops a few lines on, and need not split the rest of the file.
+struct Lines<'t> {
+    bytes: &'t [u8],
+    /// Where the next unread line starts.
+    at: usize,
+    read: Vec<Line>,
+}
+
+impl<'t> Lines<'t> {
+    fn new(text: &'t str, from: usize) -> Lines<'t> {
+        Lines { bytes: text.as_bytes(), at: from, read: Vec::new() }
+    }
+
+    fn get(&mut self, i: usize) -> Option<Line> {
+        while self.read.len() <= i {
+            let line = self.next_line()?;
+            self.read.push(line);
         }
-        i += 1;
+        Some(self.read[i])
     }
-    if start < bytes.len() {
-        out.push(Line { start, end: bytes.len(), next: bytes.len() });
+
+    fn next_line(&mut self) -> Option<Line> {
+        let (bytes, start) = (self.bytes, self.at);
+        if start >= bytes.len() {
+            return None;
+        }
+        let line = match bytes[start..].iter().position(|&b| b == b'\n' || b == b'\r') {
+            Some(n) => {
+                let end = start + n;
+                let next = match bytes[end] {
+                    b'\r' if bytes.get(end + 1) == Some(&b'\n') => end + 2,
+                    _ => end + 1,
+                };
+                Line { start, end, next }
+            }
+            None => Line { start, end: bytes.len(), next: bytes.len() },
+        };
+        self.at = line.next;
+        Some(line)
     }
-    out
 }
 
 /// Text made of several source slices (the physical lines of one instruction with the
@@ -173,12 +187,12 @@ fn strip_continuation(s: &str, escape: char) -> Option<&str> {
 }
 
 pub fn lex(text: &str) -> Lexed {
-    let lines = lines(text, 0);
+    let mut lines = Lines::new(text, 0);
     let mut out = Lexed { escape: '\\', ..Default::default() };
     let mut i = 0;
     // Directives: only at the very top, until the first line that is not one.
-    while i < lines.len() {
-        match parse_directive(text, lines[i]) {
+    while let Some(line) = lines.get(i) {
+        match parse_directive(text, line) {
             Some(d) => {
                 if d.name == "escape" && (d.value == "`" || d.value == "\\") {
                     out.escape = d.value.chars().next().unwrap_or('\\');
@@ -189,7 +203,7 @@ pub fn lex(text: &str) -> Lexed {
             None => break,
         }
     }
-    lex_lines(text, &lines[i..], &mut out, &mut |_, _| false);
+    lex_lines(text, &mut lines, i, &mut out, &mut |_, _| false);
     out
 }
 
@@ -209,23 +223,22 @@ pub fn lex_from(
     escape: char,
     stop: &mut dyn FnMut(usize, &[Range<usize>]) -> bool,
 ) -> (Lexed, Option<Stop>) {
-    let lines = lines(text, from);
+    let mut lines = Lines::new(text, from);
     let mut out = Lexed { escape, ..Default::default() };
-    let stopped = lex_lines(text, &lines, &mut out, stop);
+    let stopped = lex_lines(text, &mut lines, 0, &mut out, stop);
     (out, stopped)
 }
 
 fn lex_lines(
     text: &str,
-    lines: &[Line],
+    lines: &mut Lines,
+    mut i: usize,
     out: &mut Lexed,
     stop: &mut dyn FnMut(usize, &[Range<usize>]) -> bool,
 ) -> Option<Stop> {
-    let mut i = 0;
     let escape = out.escape;
     let mut comments_above: Vec<Range<usize>> = Vec::new();
-    while i < lines.len() {
-        let line = lines[i];
+    while let Some(line) = lines.get(i) {
         let s = &text[line.start..line.end];
         if is_blank(s) {
             comments_above.clear();
@@ -252,8 +265,7 @@ fn lex_lines(
                     logical.push(head, cur_start);
                     // Skip comment and empty lines until the next content line.
                     let mut next = None;
-                    while i < lines.len() {
-                        let l = lines[i];
+                    while let Some(l) = lines.get(i) {
                         let ls = &text[l.start..l.end];
                         if is_blank(ls) {
                             out.empty_continuations.push(l.start..l.next);
@@ -296,8 +308,7 @@ fn lex_lines(
                 let body_start = lines.get(i).map_or(text.len(), |l| l.start);
                 let mut body_end = body_start;
                 let mut end = None;
-                while i < lines.len() {
-                    let l = lines[i];
+                while let Some(l) = lines.get(i) {
                     i += 1;
                     let ls = &text[l.start..l.end];
                     let cmp = if strip_tabs { ls.trim_start_matches('\t') } else { ls };

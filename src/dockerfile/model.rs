@@ -260,6 +260,8 @@ pub struct Model {
     /// `# hadolint global ignore=…`.
     pub hadolint_global_ignore: Vec<String>,
     pub len: usize,
+    /// Findings of the per-instruction checks, carried over with the reused instructions.
+    pub(crate) findings: crate::dockerfile::rules::cache::Cache,
 }
 
 pub const PREDEFINED_ARGS: &[&str] = &[
@@ -428,6 +430,12 @@ impl Model {
             );
         }
         m.hadolint_global_ignore = global_ignores(text, &m.comments);
+        m.findings = crate::dockerfile::rules::cache::Cache::carried(
+            &old.findings,
+            keep,
+            lexed.instructions.len(),
+            resume.filter(|_| stop.is_some()),
+        );
 
         let tail = resume.map_or(&[][..], |j| &old.instructions[j..]);
         m.instructions.reserve_exact(keep + lexed.instructions.len() + tail.len());

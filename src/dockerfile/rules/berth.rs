@@ -28,18 +28,24 @@ pub const INSTRUCTIONS: &[&str] = &[
     "SHELL",
 ];
 
+/// The checks that read the build context (files on disk change between versions).
 pub fn check(cx: &mut Ctx) {
     let m = cx.m;
-    let ctx = BuildContext::of(cx.snap, &cx.doc.path);
-    for i in &m.instructions {
-        instruction(cx, i, ctx.as_ref());
-        if let Some(inner) = &i.onbuild {
-            instruction(cx, inner, None);
-        }
+    let Some(ctx) = BuildContext::of(cx.snap, &cx.doc.path) else { return };
+    for i in m.instructions.iter().filter(|i| i.keyword == "COPY" || i.keyword == "ADD") {
+        missing_sources(cx, i, &ctx);
     }
 }
 
-fn instruction(cx: &mut Ctx, i: &Instruction, ctx: Option<&BuildContext>) {
+/// The checks of one instruction (see `super::cache`).
+pub fn check_instruction(cx: &mut Ctx, i: &Instruction) {
+    instruction(cx, i);
+    if let Some(inner) = &i.onbuild {
+        instruction(cx, inner);
+    }
+}
+
+fn instruction(cx: &mut Ctx, i: &Instruction) {
     let m = cx.m;
     if !INSTRUCTIONS.contains(&i.keyword.as_str()) {
         unknown_instruction(cx, i);
@@ -94,9 +100,9 @@ fn instruction(cx: &mut Ctx, i: &Instruction, ctx: Option<&BuildContext>) {
             {
                 stage_ref(cx, v, r.clone());
             }
-            copy_sources(cx, i, ctx);
+            copy_arity(cx, i);
         }
-        "ADD" => copy_sources(cx, i, ctx),
+        "ADD" => copy_arity(cx, i),
         "RUN" => {
             for f in i.flags.iter().filter(|f| f.name == "mount") {
                 let (Some(v), Some(vr)) = (&f.value, &f.value_range) else { continue };
@@ -301,11 +307,17 @@ fn stage_ref(cx: &mut Ctx, v: &str, r: std::ops::Range<usize>) {
     }
 }
 
-fn copy_sources(cx: &mut Ctx, i: &Instruction, ctx: Option<&BuildContext>) {
+/// The sources and destination of COPY/ADD read from the build context (not `--from` a
+/// stage or image, not heredocs).
+fn local_words(i: &Instruction) -> Option<&[crate::dockerfile::model::Word]> {
     if i.flag("from").is_some() || !i.heredocs.is_empty() {
-        return;
+        return None;
     }
-    let words = i.json.as_ref().unwrap_or(&i.args);
+    Some(i.json.as_ref().unwrap_or(&i.args))
+}
+
+fn copy_arity(cx: &mut Ctx, i: &Instruction) {
+    let Some(words) = local_words(i) else { return };
     if words.len() < 2 {
         let r = if words.is_empty() { i.keyword_range.clone() } else { i.args_range.clone() };
         cx.report(
@@ -313,9 +325,11 @@ fn copy_sources(cx: &mut Ctx, i: &Instruction, ctx: Option<&BuildContext>) {
             r,
             format!("{} needs at least one source and a destination", i.keyword),
         );
-        return;
     }
-    let Some(ctx) = ctx else { return };
+}
+
+fn missing_sources(cx: &mut Ctx, i: &Instruction, ctx: &BuildContext) {
+    let Some(words) = local_words(i).filter(|w| w.len() >= 2) else { return };
     for w in &words[..words.len() - 1] {
         let t = &w.text;
         if t.contains("://") || t.starts_with("git@") || t.contains('$') {

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use super::Ctx;
+use super::cache::Facts;
 use super::context::BuildContext;
 use crate::diagnostics::Tag;
 use crate::dockerfile::model::{Instruction, VarKind, is_predefined};
@@ -11,7 +12,7 @@ pub fn check(cx: &mut Ctx) {
     stage_names(cx);
     casing(cx);
     empty_continuations(cx);
-    instructions(cx);
+    multiple(cx);
     variables(cx);
     from_args(cx);
     copy_ignored(cx);
@@ -149,115 +150,109 @@ fn empty_continuations(cx: &mut Ctx) {
 const SHELL_META: &[char] =
     &['$', '&', '|', ';', '<', '>', '*', '?', '`', '(', ')', '"', '\'', '\\', '~', '#', '{', '['];
 
-fn instructions(cx: &mut Ctx) {
+/// The checks of one instruction (see `super::cache`: they read nothing else but `f`).
+pub fn check_instruction(cx: &mut Ctx, i: &Instruction, f: &Facts) {
     let m = cx.m;
-    for (idx, i) in m.instructions.iter().enumerate() {
-        match i.keyword.as_str() {
-            "CMD" | "ENTRYPOINT" if i.json.is_none() && !i.args_text.trim().is_empty() => {
-                let stage_has_shell = i.stage.is_some_and(|s| {
-                    m.stages[s].instructions.iter().any(|&j| m.instructions[j].keyword == "SHELL")
-                });
-                if stage_has_shell {
-                    continue;
-                }
-                let path = cx.doc.path.clone();
-                let d = cx.report(
-                    "JSONArgsRecommended",
-                    i.args_range.clone(),
-                    format!(
-                        "Use the JSON form for {}: in shell form the process runs under `/bin/sh -c` and does not receive stop signals such as SIGTERM",
-                        i.keyword
-                    ),
+    match i.keyword.as_str() {
+        "CMD" | "ENTRYPOINT"
+            if i.json.is_none() && !i.args_text.trim().is_empty() && !f.stage_has_shell =>
+        {
+            let path = cx.doc.path.clone();
+            let d = cx.report(
+                "JSONArgsRecommended",
+                i.args_range.clone(),
+                format!(
+                    "Use the JSON form for {}: in shell form the process runs under `/bin/sh -c` and does not receive stop signals such as SIGTERM",
+                    i.keyword
+                ),
+            );
+            let words = i.args_text.split_whitespace().collect::<Vec<_>>();
+            if !i.args_text.contains(SHELL_META) && !i.multiline {
+                let json = format!(
+                    "[{}]",
+                    words.iter().map(|w| format!("\"{w}\"")).collect::<Vec<_>>().join(", ")
                 );
-                let words = i.args_text.split_whitespace().collect::<Vec<_>>();
-                if !i.args_text.contains(SHELL_META) && !i.multiline {
-                    let json = format!(
-                        "[{}]",
-                        words.iter().map(|w| format!("\"{w}\"")).collect::<Vec<_>>().join(", ")
-                    );
-                    d.fixes.push(crate::diagnostics::Fix::local(
-                        "Convert to the JSON form",
-                        &path,
-                        vec![(i.args_range.clone(), json)],
-                        true,
-                    ));
-                }
+                d.fixes.push(crate::diagnostics::Fix::local(
+                    "Convert to the JSON form",
+                    &path,
+                    vec![(i.args_range.clone(), json)],
+                    true,
+                ));
             }
-            "MAINTAINER" => {
-                let who = i.args_text.trim().trim_matches('"').replace('"', "\\\"");
-                let fix = cx.fix(
-                    "Replace with a LABEL",
-                    vec![(
-                        i.keyword_range.start..i.range.end,
-                        format!("LABEL org.opencontainers.image.authors=\"{who}\""),
-                    )],
-                );
-                cx.report(
-                    "MaintainerDeprecated",
-                    i.keyword_range.clone(),
-                    "MAINTAINER is deprecated; record the author with `LABEL org.opencontainers.image.authors=…`",
+        }
+        "MAINTAINER" => {
+            let who = i.args_text.trim().trim_matches('"').replace('"', "\\\"");
+            let fix = cx.fix(
+                "Replace with a LABEL",
+                vec![(
+                    i.keyword_range.start..i.range.end,
+                    format!("LABEL org.opencontainers.image.authors=\"{who}\""),
+                )],
+            );
+            cx.report(
+                "MaintainerDeprecated",
+                i.keyword_range.clone(),
+                "MAINTAINER is deprecated; record the author with `LABEL org.opencontainers.image.authors=…`",
+            )
+            .with_fix_mut(fix);
+            if let Some(d) = cx.out_last() {
+                d.tags.push(Tag::Deprecated);
+            }
+        }
+        "ENV" | "LABEL" => legacy_pairs(cx, i),
+        _ => {}
+    }
+    if matches!(i.keyword.as_str(), "ARG" | "ENV") {
+        secrets(cx, i);
+    }
+    if i.keyword == "EXPOSE" {
+        expose(cx, i);
+    }
+    if i.keyword == "WORKDIR" {
+        workdir(cx, i, f);
+    }
+    if i.keyword == "FROM"
+        && let Some(f) = i.flag("platform")
+        && let (Some(v), Some(r)) = (&f.value, &f.value_range)
+    {
+        if v == "$TARGETPLATFORM" || v == "${TARGETPLATFORM}" {
+            let fix = cx.fix(
+                "Remove the --platform flag",
+                vec![(f.range.start..f.range.end + 1, String::new())],
+            );
+            cx.report(
+                    "RedundantTargetPlatform",
+                    r.clone(),
+                    "`--platform=$TARGETPLATFORM` is redundant: stages build for the target platform by default",
                 )
                 .with_fix_mut(fix);
-                if let Some(d) = cx.out_last() {
-                    d.tags.push(Tag::Deprecated);
+        } else if !v.contains('$') {
+            if let Some(img) = i.stage.and_then(|s| m.stages[s].image.as_ref())
+                && let Some(image_os) = static_image_os(img)
+            {
+                let wanted = v.split('/').next().unwrap_or("").to_ascii_lowercase();
+                if (wanted == "linux" || wanted == "windows") && wanted != image_os {
+                    cx.report(
+                        "InvalidBaseImagePlatform",
+                        img.range.clone(),
+                        format!(
+                            "`{}` is a {image_os} image, but this stage is built for `{v}`",
+                            img.text
+                        ),
+                    );
                 }
             }
-            "ENV" | "LABEL" => legacy_pairs(cx, i),
-            _ => {}
-        }
-        if matches!(i.keyword.as_str(), "ARG" | "ENV") {
-            secrets(cx, i);
-        }
-        if i.keyword == "EXPOSE" {
-            expose(cx, i);
-        }
-        if i.keyword == "WORKDIR" {
-            workdir(cx, idx, i);
-        }
-        if i.keyword == "FROM"
-            && let Some(f) = i.flag("platform")
-            && let (Some(v), Some(r)) = (&f.value, &f.value_range)
-        {
-            if v == "$TARGETPLATFORM" || v == "${TARGETPLATFORM}" {
-                let fix = cx.fix(
-                    "Remove the --platform flag",
-                    vec![(f.range.start..f.range.end + 1, String::new())],
-                );
+            let stage_name = i.stage.and_then(|s| m.stages[s].lower_name()).unwrap_or_default();
+            let arch = v.split('/').nth(1).unwrap_or(v).to_ascii_lowercase();
+            if stage_name.is_empty() || !stage_name.contains(&arch) {
                 cx.report(
-                        "RedundantTargetPlatform",
+                        "FromPlatformFlagConstDisallowed",
                         r.clone(),
-                        "`--platform=$TARGETPLATFORM` is redundant: stages build for the target platform by default",
-                    )
-                    .with_fix_mut(fix);
-            } else if !v.contains('$') {
-                if let Some(img) = i.stage.and_then(|s| m.stages[s].image.as_ref())
-                    && let Some(image_os) = static_image_os(img)
-                {
-                    let wanted = v.split('/').next().unwrap_or("").to_ascii_lowercase();
-                    if (wanted == "linux" || wanted == "windows") && wanted != image_os {
-                        cx.report(
-                            "InvalidBaseImagePlatform",
-                            img.range.clone(),
-                            format!(
-                                "`{}` is a {image_os} image, but this stage is built for `{v}`",
-                                img.text
-                            ),
-                        );
-                    }
-                }
-                let stage_name = i.stage.and_then(|s| m.stages[s].lower_name()).unwrap_or_default();
-                let arch = v.split('/').nth(1).unwrap_or(v).to_ascii_lowercase();
-                if stage_name.is_empty() || !stage_name.contains(&arch) {
-                    cx.report(
-                            "FromPlatformFlagConstDisallowed",
-                            r.clone(),
-                            format!("`--platform={v}` pins this stage to one platform; use a build argument such as `$BUILDPLATFORM` or pass `--platform` to the build"),
-                        );
-                }
+                        format!("`--platform={v}` pins this stage to one platform; use a build argument such as `$BUILDPLATFORM` or pass `--platform` to the build"),
+                    );
             }
         }
     }
-    multiple(cx);
 }
 
 /// The operating system an image is built for, when its name or tag says so for certain
@@ -374,32 +369,12 @@ fn expose(cx: &mut Ctx, i: &Instruction) {
     }
 }
 
-fn workdir(cx: &mut Ctx, idx: usize, i: &Instruction) {
-    let m = cx.m;
+fn workdir(cx: &mut Ctx, i: &Instruction, f: &Facts) {
     let Some(w) = i.args.first() else { return };
     let p = &w.text;
-    if p.starts_with('/') || p.starts_with('$') || is_windows_abs(p) {
+    // Fine when absolute, or after an absolute WORKDIR in this stage or the ones it builds on.
+    if p.starts_with('/') || p.starts_with('$') || is_windows_abs(p) || f.abs_workdir_set {
         return;
-    }
-    // An absolute WORKDIR earlier in this stage or in the stages it builds on.
-    let mut stage = i.stage;
-    let mut guard = 0;
-    while let Some(s) = stage {
-        let has_abs = m.stages[s].instructions.iter().any(|&j| {
-            j < idx
-                && m.instructions[j].keyword == "WORKDIR"
-                && m.instructions[j].args.first().is_some_and(|a| {
-                    a.text.starts_with('/') || a.text.starts_with('$') || is_windows_abs(&a.text)
-                })
-        });
-        if has_abs {
-            return;
-        }
-        stage = m.stages[s].base_stage.filter(|&b| b < s);
-        guard += 1;
-        if guard > m.stages.len() {
-            break;
-        }
     }
     let fix = cx.fix(format!("Change to `/{p}`"), vec![(w.range.start..w.range.start, "/".into())]);
     cx.report(

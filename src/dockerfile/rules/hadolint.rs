@@ -3,23 +3,30 @@
 //! escape=\``, or a `SHELL` that is not a POSIX shell), where RUN is not `sh`.
 
 use super::Ctx;
+use super::cache::Facts;
 use super::shell::{Script, ShWord, run_scripts};
-use crate::dockerfile::model::{Instruction, Model};
+use crate::dockerfile::model::Instruction;
 
 pub fn check(cx: &mut Ctx) {
     let m = cx.m;
     images(cx);
     final_stage(cx);
     for (idx, i) in m.instructions.iter().enumerate() {
-        match i.keyword.as_str() {
-            "RUN" => run(cx, idx, i),
-            "ADD" => add(cx, i),
-            "COPY" => copy(cx, idx, i),
-            "ENV" => env_self_ref(cx, idx, i),
-            _ => {}
+        if i.keyword == "ENV" {
+            env_self_ref(cx, idx, i);
         }
     }
     consecutive_runs(cx);
+}
+
+/// The checks of one instruction (see `super::cache`).
+pub fn check_instruction(cx: &mut Ctx, i: &Instruction, f: &Facts) {
+    match i.keyword.as_str() {
+        "RUN" => run(cx, i, f),
+        "ADD" => add(cx, i),
+        "COPY" => copy(cx, i, f),
+        _ => {}
+    }
 }
 
 fn images(cx: &mut Ctx) {
@@ -87,38 +94,6 @@ fn final_stage(cx: &mut Ctx) {
     );
 }
 
-/// Does RUN in this stage run a POSIX shell?
-fn posix_shell(m: &Model, idx: usize, i: &Instruction) -> bool {
-    if m.escape == '`' {
-        return false;
-    }
-    let Some(s) = i.stage else { return true };
-    let shell = m.stages[s]
-        .instructions
-        .iter()
-        .rfind(|&&j| j < idx && m.instructions[j].keyword == "SHELL")
-        .map(|&j| &m.instructions[j]);
-    match shell.and_then(|sh| sh.json.as_ref()).and_then(|j| j.first()) {
-        Some(w) => {
-            let p = w.text.rsplit(['/', '\\']).next().unwrap_or("").to_ascii_lowercase();
-            matches!(p.as_str(), "sh" | "bash" | "ash" | "dash" | "zsh" | "ksh")
-        }
-        None => true,
-    }
-}
-
-fn pipefail_set(m: &Model, idx: usize, i: &Instruction) -> bool {
-    let Some(s) = i.stage else { return false };
-    m.stages[s].instructions.iter().any(|&j| {
-        j < idx
-            && m.instructions[j].keyword == "SHELL"
-            && m.instructions[j]
-                .json
-                .as_ref()
-                .is_some_and(|w| w.iter().any(|w| w.text.contains("pipefail")))
-    })
-}
-
 fn has(words: &[ShWord], flags: &[&str]) -> bool {
     words
         .iter()
@@ -148,14 +123,13 @@ fn mount_targets(i: &Instruction) -> Vec<String> {
         .collect()
 }
 
-fn run(cx: &mut Ctx, idx: usize, i: &Instruction) {
-    let m = cx.m;
-    if !posix_shell(m, idx, i) {
+fn run(cx: &mut Ctx, i: &Instruction, f: &Facts) {
+    if !f.posix {
         return;
     }
     let scripts = run_scripts(i, cx.text);
     let targets = mount_targets(i);
-    let pip_env = m.is_defined(i.range.start, "PIP_NO_CACHE_DIR");
+    let pip_env = f.pip_env;
     let single_line = i.heredocs.is_empty() && !i.multiline;
     for sc in &scripts {
         for c in &sc.commands {
@@ -191,7 +165,7 @@ fn run(cx: &mut Ctx, idx: usize, i: &Instruction) {
             }
         }
         for c in sc.calls("apt-get") {
-            apt_get(cx, i, sc, c, &targets, single_line);
+            apt_get(cx, i, f, sc, c, &targets, single_line);
         }
         for prog in ["pip", "pip3"] {
             for c in sc.calls(prog) {
@@ -251,7 +225,7 @@ fn run(cx: &mut Ctx, idx: usize, i: &Instruction) {
                 }
             }
         }
-        if !sc.pipes.is_empty() && !pipefail_set(m, idx, i) {
+        if !sc.pipes.is_empty() && !f.pipefail {
             let starts_with_set = sc.commands.first().is_some_and(|c| {
                 c[0].text == "set"
                     && c.iter().any(|w| {
@@ -275,6 +249,7 @@ fn run(cx: &mut Ctx, idx: usize, i: &Instruction) {
 fn apt_get(
     cx: &mut Ctx,
     i: &Instruction,
+    f: &Facts,
     sc: &Script,
     c: &[ShWord],
     targets: &[String],
@@ -324,8 +299,7 @@ fn apt_get(
         .calls("rm")
         .any(|r| r.iter().any(|w| w.text.starts_with("/var/lib/apt/lists")))
         || targets.iter().any(|t| t.starts_with("/var/lib/apt") || t.starts_with("/var/cache/apt"));
-    let in_final = i.stage.is_some_and(|s| in_final_chain(m, s));
-    if !cleaned && in_final {
+    if !cleaned && f.in_final {
         let mut d_fixes = Vec::new();
         if i.json.is_none() && i.heredocs.is_empty() {
             let end = i.args_range.end;
@@ -341,22 +315,6 @@ fn apt_get(
             .fixes
             .extend(d_fixes);
     }
-}
-
-fn in_final_chain(m: &Model, stage: usize) -> bool {
-    let mut s = m.stages.len().checked_sub(1);
-    let mut guard = 0;
-    while let Some(x) = s {
-        if x == stage {
-            return true;
-        }
-        s = m.stages[x].base_stage.filter(|&b| b < x);
-        guard += 1;
-        if guard > m.stages.len() {
-            break;
-        }
-    }
-    false
 }
 
 fn pip(cx: &mut Ctx, c: &[ShWord], targets: &[String], pip_env: bool) {
@@ -464,7 +422,7 @@ fn add(cx: &mut Ctx, i: &Instruction) {
     d.fixes.extend(d_fix);
 }
 
-fn copy(cx: &mut Ctx, idx: usize, i: &Instruction) {
+fn copy(cx: &mut Ctx, i: &Instruction, f: &Facts) {
     let m = cx.m;
     if !i.heredocs.is_empty() {
         return;
@@ -493,7 +451,7 @@ fn copy(cx: &mut Ctx, idx: usize, i: &Instruction) {
             || t.starts_with('$')
             || t.starts_with('\\')
             || super::buildkit::is_windows_abs(t));
-        if relative && m.escape != '`' && !workdir_set(m, idx, i) {
+        if relative && m.escape != '`' && !f.workdir_set {
             cx.report("DL3045", dest.range.clone(), format!("`{t}` is relative to a working directory this Dockerfile never sets; add a WORKDIR or use an absolute path"));
         }
     }
@@ -527,26 +485,6 @@ fn copy(cx: &mut Ctx, idx: usize, i: &Instruction) {
             None => {}
         }
     }
-}
-
-fn workdir_set(m: &Model, idx: usize, i: &Instruction) -> bool {
-    let mut stage = i.stage;
-    let mut guard = 0;
-    while let Some(s) = stage {
-        if m.stages[s]
-            .instructions
-            .iter()
-            .any(|&j| j < idx && m.instructions[j].keyword == "WORKDIR")
-        {
-            return true;
-        }
-        stage = m.stages[s].base_stage.filter(|&b| b < s);
-        guard += 1;
-        if guard > m.stages.len() {
-            break;
-        }
-    }
-    false
 }
 
 fn env_self_ref(cx: &mut Ctx, idx: usize, i: &Instruction) {

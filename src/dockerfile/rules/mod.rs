@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 use std::ops::Range;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use crate::diagnostics::{Diagnostic, Fix, RuleInfo, Severity};
 use crate::workspace::{Document, Snapshot};
@@ -14,6 +14,7 @@ use super::model::Model;
 
 mod berth;
 mod buildkit;
+pub(crate) mod cache;
 pub(crate) mod context;
 mod hadolint;
 mod info;
@@ -35,6 +36,7 @@ pub struct Ctx<'a> {
     pub doc: &'a Document,
     pub m: &'a Model,
     pub text: &'a str,
+    crlf: bool,
     out: Vec<(Diagnostic, Option<&'static str>)>,
 }
 
@@ -83,7 +85,7 @@ impl<'a> Ctx<'a> {
     }
 
     pub fn eol(&self) -> &'static str {
-        if self.text.contains("\r\n") { "\r\n" } else { "\n" }
+        if self.crlf { "\r\n" } else { "\n" }
     }
 }
 
@@ -114,7 +116,9 @@ pub fn diagnostics_with(
     enabled: &dyn Fn(&str) -> bool,
 ) -> Vec<Diagnostic> {
     let m = super::model(doc);
-    let mut cx = Ctx { snap, doc, m: &m, text: &doc.text, out: Vec::new() };
+    let file = cache::FileFacts::of(&m, &doc.text);
+    let mut cx = Ctx { snap, doc, m: &m, text: &doc.text, crlf: file.crlf, out: Vec::new() };
+    per_instruction(&mut cx, file);
     buildkit::check(&mut cx);
     hadolint::check(&mut cx);
     berth::check(&mut cx);
@@ -157,6 +161,44 @@ pub fn diagnostics_with(
     }
     out.sort_by_key(|d| (d.range.start, d.range.end));
     out
+}
+
+/// The checks that read one instruction (and its [`cache::Facts`]), taken from the model's
+/// table where the instruction and its facts did not change since they were computed.
+fn per_instruction(cx: &mut Ctx, file: cache::FileFacts) {
+    let m = cx.m;
+    let facts = cache::facts(m);
+    let mut table = m.findings.lock();
+    if table.path.as_deref() != Some(&*cx.doc.path) {
+        table.path = Some(cx.doc.path.clone());
+        table.entries.clear();
+    }
+    table.entries.resize(m.instructions.len(), None);
+    for (idx, (i, f)) in m.instructions.iter().zip(&facts).enumerate() {
+        let base = i.range.start as isize;
+        let cached = table.entries[idx].as_ref().filter(|e| e.facts == *f && e.file == file);
+        let entry = match cached {
+            Some(e) => e.clone(),
+            None => {
+                let mut one = Ctx { out: Vec::new(), ..*cx };
+                buildkit::check_instruction(&mut one, i, f);
+                hadolint::check_instruction(&mut one, i, f);
+                berth::check_instruction(&mut one, i);
+                let mut found = one.out;
+                for (d, _) in &mut found {
+                    cache::shift(d, -base);
+                }
+                let e = Arc::new(cache::Entry { facts: *f, file, found });
+                table.entries[idx] = Some(e.clone());
+                e
+            }
+        };
+        for (d, e) in &entry.found {
+            let mut d = d.clone();
+            cache::shift(&mut d, base);
+            cx.out.push((d, *e));
+        }
+    }
 }
 
 #[cfg(test)]
