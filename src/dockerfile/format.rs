@@ -37,6 +37,10 @@ pub fn format(doc: &Document, range: Option<Range<usize>>) -> Vec<TextEdit> {
     // that moved where the next pass's recovery began, so formatting twice differed from
     // formatting once.
     let mut protected: Vec<Range<usize>> = Vec::new();
+    if root.is_error() {
+        // Nothing parsed at all (the root itself is the error): leave the file as it is.
+        return Vec::new();
+    }
     let mut cursor = root.walk();
     let mut previous: Option<Node> = None;
     for node in root.children(&mut cursor) {
@@ -462,6 +466,18 @@ mod tests {
 
     fn squash(s: &str) -> String {
         s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_lowercase()
+    }
+
+    #[test]
+    fn a_file_that_parses_as_one_error_is_left_alone() {
+        let src = "Copy a \\\na\n";
+        let f = fixture(&format!("#- /Dockerfile\n{src}"));
+        let doc = f.doc("Dockerfile");
+        // tree-sitter reads this whole file as one error; after indenting `a` it parses, so a
+        // first pass that re-indented it left the keyword for a second pass to fix.
+        let once = apply(&doc.text, &format(doc, None));
+        let twice = apply(&once, &format(&doc.replace_all(&once, None), None));
+        assert_eq!(twice, once);
     }
 
     #[test]

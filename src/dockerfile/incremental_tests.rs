@@ -83,6 +83,9 @@ fn floor_boundary(s: &str, mut i: usize) -> usize {
 fn check(edits: &[(f64, f64, String, bool)]) {
     let mut doc = Document::new(path_arc("/w/Dockerfile"), FileKind::Dockerfile, Some(0), BASE);
     let _ = super::model(&doc);
+    // Every other model stays alive through the next build, which then copies from it instead
+    // of taking it over (both paths are exercised).
+    let mut _held = None;
     for (i, (at, len, text, ask)) in edits.iter().enumerate() {
         let n = doc.text.len();
         let start = floor_boundary(&doc.text, (at * n as f64) as usize);
@@ -91,6 +94,7 @@ fn check(edits: &[(f64, f64, String, bool)]) {
         if *ask {
             let got: Arc<Model> = super::model(&doc);
             assert_eq!(*got, Model::build(&doc.text), "after edit {i}: {:?}", doc.text);
+            _held = (i % 2 == 0).then_some(got);
         }
     }
     assert_eq!(*super::model(&doc), Model::build(&doc.text), "{:?}", doc.text);

@@ -42,8 +42,16 @@ pub use symbols::{folds, links, symbols};
 /// The model of this document version, built once and cached on the document, from the
 /// previous version's model where there is one (only the edited instructions are parsed again).
 pub fn model(doc: &Document) -> Arc<Model> {
-    doc.model_from_prev(|d, prev: Option<(&Model, _)>| match prev {
-        Some((old, changes)) => Model::build_from(&d.text, old, changes),
+    doc.model_taking_prev(|d, prev: Option<(Arc<Model>, _)>| match prev {
+        // While typing no one else holds the previous model: take it over.
+        Some((old, changes)) => match Arc::try_unwrap(old) {
+            Ok(old) => Model::build_taking(&d.text, old, changes),
+            Err(shared) => {
+                let m = Model::build_from(&d.text, &shared, changes);
+                crate::util::drop_later(shared);
+                m
+            }
+        },
         None => Model::build(&d.text),
     })
 }

@@ -365,20 +365,39 @@ impl Model {
     /// `changes`) that the changes did not touch: those before the first change as they are,
     /// those after the last one moved by the length difference. Equal to `Model::build(text)`.
     pub fn build_from(text: &str, old: &Model, changes: &[TextChange]) -> Model {
+        Model::build_with(text, old, old.instructions.clone(), changes)
+    }
+
+    /// [`Model::build_from`] taking `old` over: its instructions after the edit are moved in
+    /// place (shifted without a copy) when nothing else holds them.
+    pub fn build_taking(text: &str, mut old: Model, changes: &[TextChange]) -> Model {
+        let instructions = std::mem::take(&mut old.instructions);
+        let m = Model::build_with(text, &old, instructions, changes);
+        crate::util::drop_later(old);
+        m
+    }
+
+    /// `olds`: `old`'s instructions (taken out of it, or shared with it).
+    fn build_with(
+        text: &str,
+        old: &Model,
+        mut olds: Vec<Arc<Instruction>>,
+        changes: &[TextChange],
+    ) -> Model {
         let Some(TextChange { start, old_end, new_end }) = TextChange::covering(changes) else {
-            return old.clone();
+            return Model { instructions: olds, ..old.clone() };
         };
         let delta = new_end as isize - old_end as isize;
         // Instructions the lexer finished reading before the first change (one that ran to the
         // end of the file, an open continuation or heredoc, has no successor). Edits at or
         // before the first instruction may change the directives: start over.
-        let keep = old.instructions.partition_point(|i| i.range.end < start);
-        let keep = keep.min(old.instructions.len().saturating_sub(1));
+        let keep = olds.partition_point(|i| i.range.end < start);
+        let keep = keep.min(olds.len().saturating_sub(1));
         if keep == 0 {
             return Model::build(text);
         }
         let b = text.as_bytes();
-        let last_end = old.instructions[keep - 1].range.end;
+        let last_end = olds[keep - 1].range.end;
         let from = match b.get(last_end) {
             Some(b'\r') if b.get(last_end + 1) == Some(&b'\n') => last_end + 2,
             Some(_) => last_end + 1,
@@ -386,7 +405,7 @@ impl Model {
         };
         // The lexer resumes where an instruction of the untouched tail starts a line: from
         // there on, the old instructions are the new ones, moved by `delta`.
-        let first_after = old.instructions.partition_point(|i| i.range.start < old_end);
+        let first_after = olds.partition_point(|i| i.range.start < old_end);
         let mut resume: Option<usize> = None;
         let (lexed, stop) = lexer::lex_from(text, from, old.escape, &mut |ls, _| {
             if ls < new_end {
@@ -397,11 +416,11 @@ impl Model {
             let old_start = (ls + line.len() - line.trim_start().len()).wrapping_add_signed(-delta);
             // The old line must have started at the same place (not inside the edit).
             let old_ls = ls.wrapping_add_signed(-delta);
-            resume = old.instructions[first_after..]
+            resume = olds[first_after..]
                 .binary_search_by_key(&old_start, |i| i.range.start)
                 .ok()
                 .map(|j| j + first_after)
-                .filter(|&j| old.instructions[j].logical.src(0) == old_ls);
+                .filter(|&j| olds[j].logical.src(0) == old_ls);
             resume.is_some()
         });
 
@@ -437,9 +456,10 @@ impl Model {
             resume.filter(|_| stop.is_some()),
         );
 
-        let tail = resume.map_or(&[][..], |j| &old.instructions[j..]);
+        let tail: Vec<Arc<Instruction>> = resume.map_or(Vec::new(), |j| olds.split_off(j));
         m.instructions.reserve_exact(keep + lexed.instructions.len() + tail.len());
-        m.instructions.extend(old.instructions[..keep].iter().cloned());
+        olds.truncate(keep);
+        m.instructions.append(&mut olds);
         let kept_refs = old.refs.partition_point(|r| r.instruction < keep);
         m.refs.extend(old.refs[..kept_refs].iter().cloned());
         for raw in lexed.instructions {
@@ -450,8 +470,14 @@ impl Model {
         }
         if let (Some(j), Some(stop)) = (resume, stop) {
             let moved = m.instructions.len() as isize - j as isize;
-            for (n, i) in tail.iter().enumerate() {
-                let mut i = if delta == 0 { i.clone() } else { Arc::new(i.shifted(delta)) };
+            for (n, mut i) in tail.into_iter().enumerate() {
+                if delta != 0 {
+                    // Moved in place when this model was handed over; copied when shared.
+                    match Arc::get_mut(&mut i) {
+                        Some(inst) => inst.shift(delta),
+                        None => i = Arc::new(i.shifted(delta)),
+                    }
+                }
                 if n == 0 {
                     // The comments above it may have changed.
                     let ignore = hadolint_ignores(text, &stop.comments_above);
