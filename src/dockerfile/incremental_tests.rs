@@ -161,3 +161,25 @@ fn one_char_edits_everywhere() {
         }
     }
 }
+
+/// While typing no one else holds the previous version's model: the instructions after the
+/// edit are moved into the new model (same allocation, ranges shifted), not copied.
+#[test]
+fn typing_takes_over_the_previous_model() {
+    let text = "FROM python:3.12\nRUN pip install x\nCOPY . /app\nCMD [\"python\"]\n";
+    let first =
+        Arc::new(Document::new(path_arc("/w/Dockerfile"), FileKind::Dockerfile, Some(0), text));
+    let last = Arc::as_ptr(super::model(&first).instructions.last().unwrap());
+    // The rules run too, as in the editor (their findings are cached on the model).
+    let mut snap = crate::workspace::Snapshot::new(Vec::new());
+    snap.insert_arc(first.clone());
+    let _ = crate::analysis::diagnostics(&snap, &first);
+    drop(snap);
+    let at = text.find("install").unwrap();
+    let doc = first.edit(at..at, "x", Some(1));
+    drop(first);
+    let m = super::model(&doc);
+    let cmd = m.instructions.last().unwrap();
+    assert_eq!(Arc::as_ptr(cmd), last);
+    assert_eq!(cmd.range.start, text.find("CMD").unwrap() + 1);
+}
