@@ -33,15 +33,16 @@ struct State {
     /// stay unique while the entry exists).
     others_key: u64,
     _others: Vec<Weak<Document>>,
-    /// Per compose file: its version, and each service's name and [`run_key`], in file order.
-    compose: HashMap<Arc<Path>, (Weak<Document>, Vec<(String, u64)>)>,
+    /// Per compose file: its version, and each service's name (hashed) and [`run_key`], in
+    /// file order.
+    compose: HashMap<Arc<Path>, (Weak<Document>, Vec<(u64, u64)>)>,
     projects: Vec<ProjectState>,
 }
 
 struct ProjectState {
     project: Project,
     /// Each service's place in the project's merged order.
-    order: HashMap<String, usize>,
+    order: Arc<HashMap<String, usize>>,
     /// The names of the services that run code, in project order.
     running: Vec<String>,
 }
@@ -82,8 +83,13 @@ fn projects(snap: &Snapshot) -> Vec<Project> {
     out
 }
 
-fn run_keys(doc: &Document) -> Vec<(String, u64)> {
-    crate::compose::model(doc).services.iter().map(|s| (s.name.clone(), run_key(s))).collect()
+fn run_keys(doc: &Document) -> Vec<(u64, u64)> {
+    let hash = |name: &str| {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        name.hash(&mut h);
+        h.finish()
+    };
+    crate::compose::model(doc).services.iter().map(|s| (hash(&s.name), run_key(s))).collect()
 }
 
 fn from_scratch(g: &Graph, snap: &Snapshot) -> Running {
@@ -99,23 +105,47 @@ fn from_scratch(g: &Graph, snap: &Snapshot) -> Running {
                 .collect()
         })
         .collect();
-    let compose = compose_docs(snap)
-        .into_iter()
-        .map(|d| (d.path.clone(), (Arc::downgrade(d), run_keys(d))))
-        .collect();
+    // A keystroke in a Python file changes what services run but no compose file: their keys
+    // and the projects' service order are taken over then.
+    let mut old = lock(&STATE).take();
+    let mut compose = HashMap::new();
+    let mut all_same = true;
+    for d in compose_docs(snap) {
+        let kept = old.as_mut().and_then(|o| o.compose.remove(&d.path));
+        let entry = match kept {
+            Some((w, keys)) if std::ptr::eq(w.as_ptr(), Arc::as_ptr(d)) => (w, keys),
+            _ => {
+                all_same = false;
+                (Arc::downgrade(d), run_keys(d))
+            }
+        };
+        compose.insert(d.path.clone(), entry);
+    }
+    let mut old_orders: Vec<(Project, Arc<HashMap<String, usize>>)> = old
+        .as_mut()
+        .filter(|o| all_same && o.compose.is_empty())
+        .map(|o| o.projects.drain(..).map(|p| (p.project, p.order)).collect())
+        .unwrap_or_default();
     let projects = projects(snap)
         .into_iter()
         .zip(g.projects())
         .zip(&running)
-        .map(|((project, p), run)| ProjectState {
-            project,
-            order: p
-                .services
-                .iter()
-                .enumerate()
-                .map(|(k, &i)| (g.services()[i].env.name.clone(), k))
-                .collect(),
-            running: run.iter().map(|s| s.env.name.clone()).collect(),
+        .map(|((project, p), run)| {
+            let order = match old_orders.iter().position(|(o, _)| *o == project) {
+                Some(i) => old_orders.swap_remove(i).1,
+                None => Arc::new(
+                    p.services
+                        .iter()
+                        .enumerate()
+                        .map(|(k, &i)| (g.services()[i].env.name.clone(), k))
+                        .collect(),
+                ),
+            };
+            ProjectState {
+                project,
+                order,
+                running: run.iter().map(|s| s.env.name.clone()).collect(),
+            }
         })
         .collect();
     let state = State {
@@ -126,8 +156,8 @@ fn from_scratch(g: &Graph, snap: &Snapshot) -> Running {
         compose,
         projects,
     };
-    let old = lock(&STATE).replace(state);
-    crate::util::drop_later(old);
+    let replaced = lock(&STATE).replace(state);
+    crate::util::drop_later((old, replaced));
     running
 }
 
@@ -148,7 +178,7 @@ fn incremental(g: &Graph, snap: &Snapshot) -> Option<Running> {
     }
     // The services whose keys changed, by file.
     let mut dirty: Vec<(Arc<Path>, String)> = Vec::new();
-    let mut updated: Vec<(Arc<Path>, Weak<Document>, Vec<(String, u64)>)> = Vec::new();
+    let mut updated: Vec<(Arc<Path>, Weak<Document>, Vec<(u64, u64)>)> = Vec::new();
     for doc in &compose {
         let (old_doc, old_keys) = state.compose.get(&doc.path)?;
         if std::ptr::eq(old_doc.as_ptr(), Arc::as_ptr(doc)) {
@@ -158,12 +188,13 @@ fn incremental(g: &Graph, snap: &Snapshot) -> Option<Running> {
         if keys.len() != old_keys.len() {
             return None;
         }
-        for ((name, key), (old_name, old_key)) in keys.iter().zip(old_keys) {
+        let services = &crate::compose::model(doc).services;
+        for ((s, (name, key)), (old_name, old_key)) in services.iter().zip(&keys).zip(old_keys) {
             if name != old_name {
                 return None;
             }
             if key != old_key {
-                dirty.push((doc.path.clone(), name.clone()));
+                dirty.push((doc.path.clone(), s.name.clone()));
             }
         }
         updated.push((doc.path.clone(), Arc::downgrade(doc), keys));
