@@ -25,6 +25,10 @@ use crate::workspace::{Document, FileKind, Snapshot};
 /// berth can follow, in project order.
 pub(crate) type Running = Vec<Vec<Service>>;
 
+/// A compose file's version and, per service in file order, its name (hashed) and
+/// [`run_key`].
+type Keys = (Weak<Document>, Vec<(u64, u64)>);
+
 /// What the last computation saw, to tell whether its answer still holds.
 struct State {
     config: Arc<crate::config::Config>,
@@ -35,7 +39,7 @@ struct State {
     _others: Vec<Weak<Document>>,
     /// Per compose file: its version, and each service's name (hashed) and [`run_key`], in
     /// file order.
-    compose: HashMap<Arc<Path>, (Weak<Document>, Vec<(u64, u64)>)>,
+    compose: HashMap<Arc<Path>, Keys>,
     projects: Vec<ProjectState>,
 }
 
@@ -178,7 +182,7 @@ fn incremental(g: &Graph, snap: &Snapshot) -> Option<Running> {
     }
     // The services whose keys changed, by file.
     let mut dirty: Vec<(Arc<Path>, String)> = Vec::new();
-    let mut updated: Vec<(Arc<Path>, Weak<Document>, Vec<(u64, u64)>)> = Vec::new();
+    let mut updated: Vec<(Arc<Path>, Keys)> = Vec::new();
     for doc in &compose {
         let (old_doc, old_keys) = state.compose.get(&doc.path)?;
         if std::ptr::eq(old_doc.as_ptr(), Arc::as_ptr(doc)) {
@@ -197,7 +201,7 @@ fn incremental(g: &Graph, snap: &Snapshot) -> Option<Running> {
                 dirty.push((doc.path.clone(), s.name.clone()));
             }
         }
-        updated.push((doc.path.clone(), Arc::downgrade(doc), keys));
+        updated.push((doc.path.clone(), (Arc::downgrade(doc), keys)));
     }
     // Which files form a project is read from the compose files too (`include:`).
     let now = projects(snap);
@@ -242,8 +246,8 @@ fn incremental(g: &Graph, snap: &Snapshot) -> Option<Running> {
         p.running = services.iter().map(|s| s.env.name.clone()).collect();
         out.push(services);
     }
-    for (path, doc, keys) in updated {
-        let old = state.compose.insert(path, (doc, keys));
+    for (path, keys) in updated {
+        let old = state.compose.insert(path, keys);
         crate::util::drop_later(old);
     }
     Some(out)
