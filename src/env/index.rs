@@ -92,6 +92,8 @@ pub struct Graph {
     sites: OnceLock<Vec<Site>>,
     /// Each project's service-based diagnostics, computed on first use.
     pub(crate) project_diagnostics: OnceLock<Vec<Vec<Diagnostic>>>,
+    /// The services that run code, without building the others when it can be helped.
+    running: OnceLock<super::running::Running>,
 }
 
 impl Graph {
@@ -108,7 +110,34 @@ impl Graph {
             services: OnceLock::new(),
             sites: OnceLock::new(),
             project_diagnostics: OnceLock::new(),
+            running: OnceLock::new(),
         }
+    }
+
+    pub(crate) fn snapshot(&self) -> &Snapshot {
+        &self.snap
+    }
+
+    /// Whether [`Graph::services`] is built already.
+    pub(crate) fn services_built(&self) -> bool {
+        self.services.get().is_some()
+    }
+
+    /// The services of each project (as [`Graph::projects`] orders them) whose code berth
+    /// can follow, in project order: all a Python file's diagnostics need. A cached graph
+    /// takes them from the last snapshot's where a compose edit cannot have changed them.
+    pub(crate) fn running(&self) -> &super::running::Running {
+        self.running.get_or_init(|| match self.cached {
+            true => super::running::running(self),
+            false => self
+                .projects()
+                .iter()
+                .map(|p| {
+                    let svcs = p.services.iter().map(|&i| &self.services()[i]);
+                    svcs.filter(|s| s.runs.is_some()).cloned().collect()
+                })
+                .collect(),
+        })
     }
 
     /// [`crate::python::candidate_roots`] of the snapshot.
@@ -219,7 +248,7 @@ fn fingerprint(snap: &Snapshot) -> u64 {
 }
 
 /// Order-independent hash of the identities of `docs` and of their number.
-fn fingerprint_of<'a>(docs: impl Iterator<Item = &'a Arc<Document>>) -> u64 {
+pub(crate) fn fingerprint_of<'a>(docs: impl Iterator<Item = &'a Arc<Document>>) -> u64 {
     let (mut sum, mut n) = (0u64, 0usize);
     for d in docs {
         let mut h = std::collections::hash_map::DefaultHasher::new();

@@ -19,6 +19,7 @@ mod navigate;
 #[cfg(test)]
 mod navigate_tests;
 pub mod rules;
+mod running;
 pub mod settings;
 mod settings_module;
 #[cfg(test)]

@@ -100,6 +100,19 @@ fn service_diagnostics(snap: &Snapshot, g: &Graph, doc: &Document) -> Vec<Diagno
     if doc.kind == FileKind::Dockerfile {
         return Vec::new();
     }
+    // In a Python file they come only from `env-missing` at its reads, found by checking the
+    // services that run code: the others need not be built.
+    if doc.kind == FileKind::Python && g.project_diagnostics.get().is_none() {
+        let mut all: Vec<Diagnostic> = Vec::new();
+        for svcs in g.running() {
+            for d in check_services(snap, svcs.iter()) {
+                if *d.path == *doc.path && !all.contains(&d) {
+                    all.push(d);
+                }
+            }
+        }
+        return all;
+    }
     let per_project = g.project_diagnostics.get_or_init(|| {
         g.projects()
             .iter()
