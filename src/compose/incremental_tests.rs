@@ -204,3 +204,38 @@ fn typing_takes_over_the_previous_model() {
     assert_eq!(c.image.as_ref().unwrap().range, 63..64);
     assert_eq!(c.name_range, 49..50);
 }
+
+/// With Python next to it the env graph is cached, and it holds its snapshot: it must let go of
+/// the previous version before the new one's model is built, or the model is copied.
+#[test]
+fn typing_takes_over_the_previous_model_beside_a_django_project() {
+    let text = "services:\n  a:\n    image: x\n  web:\n    build: .\n    command: python manage.py runserver\n    environment:\n      DJANGO_SETTINGS_MODULE: app.settings\n  c:\n    image: z\n";
+    let mut snap = Snapshot::new(vec!["/w".into()]);
+    for (p, t) in [
+        (
+            "/w/manage.py",
+            "import os\nos.environ.setdefault(\"DJANGO_SETTINGS_MODULE\", \"app.settings\")\n",
+        ),
+        ("/w/app/__init__.py", ""),
+        ("/w/app/settings.py", "import os\nSECRET_KEY = os.environ[\"SECRET_KEY\"]\n"),
+    ] {
+        snap.insert(Document::new(path_arc(p), FileKind::Python, Some(1), t));
+    }
+    let first = std::sync::Arc::new(Document::new(
+        path_arc("/w/compose.yaml"),
+        FileKind::Compose,
+        Some(1),
+        text,
+    ));
+    snap.insert_arc(first.clone());
+    let settings = snap.get(std::path::Path::new("/w/app/settings.py")).unwrap().clone();
+    let _ = crate::analysis::diagnostics(&snap, &first);
+    let _ = crate::analysis::diagnostics(&snap, &settings);
+    let c_before = std::sync::Arc::as_ptr(model::model(&first).service("c").unwrap());
+    let at = text.find("x\n").unwrap();
+    let doc = std::sync::Arc::new(first.edit(at..at, "y", Some(2)));
+    drop(first);
+    snap.insert_arc(doc.clone());
+    let _ = crate::analysis::diagnostics(&snap, &doc);
+    assert_eq!(std::sync::Arc::as_ptr(model::model(&doc).service("c").unwrap()), c_before);
+}

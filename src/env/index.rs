@@ -209,14 +209,62 @@ fn site_matches(s: &Site, name: &str) -> bool {
     }
 }
 
+struct Cached {
+    key: u64,
+    graph: Arc<Graph>,
+    config: Arc<crate::config::Config>,
+}
+
+static CACHE: Mutex<Option<Cached>> = Mutex::new(None);
+
+/// Let go of a cached graph that is not `snap`'s, before `snap`'s models are built: the graph
+/// holds its snapshot, so it keeps the previous version of an edited file alive, and with it
+/// that version's model, which the new model could otherwise take over instead of copying.
+pub fn release_stale(snap: &Snapshot) {
+    release_graph(snap);
+    release_stale_envs(snap);
+}
+
+fn release_graph(snap: &Snapshot) {
+    let key = fingerprint(snap);
+    let stale = {
+        let mut guard = lock(&CACHE);
+        match guard.as_ref() {
+            Some(c) if c.key != key => guard.take(),
+            _ => None,
+        }
+    };
+    if let Some(old) = stale {
+        match Arc::try_unwrap(old.graph) {
+            Ok(mut g) => {
+                // The snapshot goes now (the documents it alone held, with it), and so do
+                // the services' shares of the compose services; the rest of the graph, which
+                // can be large, off the keystroke path.
+                drop(std::mem::replace(&mut g.snap, Snapshot::new(Vec::new())));
+                let mut garbage = Vec::new();
+                let services = g.services.take().map(|(s, _)| s).into_iter().flatten();
+                let running = g.running.take().into_iter().flatten().flatten();
+                for s in services.chain(running) {
+                    release_env(s.env, &mut garbage);
+                }
+                crate::util::drop_later((g, garbage));
+            }
+            Err(shared) => crate::util::drop_later(shared),
+        }
+    }
+}
+
+/// Drop a share of a service environment; when it is the last, let go of the compose services
+/// it holds now and keep the rest in `garbage` (to be freed off the keystroke path).
+fn release_env(env: Arc<ServiceEnv>, garbage: &mut Vec<ServiceEnv>) {
+    if let Ok(mut env) = Arc::try_unwrap(env) {
+        env.service.definitions.clear();
+        garbage.push(env);
+    }
+}
+
 /// The graph of `snap`, cached: a second call on the same documents is a hash and a compare.
 pub fn graph(snap: &Snapshot) -> Arc<Graph> {
-    struct Cached {
-        key: u64,
-        graph: Arc<Graph>,
-        config: Arc<crate::config::Config>,
-    }
-    static CACHE: Mutex<Option<Cached>> = Mutex::new(None);
     let key = fingerprint(snap);
     let mut guard = lock(&CACHE);
     if let Some(c) = guard.as_ref()
@@ -310,17 +358,49 @@ fn build_service_envs(snap: &Snapshot) -> ServiceEnvs {
 /// what each service runs is worked out again. The key is the identity of every document that
 /// is not Python (service environments never read Python files) and the configuration
 /// (`compose-files`); the entry holds those documents weakly, so their addresses stay unique.
-fn service_envs(snap: &Snapshot) -> Arc<ServiceEnvs> {
-    struct Cached {
-        key: u64,
-        config: Arc<crate::config::Config>,
-        docs: Vec<Weak<Document>>,
-        envs: Arc<ServiceEnvs>,
+struct CachedEnvs {
+    key: u64,
+    config: Arc<crate::config::Config>,
+    docs: Vec<Weak<Document>>,
+    envs: Arc<ServiceEnvs>,
+}
+
+static ENVS: Mutex<Option<CachedEnvs>> = Mutex::new(None);
+
+fn envs_key(snap: &Snapshot) -> u64 {
+    fingerprint_of(snap.documents().filter(|d| d.kind != FileKind::Python))
+}
+
+/// Let go of cached service environments that are not `snap`'s: their merged services share
+/// the compose models' services, which a new model can then move instead of copying.
+fn release_stale_envs(snap: &Snapshot) {
+    let key = envs_key(snap);
+    let stale = {
+        let mut guard = lock(&ENVS);
+        match guard.as_ref() {
+            Some(c) if c.key != key => guard.take(),
+            _ => None,
+        }
+    };
+    let Some(old) = stale else { return };
+    match Arc::try_unwrap(old.envs) {
+        Ok(envs) => {
+            let mut garbage = Vec::new();
+            for s in envs.services {
+                release_env(s, &mut garbage);
+            }
+            crate::util::drop_later((garbage, envs.projects, old.docs));
+        }
+        Err(shared) => crate::util::drop_later((shared, old.docs)),
     }
-    static CACHE: Mutex<Option<Cached>> = Mutex::new(None);
+}
+
+fn service_envs(snap: &Snapshot) -> Arc<ServiceEnvs> {
+    use CachedEnvs as Cached;
+    static CACHE: &Mutex<Option<CachedEnvs>> = &ENVS;
     let inputs = || snap.documents().filter(|d| d.kind != FileKind::Python);
-    let key = fingerprint_of(inputs());
-    if let Some(c) = lock(&CACHE).as_ref()
+    let key = envs_key(snap);
+    if let Some(c) = lock(CACHE).as_ref()
         && c.key == key
         && Arc::ptr_eq(&c.config, &snap.config)
     {
@@ -329,7 +409,7 @@ fn service_envs(snap: &Snapshot) -> Arc<ServiceEnvs> {
     let envs = Arc::new(build_service_envs(snap));
     let docs = inputs().map(Arc::downgrade).collect();
     let entry = Cached { key, config: snap.config.clone(), docs, envs: envs.clone() };
-    let old = lock(&CACHE).replace(entry);
+    let old = lock(CACHE).replace(entry);
     if let Some(old) = old {
         crate::util::drop_later((old.envs, old.docs));
     }

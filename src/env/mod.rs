@@ -30,7 +30,7 @@ mod unused;
 pub use complete::complete;
 pub use graph::{Origin, Provided, ServiceEnv, service_env, services};
 pub use hover::hover;
-pub use index::{Graph, Site, What, graph as env_graph};
+pub use index::{Graph, Site, What, graph as env_graph, release_stale};
 pub use navigate::{definition, highlights, references, rename};
 pub use rules::diagnostics;
 pub use settings::{Runs, runs};
