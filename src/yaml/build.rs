@@ -392,21 +392,27 @@ impl<'a> Builder<'a> {
     /// document-wide state.
     fn record(&mut self, pair: TsNode, depth: usize, mark: Mark) {
         let o = &self.out;
+        let range = pair.byte_range();
+        // Aliases may stay when each names an anchor completed before the entry: a next
+        // version can check that the anchor is still there, unchanged.
+        let aliases_before = o.aliases[mark.aliases..]
+            .iter()
+            .all(|a| a.anchor.is_some_and(|i| o.anchors[i].node_range.end <= range.start));
         if o.anchors.len() != mark.anchors
-            || o.aliases.len() != mark.aliases
+            || !aliases_before
             || o.truncated.len() != mark.truncated
-            || self.merged_budget != mark.merged_budget
             || self.block_scalars != mark.block_scalars
         {
             return;
         }
-        let range = pair.byte_range();
         let piece = Piece {
             line_start: self.line_start(range.start),
             range,
             depth,
             collections: mark.collections..o.collections.len(),
             duplicate_keys: mark.duplicate_keys..o.duplicate_keys.len(),
+            aliases: mark.aliases..o.aliases.len(),
+            merges: mark.merged_budget - self.merged_budget,
             reused: None,
         };
         self.out.pieces.list.push(piece);
@@ -424,9 +430,37 @@ impl<'a> Builder<'a> {
         if p.range != old || p.depth != depth || (after && p.line_start < window.old_hi) {
             return None;
         }
+        // Its aliases must find the same anchors, written before the changes and unchanged
+        // (an anchor is found by name: the latest one defined before the alias).
+        let mut anchors = Vec::with_capacity(p.aliases.len());
+        for a in &prev.aliases[p.aliases.clone()] {
+            let old_anchor = &prev.anchors[a.anchor?];
+            let (j, done) = self.defined.get(&a.name)?;
+            let new_anchor = &self.out.anchors[*j];
+            if old_anchor.node_range.end >= window.lo
+                || done.is_none()
+                || new_anchor.range != old_anchor.range
+                || new_anchor.node_range != old_anchor.node_range
+            {
+                return None;
+            }
+            anchors.push(*j);
+        }
+        if p.merges > self.merged_budget {
+            return None;
+        }
         let mut entry = take_entry(prev.root.as_mut()?, old.start, PIECE_DEPTH)?;
         let delta = range.start as isize - old.start as isize;
         entry.shift(delta);
+        self.merged_budget -= p.merges;
+        let aliases_base = self.out.aliases.len();
+        self.out.aliases.extend(prev.aliases[p.aliases.clone()].iter().zip(&anchors).map(
+            |(a, &j)| AliasUse {
+                name: a.name.clone(),
+                range: shift_range(&a.range, delta),
+                anchor: Some(j),
+            },
+        ));
         // Its records and the pieces inside it (a section's services) carry over too, the
         // latter so that the next edit can reuse them.
         let (colls, dups) = (self.out.collections.len(), self.out.duplicate_keys.len());
@@ -448,6 +482,9 @@ impl<'a> Builder<'a> {
                 ..q.collections.end - p.collections.start + colls,
             duplicate_keys: q.duplicate_keys.start - p.duplicate_keys.start + dups
                 ..q.duplicate_keys.end - p.duplicate_keys.start + dups,
+            aliases: q.aliases.start - p.aliases.start + aliases_base
+                ..q.aliases.end - p.aliases.start + aliases_base,
+            merges: q.merges,
             reused: Some(delta),
         };
         let inner: Vec<Piece> = prev.pieces.inside(&old).iter().map(moved).collect();

@@ -65,11 +65,22 @@ pub(super) struct Piece {
     pub depth: usize,
     /// Start of the line the entry begins on.
     pub line_start: usize,
-    /// Indexes into `Yaml::collections` and `Yaml::duplicate_keys`.
+    /// Indexes into `Yaml::collections`, `Yaml::duplicate_keys` and `Yaml::aliases`.
     pub collections: Range<usize>,
     pub duplicate_keys: Range<usize>,
+    pub aliases: Range<usize>,
+    /// Entries merge keys copied into it (from the document's merge budget).
+    pub merges: usize,
     /// Set when this build took the piece over from the previous one: the shift applied.
     pub reused: Option<isize>,
+}
+
+impl Piece {
+    /// Whether it holds content written elsewhere (aliases, merged entries), whose ranges did
+    /// not move with it.
+    pub fn shares(&self) -> bool {
+        !self.aliases.is_empty() || self.merges > 0
+    }
 }
 
 /// The pieces of one build, sorted by start (no two block pairs start at one offset).
@@ -92,9 +103,12 @@ impl Pieces {
     }
 
     /// Whether the entry starting at `start` was carried over from the previous version, and
-    /// with which shift.
+    /// with which shift. Entries holding content written elsewhere (aliases, merges) count
+    /// only when unmoved: what was derived from that content must not be moved by a shift.
     pub fn reused(&self, start: usize) -> Option<isize> {
-        self.get(start).and_then(|p| p.reused)
+        self.get(start)
+            .and_then(|p| p.reused)
+            .filter(|&d| d == 0 || !self.get(start).is_some_and(Piece::shares))
     }
 }
 
@@ -167,11 +181,13 @@ impl Entry {
         if delta == 0 {
             return;
         }
+        if let Some(r) = &mut self.merged_from {
+            // Copied from the merged map, written elsewhere: only the `<<` source moved.
+            shift_mut(r, delta);
+            return;
+        }
         shift_mut(&mut self.key_range, delta);
         shift_mut(&mut self.key_content, delta);
-        if let Some(r) = &mut self.merged_from {
-            shift_mut(r, delta);
-        }
         self.value.shift(delta);
     }
 }
