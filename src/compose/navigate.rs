@@ -27,17 +27,24 @@ pub struct Occurrence {
     pub decl: bool,
 }
 
+/// Whether `text` is a name navigation follows: not empty and not interpolated.
+fn named(text: &str) -> bool {
+    !text.is_empty() && !text.contains('$')
+}
+
 /// Every name occurrence written in one file.
 pub fn occurrences(m: &ComposeModel) -> Vec<Occurrence> {
     let mut out = Vec::new();
     let mut push = |kind, s: &Str, decl| {
-        if !s.text.is_empty() && !s.text.contains('$') {
+        if named(&s.text) {
             out.push(Occurrence { kind, name: s.text.clone(), range: s.range.clone(), decl });
         }
     };
     for svc in &m.services {
         service_refs(svc, |text, range, decl| {
-            push(NameKind::Service, &Str { text: text.into(), range }, decl)
+            if named(text) {
+                push(NameKind::Service, &Str { text: text.into(), range }, decl)
+            }
         });
         for n in svc.networks.iter().filter(|n| n.text != "default") {
             push(NameKind::Decl(DeclKind::Network), n, false);
@@ -89,13 +96,9 @@ pub fn occurrences(m: &ComposeModel) -> Vec<Occurrence> {
 
 /// The service names `svc` writes, in the order [`occurrences`] lists them: its own name (a
 /// declaration), then `depends_on`, `links`, `volumes_from`, a same-file `extends` and a
-/// `network_mode: service:…`. Names with `$` or empty ones are left out, as there.
+/// `network_mode: service:…`. Empty names and ones with `$` are the caller's to skip.
 fn service_refs<'a>(svc: &'a Service, mut f: impl FnMut(&'a str, Range<usize>, bool)) {
-    let mut name = |text: &'a str, range: &Range<usize>, decl| {
-        if !text.is_empty() && !text.contains('$') {
-            f(text, range.clone(), decl);
-        }
-    };
+    let mut name = |text: &'a str, range: &Range<usize>, decl| f(text, range.clone(), decl);
     name(&svc.name, &svc.name_range, true);
     for d in &svc.depends_on {
         name(&d.service.text, &d.service.range, false);
@@ -121,7 +124,7 @@ pub fn service_at(m: &ComposeModel, offset: usize) -> Option<Occurrence> {
     let mut best: Option<(&str, Range<usize>, bool)> = None;
     for svc in &m.services {
         service_refs(svc, |text, range, decl| {
-            if !(range.start <= offset && offset <= range.end) {
+            if !(range.start <= offset && offset <= range.end) || !named(text) {
                 return;
             }
             let key = |r: &Range<usize>, d: bool| (r.start, r.end, d);
