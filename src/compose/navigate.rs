@@ -124,7 +124,7 @@ pub fn service_at(m: &ComposeModel, offset: usize) -> Option<Occurrence> {
     let mut best: Option<(&str, Range<usize>, bool)> = None;
     for svc in &m.services {
         service_refs(svc, |text, range, decl| {
-            if !(range.start <= offset && offset <= range.end) || !named(text) {
+            if !(range.start <= offset && offset <= range.end && named(text)) {
                 return;
             }
             let key = |r: &Range<usize>, d: bool| (r.start, r.end, d);

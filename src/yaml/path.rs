@@ -154,24 +154,22 @@ fn at_map(
     let last = local().rfind(|e| e.key_range.start < offset);
     if !m.flow
         && let Some(e) = last
+        && below(text, offset, e.key_range.start)
+        && indent_col(text, offset) > col(text, e.key_range.start)
     {
-        if below(text, offset, e.key_range.start)
-            && indent_col(text, offset) > col(text, e.key_range.start)
-        {
-            path.push(PathSeg::Key(e.key.clone()));
-            let v = &e.value;
-            return match &v.value {
-                Value::Map(_) | Value::Seq(_) if v.alias.is_none() => {
-                    at_node(v, text, offset, path, word, depth + 1)
-                }
-                _ => {
-                    let mut r = value(path, word.clone());
-                    r.block = below(text, offset, e.key_range.start)
-                        && (v.is_missing() || v.range.is_empty());
-                    r
-                }
-            };
-        }
+        path.push(PathSeg::Key(e.key.clone()));
+        let v = &e.value;
+        return match &v.value {
+            Value::Map(_) | Value::Seq(_) if v.alias.is_none() => {
+                at_node(v, text, offset, path, word, depth + 1)
+            }
+            _ => {
+                // On a line below the key: a block value may go here.
+                let mut r = value(path, word.clone());
+                r.block = v.is_missing() || v.range.is_empty();
+                r
+            }
+        };
     }
     let _ = node;
     new_key(path.clone(), word.clone())
