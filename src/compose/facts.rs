@@ -38,11 +38,11 @@ pub fn build_of(snap: &Snapshot, doc: &Document, name: &str) -> Option<(Arc<Path
         return Some((doc.path.clone(), b.clone()));
     }
     let project = project::project_of(snap, &doc.path);
-    let merged = project::merged_services(snap, &project);
+    let merged = project::merged_services_shared(snap, &project);
     merged
-        .into_iter()
+        .iter()
         .find(|s| s.name == name)
-        .and_then(|s| s.build)
+        .and_then(|s| s.build.clone())
         .or_else(|| local.map(|b| (doc.path.clone(), b.clone())))
 }
 
@@ -105,9 +105,7 @@ pub fn target_at(doc: &Document, offset: usize) -> Option<Target> {
             }
         }
     }
-    let occ = super::navigate::occurrences(&m)
-        .into_iter()
-        .find(|o| within(&o.range, offset) && o.kind == super::navigate::NameKind::Service)?;
+    let occ = super::navigate::service_at(&m, offset)?;
     Some(Target::Service { name: occ.name, range: occ.range, decl: occ.decl })
 }
 

@@ -5,7 +5,7 @@ use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
-use super::model::{self, ComposeModel, DeclKind, MountKind, Str};
+use super::model::{self, ComposeModel, DeclKind, MountKind, Service, Str};
 use super::project;
 use crate::diagnostics::Location;
 use crate::ide::{Highlight, RenameTarget};
@@ -27,39 +27,25 @@ pub struct Occurrence {
     pub decl: bool,
 }
 
+/// Whether `text` is a name navigation follows: not empty and not interpolated.
+fn named(text: &str) -> bool {
+    !text.is_empty() && !text.contains('$')
+}
+
 /// Every name occurrence written in one file.
 pub fn occurrences(m: &ComposeModel) -> Vec<Occurrence> {
     let mut out = Vec::new();
     let mut push = |kind, s: &Str, decl| {
-        if !s.text.is_empty() && !s.text.contains('$') {
+        if named(&s.text) {
             out.push(Occurrence { kind, name: s.text.clone(), range: s.range.clone(), decl });
         }
     };
     for svc in &m.services {
-        push(
-            NameKind::Service,
-            &Str { text: svc.name.clone(), range: svc.name_range.clone() },
-            true,
-        );
-        for d in &svc.depends_on {
-            push(NameKind::Service, &d.service, false);
-        }
-        for s in svc.links.iter().chain(svc.volumes_from.iter()) {
-            push(NameKind::Service, s, false);
-        }
-        if let Some(e) = svc.extends.as_ref().filter(|e| e.file.is_none()) {
-            push(NameKind::Service, &e.service, false);
-        }
-        if let Some(mode) = &svc.network_mode
-            && let Some(name) = mode.text.strip_prefix("service:")
-        {
-            let start = mode.range.start + "service:".len();
-            push(
-                NameKind::Service,
-                &Str { text: name.into(), range: start..start + name.len() },
-                false,
-            );
-        }
+        service_refs(svc, |text, range, decl| {
+            if named(text) {
+                push(NameKind::Service, &Str { text: text.into(), range }, decl)
+            }
+        });
         for n in svc.networks.iter().filter(|n| n.text != "default") {
             push(NameKind::Decl(DeclKind::Network), n, false);
         }
@@ -106,6 +92,55 @@ pub fn occurrences(m: &ComposeModel) -> Vec<Occurrence> {
     out.sort_by_key(|o| (o.range.start, o.range.end, o.decl));
     out.dedup_by(|a, b| a.range == b.range && a.kind == b.kind);
     out
+}
+
+/// The service names `svc` writes, in the order [`occurrences`] lists them: its own name (a
+/// declaration), then `depends_on`, `links`, `volumes_from`, a same-file `extends` and a
+/// `network_mode: service:…`. Empty names and ones with `$` are the caller's to skip.
+fn service_refs<'a>(svc: &'a Service, mut f: impl FnMut(&'a str, Range<usize>, bool)) {
+    let mut name = |text: &'a str, range: &Range<usize>, decl| f(text, range.clone(), decl);
+    name(&svc.name, &svc.name_range, true);
+    for d in &svc.depends_on {
+        name(&d.service.text, &d.service.range, false);
+    }
+    for s in svc.links.iter().chain(svc.volumes_from.iter()) {
+        name(&s.text, &s.range, false);
+    }
+    if let Some(e) = svc.extends.as_ref().filter(|e| e.file.is_none()) {
+        name(&e.service.text, &e.service.range, false);
+    }
+    if let Some(mode) = &svc.network_mode
+        && let Some(text) = mode.text.strip_prefix("service:")
+    {
+        let start = mode.range.start + "service:".len();
+        name(text, &(start..start + text.len()), false);
+    }
+}
+
+/// The service name at `offset`: the occurrence [`occurrences`] would find first there, without
+/// collecting (and copying) every name of the file. References reached through anchors can
+/// lie outside their service's entry, so every service is looked at.
+pub fn service_at(m: &ComposeModel, offset: usize) -> Option<Occurrence> {
+    let mut best: Option<(&str, Range<usize>, bool)> = None;
+    for svc in &m.services {
+        service_refs(svc, |text, range, decl| {
+            if !(range.start <= offset && offset <= range.end && named(text)) {
+                return;
+            }
+            let key = |r: &Range<usize>, d: bool| (r.start, r.end, d);
+            // Strictly smaller only: among equal keys the first one listed wins, as in the
+            // stable sort there.
+            if best.as_ref().is_none_or(|(_, r, d)| key(&range, decl) < key(r, *d)) {
+                best = Some((text, range, decl));
+            }
+        });
+    }
+    best.map(|(name, range, decl)| Occurrence {
+        kind: NameKind::Service,
+        name: name.to_string(),
+        range,
+        decl,
+    })
 }
 
 fn at(doc: &Document, offset: usize) -> Option<Occurrence> {
@@ -185,6 +220,71 @@ pub fn rename(snap: &Snapshot, doc: &Document, offset: usize) -> Option<RenameTa
         .map(|(path, o)| Location { path, range: o.range })
         .collect();
     Some(RenameTarget { range: target.range.clone(), placeholder: target.name, occurrences })
+}
+
+#[cfg(test)]
+mod service_at_tests {
+    //! `service_at` must find what a search of `occurrences` finds, including names reached
+    //! through anchors and merge keys, on texts mangled by random insertions.
+
+    use proptest::prelude::*;
+
+    use super::{NameKind, occurrences, service_at};
+    use crate::compose::model;
+    use crate::diagnostics::path_arc;
+    use crate::workspace::{Document, FileKind};
+
+    const BASE: &str = "x-deps: &deps\n  depends_on: [db, cache]\n  links: [db]\nservices:\n  web:\n    <<: *deps\n    image: app\n    volumes_from: [db]\n    network_mode: service:db\n  db:\n    image: postgres\n    depends_on:\n      cache: {condition: service_healthy}\n  cache:\n    extends: {service: db}\n    links: [\"db:database\", $X]\n  worker:\n    <<: *deps\n    extends:\n      service: web\n      file: other.yaml\n";
+
+    fn insertion() -> impl Strategy<Value = (f64, &'static str)> {
+        let pieces = prop::sample::select(vec![
+            "",
+            " ",
+            "\n",
+            "x",
+            ":",
+            ": ",
+            "- ",
+            "  ",
+            "\n  ",
+            "{",
+            "}",
+            "[",
+            "]",
+            "db",
+            ", db",
+            "*deps",
+            "<<: *deps\n",
+            "service:",
+            "$",
+            "&deps ",
+        ]);
+        (0.0..1.0f64, pieces)
+    }
+
+    proptest! {
+        #[test]
+        fn service_at_agrees_with_occurrences(edits in prop::collection::vec(insertion(), 0..4)) {
+            let mut text = BASE.to_string();
+            for (at, piece) in edits {
+                let mut i = (at * text.len() as f64) as usize;
+                while !text.is_char_boundary(i) {
+                    i -= 1;
+                }
+                text.insert_str(i, piece);
+            }
+            let doc = Document::new(path_arc("/w/compose.yaml"), FileKind::Compose, Some(1), &text);
+            let m = model::model(&doc);
+            let all = occurrences(&m);
+            for offset in 0..=text.len() {
+                let expected = all.iter().find(|o| {
+                    o.range.start <= offset && offset <= o.range.end && o.kind == NameKind::Service
+                });
+                let found = service_at(&m, offset);
+                prop_assert_eq!(found.as_ref(), expected, "offset {}", offset);
+            }
+        }
+    }
 }
 
 #[cfg(test)]

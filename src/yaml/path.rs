@@ -85,7 +85,7 @@ fn at_node(
             for (i, item) in s.items.iter().enumerate() {
                 let here = if item.range.is_empty() {
                     // `- ` with nothing yet: the cursor is on that line.
-                    offset >= item.range.start && line(text, offset) == line(text, item.range.start)
+                    offset >= item.range.start && !below(text, offset, item.range.start)
                 } else {
                     contains(&item.range, offset) && !outdented(item, text, offset)
                 };
@@ -101,7 +101,7 @@ fn at_node(
                 if item.as_map().is_some_and(|m| !m.flow)
                     && item.alias.is_none()
                     && indent_col(text, offset) >= col(text, item.range.start)
-                    && line(text, offset) > line(text, item.range.start)
+                    && below(text, offset, item.range.start)
                 {
                     path.push(PathSeg::Index(i));
                     return at_node(item, text, offset, path, word, depth + 1);
@@ -154,23 +154,22 @@ fn at_map(
     let last = local().rfind(|e| e.key_range.start < offset);
     if !m.flow
         && let Some(e) = last
+        && below(text, offset, e.key_range.start)
+        && indent_col(text, offset) > col(text, e.key_range.start)
     {
-        let below = line(text, offset) > line(text, e.key_range.start);
-        if below && indent_col(text, offset) > col(text, e.key_range.start) {
-            path.push(PathSeg::Key(e.key.clone()));
-            let v = &e.value;
-            return match &v.value {
-                Value::Map(_) | Value::Seq(_) if v.alias.is_none() => {
-                    at_node(v, text, offset, path, word, depth + 1)
-                }
-                _ => {
-                    let mut r = value(path, word.clone());
-                    r.block = line(text, offset) > line(text, e.key_range.start)
-                        && (v.is_missing() || v.range.is_empty());
-                    r
-                }
-            };
-        }
+        path.push(PathSeg::Key(e.key.clone()));
+        let v = &e.value;
+        return match &v.value {
+            Value::Map(_) | Value::Seq(_) if v.alias.is_none() => {
+                at_node(v, text, offset, path, word, depth + 1)
+            }
+            _ => {
+                // On a line below the key: a block value may go here.
+                let mut r = value(path, word.clone());
+                r.block = v.is_missing() || v.range.is_empty();
+                r
+            }
+        };
     }
     let _ = node;
     new_key(path.clone(), word.clone())
@@ -185,7 +184,7 @@ fn outdented(node: &Node, text: &str, offset: usize) -> bool {
         _ => false,
     };
     block
-        && line(text, offset) > line(text, node.range.start)
+        && below(text, offset, node.range.start)
         && indent_col(text, offset) < col(text, node.range.start)
 }
 
@@ -193,8 +192,11 @@ fn line_start(text: &str, offset: usize) -> usize {
     text[..offset].rfind(['\n', '\r']).map_or(0, |i| i + 1)
 }
 
-fn line(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count()
+/// `offset` is on a later line than `earlier` (lines counted by `\n`). Only the text between
+/// them is looked at, so the cost is their distance, not the file's length.
+fn below(text: &str, offset: usize, earlier: usize) -> bool {
+    let (offset, earlier) = (offset.min(text.len()), earlier.min(text.len()));
+    earlier < offset && memchr::memchr(b'\n', &text.as_bytes()[earlier..offset]).is_some()
 }
 
 fn col(text: &str, offset: usize) -> usize {
@@ -233,4 +235,25 @@ fn word_at(text: &str, offset: usize) -> Range<usize> {
         .find(|(_, c)| !is_word(*c))
         .map_or(text.len(), |(i, _)| offset + i);
     start..end
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    /// The line number the way it used to be found: newlines from the start of the file.
+    fn line(text: &str, offset: usize) -> usize {
+        text.as_bytes()[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count()
+    }
+
+    proptest! {
+        #[test]
+        fn below_agrees_with_counting_lines(
+            text in "[a \n\r:-]{0,40}",
+            a in 0usize..45,
+            b in 0usize..45,
+        ) {
+            prop_assert_eq!(super::below(&text, a, b), line(&text, a) > line(&text, b));
+        }
+    }
 }

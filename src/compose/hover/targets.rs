@@ -31,7 +31,8 @@ fn text_of<'a>(snap: &'a Snapshot, doc: &'a Document, path: &Path) -> &'a str {
 
 fn service(snap: &Snapshot, doc: &Document, name: &str) -> Option<String> {
     let project = project::project_of(snap, &doc.path);
-    let s = project::merged_services(snap, &project).into_iter().find(|s| s.name == name)?;
+    let merged = project::merged_services_shared(snap, &project);
+    let s = merged.iter().find(|s| s.name == name)?;
     let mut md = format!("**service `{name}`**\n");
     let mut line = |label: &str, value: String| md.push_str(&format!("\n- {label}: {value}"));
     if let Some((_, img)) = &s.image {
