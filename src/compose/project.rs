@@ -343,6 +343,26 @@ pub fn merged_services_shared(snap: &Snapshot, project: &Project) -> Arc<Vec<Mer
     merged
 }
 
+/// One service of [`merged_services`], merged the same way without merging all the others.
+pub fn merged_service(snap: &Snapshot, project: &Project, name: &str) -> Option<MergedService> {
+    let mut out: Option<MergedService> = None;
+    for doc in project.all().filter_map(|path| compose_doc(snap, path)) {
+        let m = model::model(doc);
+        for s in m.services.iter().filter(|s| s.name == name) {
+            let into = out.get_or_insert_with(|| MergedService {
+                name: s.name.clone(),
+                ..Default::default()
+            });
+            if let Some(ext) = &s.extends {
+                let mut visiting = vec![(doc.path.clone(), s.name.clone())];
+                apply_extends(snap, &doc.path, &m, ext, into, &mut visiting);
+            }
+            into.apply(&doc.path, s);
+        }
+    }
+    out
+}
+
 fn merge(snap: &Snapshot, models: &[(&Arc<Document>, Arc<ComposeModel>)]) -> Vec<MergedService> {
     let mut out: Vec<MergedService> = Vec::new();
     // Position in `out` by name: a project can have hundreds of services.

@@ -16,8 +16,8 @@ use std::sync::{Arc, Mutex, Weak};
 
 use super::graph::service_env;
 use super::index::{Graph, Service, fingerprint_of};
-use crate::compose::model::{ComposeModel, Extends, Service as ComposeService};
-use crate::compose::project::{MergedService, Project, project_of, resolve_path};
+use crate::compose::model::{Extends, Service as ComposeService};
+use crate::compose::project::{Project, merged_service, project_of};
 use crate::util::lock;
 use crate::workspace::{Document, FileKind, Snapshot};
 
@@ -291,63 +291,4 @@ fn run_key(s: &ComposeService) -> u64 {
     }
     (&s.resets, &s.overrides).hash(&mut h);
     h.finish()
-}
-
-fn compose_doc<'a>(snap: &'a Snapshot, path: &Path) -> Option<&'a Arc<Document>> {
-    snap.get(path).filter(|d| d.kind == FileKind::Compose)
-}
-
-/// One service of [`crate::compose::project::merged_services`], merged the same way without
-/// merging all the others.
-fn merged_service(snap: &Snapshot, project: &Project, name: &str) -> Option<MergedService> {
-    let mut out: Option<MergedService> = None;
-    for path in project.all() {
-        let Some(doc) = compose_doc(snap, path) else { continue };
-        let m = crate::compose::model(doc);
-        for s in m.services.iter().filter(|s| s.name == name) {
-            let into = out.get_or_insert_with(|| MergedService {
-                name: s.name.clone(),
-                ..Default::default()
-            });
-            if let Some(ext) = &s.extends {
-                let mut visiting = vec![(doc.path.clone(), s.name.clone())];
-                apply_extends(snap, &doc.path, ext, into, &mut visiting);
-            }
-            into.apply(&doc.path, s);
-        }
-    }
-    out
-}
-
-/// As `compose::project`'s: lay the extended service (resolved recursively) under `into`.
-fn apply_extends(
-    snap: &Snapshot,
-    from: &Arc<Path>,
-    ext: &Extends,
-    into: &mut MergedService,
-    visiting: &mut Vec<(Arc<Path>, String)>,
-) {
-    if visiting.len() > 16 {
-        return;
-    }
-    let (path, m): (Arc<Path>, Arc<ComposeModel>) = match &ext.file {
-        Some(f) => {
-            let target = resolve_path(from, &f.text);
-            let Some(d) = compose_doc(snap, &target) else { return };
-            (d.path.clone(), crate::compose::model(d))
-        }
-        None => match snap.get(from) {
-            Some(d) => (d.path.clone(), crate::compose::model(d)),
-            None => return,
-        },
-    };
-    let Some(base) = m.service(&ext.service.text) else { return };
-    if visiting.iter().any(|(p, n)| *p == path && *n == base.name) {
-        return;
-    }
-    visiting.push((path.clone(), base.name.clone()));
-    if let Some(next) = &base.extends {
-        apply_extends(snap, &path, next, into, visiting);
-    }
-    into.apply(&path, base);
 }
