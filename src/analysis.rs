@@ -81,7 +81,7 @@ pub fn diagnostics(snap: &Snapshot, doc: &Document) -> Vec<Diagnostic> {
         ));
         return out;
     }
-    crate::env::release_stale(snap);
+    crate::env::release_stale(snap, doc);
     // Three independent passes, on both cores: the syntax pass waits for the (incremental)
     // re-parse, which the Dockerfile rules do not need (they read the line model), and the env
     // model is its own cross-file computation.

@@ -94,6 +94,7 @@ pub struct Graph {
     pub(crate) project_diagnostics: OnceLock<Vec<Vec<Diagnostic>>>,
     /// The services that run code, without building the others when it can be helped.
     running: OnceLock<super::running::Running>,
+    by_file: OnceLock<HashMap<Arc<Path>, Vec<usize>>>,
 }
 
 impl Graph {
@@ -111,6 +112,7 @@ impl Graph {
             sites: OnceLock::new(),
             project_diagnostics: OnceLock::new(),
             running: OnceLock::new(),
+            by_file: OnceLock::new(),
         }
     }
 
@@ -121,6 +123,25 @@ impl Graph {
     /// Whether [`Graph::services`] is built already.
     pub(crate) fn services_built(&self) -> bool {
         self.services.get().is_some()
+    }
+
+    /// The services defined in `file` or building it (a compose file or a Dockerfile), by
+    /// index into [`Graph::services`]. Indexed once per graph: `berth check` asks for every
+    /// file, and a scan of every service each time was quadratic in a large monorepo.
+    pub fn services_of_file(&self, file: &Path) -> &[usize] {
+        let index = self.by_file.get_or_init(|| {
+            let mut ix: HashMap<Arc<Path>, Vec<usize>> = HashMap::new();
+            for (i, s) in self.services().iter().enumerate() {
+                ix.entry(s.env.location.path.clone()).or_default().push(i);
+                if let Some(d) = &s.env.dockerfile
+                    && d.path != s.env.location.path
+                {
+                    ix.entry(d.path.clone()).or_default().push(i);
+                }
+            }
+            ix
+        });
+        index.get(file).map_or(&[], Vec::as_slice)
     }
 
     /// The services of each project (as [`Graph::projects`] orders them) whose code berth
@@ -217,40 +238,60 @@ struct Cached {
 
 static CACHE: Mutex<Option<Cached>> = Mutex::new(None);
 
-/// Let go of a cached graph that is not `snap`'s, before `snap`'s models are built: the graph
-/// holds its snapshot, so it keeps the previous version of an edited file alive, and with it
-/// that version's model, which the new model could otherwise take over instead of copying.
-pub fn release_stale(snap: &Snapshot) {
-    release_graph(snap);
-    release_stale_envs(snap);
-}
-
-fn release_graph(snap: &Snapshot) {
-    let key = fingerprint(snap);
+/// Let go of a cached graph, and cached service environments, made from an earlier version of
+/// `doc`, before `doc`'s model is built: the graph holds its snapshot, and both hold the earlier
+/// version's services, so its model could not be taken over and would be copied. O(1) unless
+/// there is such a version (a keystroke's first analysis), so `berth check` pays nothing.
+pub fn release_stale(snap: &Snapshot, doc: &Document) {
+    let Some(current) = snap.get(&doc.path) else { return };
     let stale = {
         let mut guard = lock(&CACHE);
-        match guard.as_ref() {
-            Some(c) if c.key != key => guard.take(),
+        let old_version = guard.as_ref().and_then(|c| c.graph.snap.get(&doc.path).cloned());
+        match old_version {
+            Some(old) if !Arc::ptr_eq(&old, current) => guard.take().map(|c| (c, old)),
             _ => None,
         }
     };
-    if let Some(old) = stale {
-        match Arc::try_unwrap(old.graph) {
-            Ok(mut g) => {
-                // The snapshot goes now (the documents it alone held, with it), and so do
-                // the services' shares of the compose services; the rest of the graph, which
-                // can be large, off the keystroke path.
-                drop(std::mem::replace(&mut g.snap, Snapshot::new(Vec::new())));
-                let mut garbage = Vec::new();
-                let services = g.services.take().map(|(s, _)| s).into_iter().flatten();
-                let running = g.running.take().into_iter().flatten().flatten();
-                for s in services.chain(running) {
-                    release_env(s.env, &mut garbage);
-                }
-                crate::util::drop_later((g, garbage));
+    let Some((cached, old)) = stale else { return };
+    match Arc::try_unwrap(cached.graph) {
+        Ok(mut g) => {
+            // The snapshot goes now (the documents it alone held, with it), and so do the
+            // services' shares of the compose services; the rest of the graph, which can be
+            // large, off the keystroke path.
+            drop(std::mem::replace(&mut g.snap, Snapshot::new(Vec::new())));
+            let mut garbage = Vec::new();
+            let services = g.services.take().map(|(s, _)| s).into_iter().flatten();
+            let running = g.running.take().into_iter().flatten().flatten();
+            for s in services.chain(running) {
+                release_env(s.env, &mut garbage);
             }
-            Err(shared) => crate::util::drop_later(shared),
+            crate::util::drop_later((g, garbage));
         }
+        Err(shared) => crate::util::drop_later(shared),
+    }
+    release_envs_of(&old);
+}
+
+/// Let go of cached service environments made from `old` (an earlier version of a document):
+/// their merged services share its compose services.
+fn release_envs_of(old: &Arc<Document>) {
+    let stale = {
+        let mut guard = lock(&ENVS);
+        let made_from_old = guard
+            .as_ref()
+            .is_some_and(|c| c.docs.iter().any(|w| std::ptr::eq(w.as_ptr(), Arc::as_ptr(old))));
+        if made_from_old { guard.take() } else { None }
+    };
+    let Some(old) = stale else { return };
+    match Arc::try_unwrap(old.envs) {
+        Ok(envs) => {
+            let mut garbage = Vec::new();
+            for s in envs.services {
+                release_env(s, &mut garbage);
+            }
+            crate::util::drop_later((garbage, envs.projects, old.docs));
+        }
+        Err(shared) => crate::util::drop_later((shared, old.docs)),
     }
 }
 
@@ -369,30 +410,6 @@ static ENVS: Mutex<Option<CachedEnvs>> = Mutex::new(None);
 
 fn envs_key(snap: &Snapshot) -> u64 {
     fingerprint_of(snap.documents().filter(|d| d.kind != FileKind::Python))
-}
-
-/// Let go of cached service environments that are not `snap`'s: their merged services share
-/// the compose models' services, which a new model can then move instead of copying.
-fn release_stale_envs(snap: &Snapshot) {
-    let key = envs_key(snap);
-    let stale = {
-        let mut guard = lock(&ENVS);
-        match guard.as_ref() {
-            Some(c) if c.key != key => guard.take(),
-            _ => None,
-        }
-    };
-    let Some(old) = stale else { return };
-    match Arc::try_unwrap(old.envs) {
-        Ok(envs) => {
-            let mut garbage = Vec::new();
-            for s in envs.services {
-                release_env(s, &mut garbage);
-            }
-            crate::util::drop_later((garbage, envs.projects, old.docs));
-        }
-        Err(shared) => crate::util::drop_later((shared, old.docs)),
-    }
 }
 
 fn service_envs(snap: &Snapshot) -> Arc<ServiceEnvs> {

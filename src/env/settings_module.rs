@@ -76,12 +76,9 @@ fn resolves(snap: &Snapshot, g: &Graph, doc: &Document, module: &str) -> bool {
         return true;
     }
     roots.clear();
-    for s in g.services() {
-        let related = *s.env.location.path == *doc.path
-            || s.env.dockerfile.as_ref().is_some_and(|d| *d.path == *doc.path);
-        if related {
-            roots.extend(s.roots.iter().cloned());
-        }
+    let services = g.services();
+    for &i in g.services_of_file(&doc.path) {
+        roots.extend(services[i].roots.iter().cloned());
     }
     crate::python::resolve_module_in(snap, &roots, module).is_some()
 }

@@ -42,11 +42,7 @@ pub fn exists(snap: &Snapshot, path: &Path, dir: bool, disk: &crate::fs_cache::B
         return Exists::Unknown;
     }
     let found = if dir { disk.is_dir(path) } else { disk.is_file(path) };
-    if found || (dir && snap.documents().any(|d| d.path.starts_with(path) && *d.path != *path)) {
-        Exists::Yes
-    } else {
-        Exists::No
-    }
+    if found || (dir && snap.has_documents_under(path)) { Exists::Yes } else { Exists::No }
 }
 
 fn is_remote(s: &str) -> bool {

@@ -66,7 +66,7 @@ impl<'a> BuildContext<'a> {
         if !name.contains(['*', '?', '[']) {
             return self.fs.exists(&p)
                 || self.snap.get(&p).is_some()
-                || self.snap.documents().any(|d| d.path.starts_with(&p));
+                || self.snap.has_documents_under(&p);
         }
         let Some(parent) = p.parent() else { return true };
         if parent.to_string_lossy().contains(['*', '?', '[']) {
