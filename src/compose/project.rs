@@ -304,12 +304,15 @@ impl MergedService {
 /// Every service of the project, merged across its files (in first-definition order), with
 /// `extends` applied. Services of included files come after.
 pub fn merged_services(snap: &Snapshot, project: &Project) -> Vec<MergedService> {
-    let models: Vec<(&Arc<Document>, Arc<ComposeModel>)> = project
-        .all()
-        .filter_map(|path| compose_doc(snap, path))
-        .map(|doc| (doc, model::model(doc)))
-        .collect();
-    merge(snap, &models)
+    merge(snap, &project_models(snap, project))
+}
+
+/// The project's compose documents in the snapshot, in merge order, with their models.
+pub fn project_models<'s>(
+    snap: &'s Snapshot,
+    project: &Project,
+) -> Vec<(&'s Arc<Document>, Arc<ComposeModel>)> {
+    project.all().filter_map(|path| compose_doc(snap, path)).map(|d| (d, model::model(d))).collect()
 }
 
 /// [`merged_services`], shared: the result is kept with the first file's model and handed out
@@ -317,11 +320,7 @@ pub fn merged_services(snap: &Snapshot, project: &Project) -> Vec<MergedService>
 /// model both want it after every keystroke). Not kept when a service extends another file,
 /// which the key does not cover.
 pub fn merged_services_shared(snap: &Snapshot, project: &Project) -> Arc<Vec<MergedService>> {
-    let models: Vec<(&Arc<Document>, Arc<ComposeModel>)> = project
-        .all()
-        .filter_map(|path| compose_doc(snap, path))
-        .map(|doc| (doc, model::model(doc)))
-        .collect();
+    let models = project_models(snap, project);
     let Some((_, home)) = models.first() else { return Arc::default() };
     let same = |key: &[(Arc<Path>, u64)]| {
         key.len() == models.len()

@@ -43,12 +43,8 @@ impl Ctx<'_> {
     }
 
     /// The models of every file in the project (this one included).
-    pub fn project_models(&self) -> Vec<(Arc<Path>, Arc<ComposeModel>)> {
-        self.project
-            .all()
-            .filter_map(|p| self.snap.get(p))
-            .map(|d| (d.path.clone(), model::model(d)))
-            .collect()
+    pub fn project_models(&self) -> Vec<(&Arc<Document>, Arc<ComposeModel>)> {
+        project::project_models(self.snap, &self.project)
     }
 }
 
