@@ -5,5 +5,6 @@ pub mod catch_panic;
 pub mod convert;
 pub mod position;
 pub mod server;
+pub mod splice;
 pub mod store;
 pub mod transport;

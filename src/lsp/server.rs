@@ -17,6 +17,7 @@ use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 use super::catch_panic::CatchPanic;
 use super::convert::{self, Resolver};
 use super::position::Encoding;
+use super::splice::Splices;
 use super::store::{Store, path_of, uri_of};
 use super::transport;
 use crate::analysis;
@@ -49,8 +50,9 @@ struct Reported {
     by_path: Mutex<ReportedMap>,
 }
 
-/// Path → (result id, diagnostics).
-type ReportedMap = HashMap<Arc<Path>, (String, Vec<Diagnostic>)>;
+/// Path → (result id, the diagnostics as JSON). Compared as bytes: cheaper than comparing
+/// hundreds of structs, and exactly what the client saw.
+type ReportedMap = HashMap<Arc<Path>, (String, Vec<u8>)>;
 
 impl Reported {
     fn lock(&self) -> std::sync::MutexGuard<'_, ReportedMap> {
@@ -58,7 +60,7 @@ impl Reported {
     }
 
     /// Record `diags` for `path`; returns its result id, the old one when nothing changed.
-    fn record(&self, path: &Arc<Path>, diags: &[Diagnostic]) -> (String, bool) {
+    fn record(&self, path: &Arc<Path>, diags: &[u8]) -> (String, bool) {
         let mut map = self.lock();
         if let Some((id, old)) = map.get(path)
             && old.as_slice() == diags
@@ -70,7 +72,7 @@ impl Reported {
         (id, true)
     }
 
-    fn differs(&self, path: &Path, diags: &[Diagnostic]) -> bool {
+    fn differs(&self, path: &Path, diags: &[u8]) -> bool {
         self.lock().get(path).is_none_or(|(_, old)| old.as_slice() != diags)
     }
 }
@@ -88,6 +90,7 @@ pub struct Backend {
     dirty: mpsc::UnboundedSender<Option<Arc<Path>>>,
     reported: Arc<Reported>,
     held_docs: Arc<convert::HeldDocs>,
+    splices: Arc<Splices>,
 }
 
 pub fn run_stdio() -> i32 {
@@ -112,7 +115,9 @@ where
     I: tokio::io::AsyncRead + Unpin + Send + 'static,
     O: tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
-    let (service, socket) = LspService::build(Backend::new)
+    let splices = Arc::new(Splices::default());
+    let for_backend = splices.clone();
+    let (service, socket) = LspService::build(move |client| Backend::new(client, for_backend))
         .custom_method("berth/debugText", Backend::debug_text)
         .custom_method("berth/debugPanic", Backend::debug_panic)
         .finish();
@@ -120,7 +125,7 @@ where
     let (server_out, merge_in) = tokio::io::duplex(1 << 20);
     let (err_tx, err_rx) = mpsc::unbounded_channel();
     let input = tokio::spawn(transport::filter_input(input, filter_out, err_tx));
-    let output = tokio::spawn(transport::merge_output(merge_in, err_rx, output));
+    let output = tokio::spawn(transport::merge_output(merge_in, err_rx, output, splices));
     Server::new(server_in, server_out, socket).serve(CatchPanic(service)).await;
     input.abort();
     let _ = output.await;
@@ -150,7 +155,7 @@ fn internal(e: impl std::fmt::Display) -> Error {
 }
 
 impl Backend {
-    fn new(client: Client) -> Backend {
+    fn new(client: Client, splices: Arc<Splices>) -> Backend {
         let (tx, rx) = mpsc::unbounded_channel();
         let store = Arc::new(Store::default());
         let enc = Arc::new(RwLock::new(Encoding::default()));
@@ -172,6 +177,7 @@ impl Backend {
             dirty: tx,
             reported,
             held_docs: Arc::default(),
+            splices,
         }
     }
 
@@ -676,13 +682,13 @@ impl LanguageServer for Backend {
         params: DocumentDiagnosticParams,
     ) -> Result<DocumentDiagnosticReportResult> {
         let path = path_of(&params.text_document.uri);
-        let diags = self
+        let items = self
             .with_doc(&params.text_document.uri, |snap, doc, enc| {
-                Some(lsp_diagnostics(snap, doc, enc))
+                Some(diagnostics_json(snap, doc, enc))
             })
             .await?
-            .unwrap_or_default();
-        let (id, _) = self.reported.record(&path, &diags);
+            .unwrap_or_else(|| b"[]".to_vec());
+        let (id, _) = self.reported.record(&path, &items);
         let report = if params.previous_result_id.as_deref() == Some(id.as_str()) {
             DocumentDiagnosticReport::Unchanged(RelatedUnchangedDocumentDiagnosticReport {
                 related_documents: None,
@@ -691,11 +697,13 @@ impl LanguageServer for Backend {
                 },
             })
         } else {
+            // The items go to the wire directly (see `splice`).
+            self.splices.park(&id, items);
             DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
                 related_documents: None,
                 full_document_diagnostic_report: FullDocumentDiagnosticReport {
                     result_id: Some(id),
-                    items: diags,
+                    items: Vec::new(),
                 },
             })
         };
@@ -1056,11 +1064,10 @@ fn workspace_edit(
     Some(WorkspaceEdit { changes: Some(changes), ..Default::default() })
 }
 
-/// A document's diagnostics in LSP terms.
-fn lsp_diagnostics(snap: &Snapshot, doc: &Document, enc: Encoding) -> Vec<Diagnostic> {
+/// A document's diagnostics as the JSON array the client receives.
+fn diagnostics_json(snap: &Snapshot, doc: &Document, enc: Encoding) -> Vec<u8> {
     let diags = analysis::diagnostics(snap, doc);
-    let res = SnapResolver(snap);
-    diags.iter().map(|d| convert::diagnostic(doc, enc, d, &res)).collect()
+    convert::diagnostics_json(doc, enc, &diags, &SnapResolver(snap))
 }
 
 /// Keeps open documents' diagnostics current. With push, it publishes the changed document
@@ -1094,9 +1101,14 @@ async fn diagnostics_loop(
             }
             let Some(doc) = snap.get(&path).cloned() else { continue };
             let s = snap.clone();
-            let computed =
-                tokio::task::spawn_blocking(move || lsp_diagnostics(&s, &doc, enc)).await;
-            let diags = match computed {
+            let computed = tokio::task::spawn_blocking(move || {
+                let diags = analysis::diagnostics(&s, &doc);
+                let res = SnapResolver(&s);
+                let json = convert::diagnostics_json(&doc, enc, &diags, &res);
+                (json, (!pull).then(|| convert::diagnostics(&doc, enc, &diags, &res)))
+            })
+            .await;
+            let (json, typed) = match computed {
                 Ok(d) => d,
                 Err(e) => {
                     let msg =
@@ -1109,8 +1121,9 @@ async fn diagnostics_loop(
                 continue; // a newer edit is queued; its run will publish
             }
             if pull {
-                refresh |= reported.differs(&path, &diags);
-            } else if reported.record(&path, &diags).1 || is_changed {
+                refresh |= reported.differs(&path, &json);
+            } else if reported.record(&path, &json).1 || is_changed {
+                let diags = typed.unwrap_or_default();
                 client.publish_diagnostics(uri, diags, Some(version)).await;
             }
             if !rx.is_empty() {

@@ -147,11 +147,13 @@ where
     }
 }
 
-/// Copy whole frames from the server and from `errors` to `out`.
+/// Copy whole frames from the server (with parked diagnostic items put back) and from `errors`
+/// to `out`.
 pub async fn merge_output<R, W>(
     from_server: R,
     mut errors: mpsc::UnboundedReceiver<Vec<u8>>,
     mut out: W,
+    splices: std::sync::Arc<super::splice::Splices>,
 ) where
     R: AsyncRead + Unpin,
     W: AsyncWrite + Unpin,
@@ -162,6 +164,7 @@ pub async fn merge_output<R, W>(
         tokio::select! {
             frame_read = read_frame(&mut r) => match frame_read {
                 Ok(Some(Ok(body))) => {
+                    let body = splices.apply(body);
                     if out.write_all(&frame(&body)).await.is_err() || out.flush().await.is_err() {
                         return;
                     }
