@@ -52,7 +52,7 @@ struct Reported {
 
 /// Path → (result id, the diagnostics as JSON). Compared as bytes: cheaper than comparing
 /// hundreds of structs, and exactly what the client saw.
-type ReportedMap = HashMap<Arc<Path>, (String, Vec<u8>)>;
+type ReportedMap = HashMap<Arc<Path>, (String, Arc<Vec<u8>>)>;
 
 impl Reported {
     fn lock(&self) -> std::sync::MutexGuard<'_, ReportedMap> {
@@ -60,15 +60,15 @@ impl Reported {
     }
 
     /// Record `diags` for `path`; returns its result id, the old one when nothing changed.
-    fn record(&self, path: &Arc<Path>, diags: &[u8]) -> (String, bool) {
+    fn record(&self, path: &Arc<Path>, diags: &Arc<Vec<u8>>) -> (String, bool) {
         let mut map = self.lock();
         if let Some((id, old)) = map.get(path)
-            && old.as_slice() == diags
+            && old == diags
         {
             return (id.clone(), false);
         }
         let id = format!("{}", self.next_id.fetch_add(1, Ordering::Relaxed) + 1);
-        map.insert(path.clone(), (id.clone(), diags.to_vec()));
+        map.insert(path.clone(), (id.clone(), diags.clone()));
         (id, true)
     }
 
@@ -688,6 +688,7 @@ impl LanguageServer for Backend {
             })
             .await?
             .unwrap_or_else(|| b"[]".to_vec());
+        let items = Arc::new(items);
         let (id, _) = self.reported.record(&path, &items);
         let report = if params.previous_result_id.as_deref() == Some(id.as_str()) {
             DocumentDiagnosticReport::Unchanged(RelatedUnchangedDocumentDiagnosticReport {
@@ -1122,7 +1123,7 @@ async fn diagnostics_loop(
             }
             if pull {
                 refresh |= reported.differs(&path, &json);
-            } else if reported.record(&path, &json).1 || is_changed {
+            } else if reported.record(&path, &Arc::new(json)).1 || is_changed {
                 let diags = typed.unwrap_or_default();
                 client.publish_diagnostics(uri, diags, Some(version)).await;
             }

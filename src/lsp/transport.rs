@@ -164,8 +164,8 @@ pub async fn merge_output<R, W>(
         tokio::select! {
             frame_read = read_frame(&mut r) => match frame_read {
                 Ok(Some(Ok(body))) => {
-                    let body = splices.apply(body);
-                    if out.write_all(&frame(&body)).await.is_err() || out.flush().await.is_err() {
+                    let framed = splices.frame(&body);
+                    if out.write_all(&framed).await.is_err() || out.flush().await.is_err() {
                         return;
                     }
                 }
