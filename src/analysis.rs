@@ -60,7 +60,15 @@ pub fn all_rules() -> Vec<&'static RuleInfo> {
 }
 
 pub fn rule(code: &str) -> Option<&'static RuleInfo> {
-    all_rules().into_iter().find(|r| r.code.eq_ignore_ascii_case(code))
+    // Asked for each finding on every keystroke: a map, built once, rather than a scan of
+    // every rule table.
+    static BY_CODE: std::sync::OnceLock<std::collections::HashMap<&'static str, &'static RuleInfo>> =
+        std::sync::OnceLock::new();
+    let by_code = BY_CODE.get_or_init(|| all_rules().into_iter().map(|r| (r.code, r)).collect());
+    by_code.get(code).copied().or_else(|| {
+        // Configuration may spell a code in another case.
+        by_code.values().copied().find(|r| r.code.eq_ignore_ascii_case(code))
+    })
 }
 
 /// All diagnostics for one file: its own and the cross-file ones reported in it, after
