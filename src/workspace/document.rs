@@ -236,6 +236,11 @@ impl Document {
             .as_ref()
     }
 
+    /// Whether this version's tree has been parsed (for tests of what skips it).
+    pub fn has_parsed_tree(&self) -> bool {
+        self.tree.cell.get().is_some()
+    }
+
     /// The byte range clamped to the text and to char boundaries.
     pub fn clamp(&self, range: Range<usize>) -> Range<usize> {
         let len = self.text.len();
