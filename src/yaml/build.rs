@@ -22,7 +22,7 @@ struct Builder<'a> {
     merged_budget: usize,
     /// Node kind names by id. `TsNode::kind` re-checks the name's UTF-8 on every call, which
     /// was a sizeable share of building a large file.
-    kinds: Vec<&'static str>,
+    kinds: &'static [&'static str],
     key_field: Option<NonZeroU16>,
     value_field: Option<NonZeroU16>,
     /// The previous version's tree and where the text changed since. Reused entries are
@@ -125,11 +125,16 @@ pub(super) fn build_entry(
     Some((Entry { key, key_range, key_content, value, merged_from: None }, b.out))
 }
 
-/// Node kind names by id, for tree-sitter-yaml (the only language built from).
-fn kind_names(lang: &tree_sitter::LanguageRef<'_>) -> Vec<&'static str> {
-    (0..lang.node_kind_count())
-        .map(|id| u16::try_from(id).ok().and_then(|id| lang.node_kind_for_id(id)).unwrap_or(""))
-        .collect()
+/// tree-sitter-yaml's node kind names by id (the only grammar built from), read once: every
+/// build, one a keystroke, needs them.
+fn kind_names() -> &'static [&'static str] {
+    static KINDS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    KINDS.get_or_init(|| {
+        let lang = tree_sitter::Language::from(tree_sitter_yaml::LANGUAGE);
+        (0..lang.node_kind_count())
+            .map(|id| u16::try_from(id).ok().and_then(|id| lang.node_kind_for_id(id)).unwrap_or(""))
+            .collect()
+    })
 }
 
 impl<'a> Builder<'a> {
@@ -140,7 +145,7 @@ impl<'a> Builder<'a> {
             out: Yaml::default(),
             defined: HashMap::new(),
             merged_budget: MAX_MERGED_ENTRIES,
-            kinds: kind_names(&lang),
+            kinds: kind_names(),
             key_field: lang.field_id_for_name("key"),
             value_field: lang.field_id_for_name("value"),
             prev,
