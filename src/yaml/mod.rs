@@ -309,8 +309,9 @@ pub fn parse_incremental(
 /// the text changed since) without a syntax tree of the whole text, when every change lies
 /// inside one entry of a top-level section (a service) of a clean document: that entry's lines
 /// are parsed on their own and its new value put in place of the old, the rest is moved. The
-/// result equals [`parse`]'s. `Err` hands `prev` back when the edit is not of that kind.
-pub fn splice(text: &str, prev: (Yaml, Window)) -> Result<Yaml, (Yaml, Window)> {
+/// result equals [`parse`]'s. `prev` is taken only when it was used; None when the edit is
+/// not of that kind.
+pub fn splice(text: &str, prev: &mut Option<(Yaml, Window)>) -> Option<Yaml> {
     splice::splice(text, prev)
 }
 

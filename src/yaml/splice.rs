@@ -19,14 +19,12 @@ use super::{Entry, Node, Value, Yaml, build};
 use crate::workspace::FileKind;
 use crate::workspace::document::{self, MAX_PARSED_BYTES};
 
-pub(super) fn splice(text: &str, (mut old, w): (Yaml, Window)) -> Result<Yaml, (Yaml, Window)> {
-    match fresh_entry(text, &old, w) {
-        Some((i, entry, records)) => {
-            apply(&mut old, i, entry, records, w);
-            Ok(old)
-        }
-        None => Err((old, w)),
-    }
+pub(super) fn splice(text: &str, prev: &mut Option<(Yaml, Window)>) -> Option<Yaml> {
+    let (old, w) = prev.as_ref()?;
+    let (i, entry, records) = fresh_entry(text, old, *w)?;
+    let (mut old, w) = prev.take()?;
+    apply(&mut old, i, entry, records, w);
+    Some(old)
 }
 
 /// The piece the changes lie in (its index in `old.pieces`) and its entry built again from its
