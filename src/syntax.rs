@@ -32,6 +32,9 @@ pub const RULES: &[RuleInfo] = &[RuleInfo {
 pub fn diagnostics(doc: &Document) -> Vec<Diagnostic> {
     let found = match doc.kind {
         FileKind::Dockerfile => dockerfile_errors(doc),
+        // A compose model spliced after an edit inside one service knows the file is still
+        // clean without a syntax tree of the whole file (see `yaml::splice`).
+        FileKind::Compose if crate::compose::model(doc).yaml.is_clean() => Vec::new(),
         kind => doc.tree().map(|tree| tree_errors(kind, tree, &doc.text)).unwrap_or_default(),
     };
     found

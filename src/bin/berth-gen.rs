@@ -124,6 +124,69 @@ fn profile(kind: &str, op: &str, iters: u32, file: Option<PathBuf>) -> std::io::
         println!("{op}: {:?} per iteration", start.elapsed() / iters.max(1));
         return Ok(());
     }
+    if op == "keystrokes" {
+        // The per-keystroke parse and model alone (syntax errors, the kind's model), for edits
+        // chained as in an editor at random spots of value lines, in bursts of 1–8 at one spot
+        // (as lspbench types).
+        let mut doc = base.clone();
+        drop(snap);
+        drop(base);
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut rand = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n.max(1) as u64) as usize
+        };
+        // Where lspbench types: anywhere in a `key: value` or `- item` value (inside the quotes
+        // of a quoted one), not in flow collections.
+        let mut spots: Vec<(usize, usize)> = Vec::new();
+        let mut line_start = 0;
+        for line in text.split_inclusive('\n') {
+            let body = line.trim_end();
+            let indent = body.len() - body.trim_start().len();
+            let value = if body[indent..].starts_with("- ") {
+                Some(indent + 2)
+            } else {
+                body.find(": ").map(|c| c + 2)
+            };
+            if let Some(v) = value.filter(|&v| v < body.len() && !body[v..].starts_with(['[', '{']))
+            {
+                let quoted = body[v..].starts_with(['"', '\'']) && body.len() - v >= 2;
+                let (lo, hi) = if quoted { (v + 1, body.len() - 1) } else { (v, body.len()) };
+                spots.push((line_start + lo, line_start + hi));
+            }
+            line_start += line.len();
+        }
+        let (mut at, mut burst) = (0, 0);
+        let mut typed: Vec<(usize, usize)> = Vec::new();
+        let start = std::time::Instant::now();
+        for i in 0..iters as usize {
+            if burst == 0 {
+                // A spot of the original text, moved by the characters typed before it.
+                let (lo, hi) = spots[rand(spots.len())];
+                let spot = lo + rand(hi - lo + 1);
+                at =
+                    spot + typed.iter().filter(|&&(p, _)| p <= spot).map(|(_, n)| n).sum::<usize>();
+                typed.push((spot, 0));
+                burst = 1 + rand(8);
+            }
+            let next = Arc::new(doc.edit(at..at, "x", Some(i as i32 + 2)));
+            doc = next;
+            at += 1;
+            burst -= 1;
+            if let Some((_, n)) = typed.last_mut() {
+                *n += 1;
+            }
+            drop(berth::syntax::diagnostics(&doc));
+            match kind {
+                FileKind::Dockerfile => drop(berth::dockerfile::model(&doc)),
+                _ => drop(berth::compose::model(&doc)),
+            }
+        }
+        println!("{op}: {:?} per iteration", start.elapsed() / iters.max(1));
+        return Ok(());
+    }
     if op == "memory" {
         // Resident-memory growth of each stage, for finding what a large document costs.
         let rss = || {

@@ -124,6 +124,14 @@ fn check(base: &str, edits: &[(f64, f64, String, bool)]) {
             "text:\n{}",
             doc.text
         );
+        // Syntax errors too: a value tree spliced after an edit in one service says the file
+        // is still clean without a syntax tree of the whole file.
+        assert_eq!(
+            crate::syntax::diagnostics(&doc),
+            crate::syntax::diagnostics(&fresh),
+            "text:\n{}",
+            doc.text
+        );
     }
 }
 
@@ -149,6 +157,23 @@ proptest! {
         edits in prop::collection::vec(edit(), 1..8)
     ) {
         check(&plain_services(8), &edits)
+    }
+}
+
+/// Typing as lspbench does: characters into values, one at a time, each version's syntax
+/// errors and model asked for (so that most keystrokes take the splice path).
+fn typing() -> impl Strategy<Value = Vec<(f64, String)>> {
+    let ch = prop::sample::select(vec!["a", "7", " ", "-", ":", "\"", "#", "\n", "\n    x: 1", ""]);
+    prop::collection::vec((0.0..=1.0f64, ch.prop_map(str::to_string)), 1..24)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn typing_into_values_equals_fresh(keys in typing()) {
+        let edits: Vec<_> = keys.into_iter().map(|(at, s)| (at, 0.0, s, true)).collect();
+        check(&plain_services(6), &edits)
     }
 }
 
@@ -185,6 +210,14 @@ fn typing_in_a_service_reuses_the_others() {
     assert!(std::sync::Arc::ptr_eq(before.service("a").unwrap(), after.service("a").unwrap()));
     assert_eq!(after.service("b").unwrap().image.as_ref().unwrap().text, "yy");
     assert_eq!(after.service("c").unwrap().image.as_ref().unwrap().range, 63..64);
+    // Neither the model nor the syntax check needed a syntax tree of the whole file.
+    assert!(crate::syntax::diagnostics(&doc).is_empty());
+    assert!(!doc.has_parsed_tree());
+    // Typing a new service in is not an edit inside one: the whole file is parsed again.
+    let at = doc.text.find("  c:").unwrap();
+    let doc = doc.edit(at..at, "  d:\n    image: w\n", Some(3));
+    assert!(model::model(&doc).service("d").is_some());
+    assert!(doc.has_parsed_tree());
 }
 
 /// While typing, no one else holds the previous version's model: its services after the edit

@@ -320,14 +320,8 @@ pub fn build_from(doc: &Document, prev: Option<(&ComposeModel, &[TextChange])>) 
 
 fn build_taking(doc: &Document, prev: Option<(Prev, &[TextChange])>) -> ComposeModel {
     let prev = prev.and_then(|(m, changes)| Some((m, Window::of(changes)?)));
-    let Some(tree) = doc.tree() else {
-        if let Some((Prev::Owned(m), _)) = prev {
-            crate::util::drop_later(m);
-        }
-        return ComposeModel::default();
-    };
     let mut old_merged = None;
-    let (old_yaml, old_services, prev) = match prev {
+    let (mut old_yaml, old_services, prev) = match prev {
         Some((Prev::Owned(mut m), w)) => {
             // The merge cache shares the services; once it lets go, they can be moved.
             old_merged = super::project::take_single_file_merge(&mut m, &doc.path);
@@ -337,7 +331,20 @@ fn build_taking(doc: &Document, prev: Option<(Prev, &[TextChange])>) -> ComposeM
         Some((m, w)) => (Some((m.yaml.clone(), w)), m.services.clone(), Some(m)),
         None => (None, Vec::new(), None),
     };
-    let yaml = yaml::parse_incremental(&doc.text, tree, old_yaml);
+    // An edit inside one service needs no syntax tree of the whole file (see `yaml::splice`).
+    let yaml = match yaml::splice(&doc.text, &mut old_yaml) {
+        Some(yaml) => yaml,
+        None => {
+            let Some(tree) = doc.tree() else {
+                if let Some(Prev::Owned(m)) = prev {
+                    crate::util::drop_later(m);
+                }
+                crate::util::drop_later((old_yaml, old_services));
+                return ComposeModel::default();
+            };
+            yaml::parse_incremental(&doc.text, tree, old_yaml)
+        }
+    };
     let mut m = from_yaml_reusing(yaml, &doc.text, prev.as_deref(), old_services);
     m.schema_findings.prev = prev.as_ref().and_then(|p| p.schema_findings.current.get().cloned());
     if let Some(old) = old_merged {

@@ -165,11 +165,19 @@ pub const MAX_PARSED_BYTES: usize = 8 * 1024 * 1024;
 /// widest run of indentation and block indicators (`- `, `? `, `: `) that starts a line.
 const MAX_YAML_BLOCK_COLUMN: usize = 200;
 
+/// Runs on every parse of a compose file, so it only jumps from line break to line break
+/// (memchr) and looks closer at the rare line longer than the limit.
 fn yaml_too_deep(text: &str) -> bool {
-    text.split('\n').any(|line| {
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    let mut ends = memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len()));
+    ends.any(|end| {
+        let line = &bytes[start..end];
+        start = end + 1;
         line.len() > MAX_YAML_BLOCK_COLUMN
-            && line.bytes().take_while(|b| matches!(b, b' ' | b'\t' | b'-' | b'?' | b':')).count()
-                > MAX_YAML_BLOCK_COLUMN
+            && line[..=MAX_YAML_BLOCK_COLUMN]
+                .iter()
+                .all(|b| matches!(b, b' ' | b'\t' | b'-' | b'?' | b':'))
     })
 }
 
@@ -226,6 +234,11 @@ impl Document {
                 tree.or_else(|| parse(self.kind, &self.text, None))
             })
             .as_ref()
+    }
+
+    /// Whether this version's tree has been parsed (for tests of what skips it).
+    pub fn has_parsed_tree(&self) -> bool {
+        self.tree.cell.get().is_some()
     }
 
     /// The byte range clamped to the text and to char boundaries.
@@ -404,6 +417,23 @@ mod tests {
             fresh.tree().unwrap().root_node().to_sexp()
         );
         assert!(!d2.tree().unwrap().root_node().has_error());
+    }
+
+    #[test]
+    fn the_yaml_depth_guard_looks_at_the_start_of_every_line() {
+        let deep = |n: usize, lead: &str| format!("{}x\n", lead.repeat(n));
+        let at = MAX_YAML_BLOCK_COLUMN;
+        for (text, too_deep) in [
+            (deep(at, " "), false),
+            (deep(at + 1, " "), true),
+            (format!("a: 1\n{}", deep(at / 2 + 1, "- ")), true),
+            (format!("a: 1\n{}", deep(at / 2, "- ")).trim_end().to_string(), false),
+            (format!("a: 1\n{}b: 2", " ".repeat(at + 1)), true),
+            (format!("a: 1\nx{}", " ".repeat(3 * at)), false),
+            (String::new(), false),
+        ] {
+            assert_eq!(yaml_too_deep(&text), too_deep, "{text:?}");
+        }
     }
 
     #[test]

@@ -22,7 +22,7 @@ struct Builder<'a> {
     merged_budget: usize,
     /// Node kind names by id. `TsNode::kind` re-checks the name's UTF-8 on every call, which
     /// was a sizeable share of building a large file.
-    kinds: Vec<&'static str>,
+    kinds: &'static [&'static str],
     key_field: Option<NonZeroU16>,
     value_field: Option<NonZeroU16>,
     /// The previous version's tree and where the text changed since. Reused entries are
@@ -48,21 +48,7 @@ struct Mark {
 }
 
 pub fn build(text: &str, tree: &Tree, prev: Option<(Yaml, Window)>) -> Yaml {
-    let lang = tree.language();
-    let kinds = (0..lang.node_kind_count())
-        .map(|id| u16::try_from(id).ok().and_then(|id| lang.node_kind_for_id(id)).unwrap_or(""))
-        .collect();
-    let mut b = Builder {
-        text,
-        out: Yaml::default(),
-        defined: HashMap::new(),
-        merged_budget: MAX_MERGED_ENTRIES,
-        kinds,
-        key_field: lang.field_id_for_name("key"),
-        value_field: lang.field_id_for_name("value"),
-        prev,
-        block_scalars: 0,
-    };
+    let mut b = Builder::new(text, tree, prev);
     let root = tree.root_node();
     let mut cursor = root.walk();
     let mut first = true;
@@ -77,6 +63,8 @@ pub fn build(text: &str, tree: &Tree, prev: Option<(Yaml, Window)>) -> Yaml {
             doc.named_children(&mut c).find(|n| matches!(b.kind(*n), "block_node" | "flow_node"));
         b.out.root = content.map(|n| b.node(n, 0));
     }
+    // What `syntax::diagnostics` reports nothing for (some grammars stop early, without error).
+    b.out.clean = !root.has_error() && root.end_byte() >= text.trim_end().len();
     // Pieces are recorded as they complete (inner ones first); lookups want source order.
     b.out.pieces.list.sort_unstable_by_key(|p| p.range.start);
     if let Some((old, _)) = b.prev.take() {
@@ -86,7 +74,99 @@ pub fn build(text: &str, tree: &Tree, prev: Option<(Yaml, Window)>) -> Yaml {
     b.out
 }
 
+/// The first of the two mapping entries that `tree` (of `chunk`: the lines of an entry of a
+/// top-level section parsed alone, then a sibling key at `sibling_at`) holds, built as at [`PIECE_DEPTH`] in the whole document: the entry,
+/// and the records building it made (`collections`, `duplicate_keys`, its piece), with
+/// offsets in `chunk`. None when the chunk is not exactly one block mapping entry starting at
+/// `key_at` and the sibling, or building it touched document-wide state (anchors, aliases, merge keys, block
+/// scalars, truncation).
+pub(super) fn build_entry(
+    chunk: &str,
+    tree: &Tree,
+    key_at: usize,
+    sibling_at: usize,
+) -> Option<(Entry, Yaml)> {
+    let root = tree.root_node();
+    if root.has_error() {
+        return None;
+    }
+    let mut b = Builder::new(chunk, tree, None);
+    let doc = b.only_child(root, "document")?;
+    let node = b.only_child(doc, "block_node")?;
+    let map = b.only_child(node, "block_mapping")?;
+    let mut c = map.walk();
+    let mut pairs = map.named_children(&mut c).filter(|n| b.kind(*n) != "comment");
+    let (pair, sibling) = (pairs.next()?, pairs.next()?);
+    if pairs.next().is_some()
+        || b.kind(pair) != "block_mapping_pair"
+        || pair.start_byte() != key_at
+        || sibling.start_byte() != sibling_at
+    {
+        return None;
+    }
+    let (key_node, value_node, colon_end) = b.pair_parts(pair);
+    let mark = b.mark();
+    let (key, key_range, key_content, is_merge) =
+        b.key_of(key_node, PIECE_DEPTH, pair.start_byte());
+    let value = match value_node {
+        Some(v) => b.node(v, PIECE_DEPTH + 1),
+        None => Node::null(colon_end..colon_end),
+    };
+    b.record(pair, PIECE_DEPTH, mark);
+    let o = &b.out;
+    if is_merge
+        || o.pieces.list.len() != 1
+        || !o.anchors.is_empty()
+        || !o.aliases.is_empty()
+        || b.merged_budget != MAX_MERGED_ENTRIES
+    {
+        return None;
+    }
+    Some((Entry { key, key_range, key_content, value, merged_from: None }, b.out))
+}
+
+/// tree-sitter-yaml's node kind names by id (the only grammar built from), read once: every
+/// build, one a keystroke, needs them.
+fn kind_names() -> &'static [&'static str] {
+    static KINDS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    KINDS.get_or_init(|| {
+        let lang = tree_sitter::Language::from(tree_sitter_yaml::LANGUAGE);
+        (0..lang.node_kind_count())
+            .map(|id| u16::try_from(id).ok().and_then(|id| lang.node_kind_for_id(id)).unwrap_or(""))
+            .collect()
+    })
+}
+
 impl<'a> Builder<'a> {
+    fn new(text: &'a str, tree: &Tree, prev: Option<(Yaml, Window)>) -> Builder<'a> {
+        let lang = tree.language();
+        Builder {
+            text,
+            out: Yaml::default(),
+            defined: HashMap::new(),
+            merged_budget: MAX_MERGED_ENTRIES,
+            kinds: kind_names(),
+            key_field: lang.field_id_for_name("key"),
+            value_field: lang.field_id_for_name("value"),
+            prev,
+            block_scalars: 0,
+        }
+    }
+
+    /// The one named child of `n` besides comments, when it is a `kind`.
+    fn only_child<'t>(&self, n: TsNode<'t>, kind: &str) -> Option<TsNode<'t>> {
+        let mut c = n.walk();
+        let mut found = None;
+        for ch in n.named_children(&mut c) {
+            match self.kind(ch) {
+                "comment" => {}
+                _ if found.is_some() => return None,
+                _ => found = Some(ch),
+            }
+        }
+        found.filter(|f| self.kind(*f) == kind)
+    }
+
     fn kind(&self, n: TsNode) -> &'static str {
         match self.kinds.get(usize::from(n.kind_id())) {
             Some(k) if !k.is_empty() => k,

@@ -10,6 +10,7 @@ mod build;
 mod path;
 mod reuse;
 mod scalar;
+mod splice;
 #[cfg(test)]
 mod tests;
 
@@ -258,6 +259,9 @@ pub struct Yaml {
     pub collections: Vec<Range<usize>>,
     /// Built entries the next version may reuse.
     pieces: reuse::Pieces,
+    /// The syntax tree had no error and covered the whole text: the document has no syntax
+    /// errors, and later versions may re-parse an edited entry on its own ([`splice`]).
+    clean: bool,
 }
 
 impl Yaml {
@@ -276,6 +280,12 @@ impl Yaml {
     pub fn reused(&self, start: usize) -> Option<isize> {
         self.pieces.reused(start)
     }
+
+    /// Whether the text has no syntax error (its tree has no ERROR or MISSING node and
+    /// covers all of it); known without a syntax tree when the value tree was [`splice`]d.
+    pub fn is_clean(&self) -> bool {
+        self.clean
+    }
 }
 
 /// Read the value tree of `text` parsed as `tree`.
@@ -293,6 +303,16 @@ pub fn parse_incremental(
     prev: Option<(Yaml, Window)>,
 ) -> Yaml {
     build::build(text, tree, prev)
+}
+
+/// The value tree of `text`, made from `prev` (the value tree of an earlier text and where
+/// the text changed since) without a syntax tree of the whole text, when every change lies
+/// inside one entry of a top-level section (a service) of a clean document: that entry's lines
+/// are parsed on their own and its new value put in place of the old, the rest is moved. The
+/// result equals [`parse`]'s. `prev` is taken only when it was used; None when the edit is
+/// not of that kind.
+pub fn splice(text: &str, prev: &mut Option<(Yaml, Window)>) -> Option<Yaml> {
+    splice::splice(text, prev)
 }
 
 /// Visit every node written in the source once (aliases are visited but not entered),
