@@ -62,8 +62,9 @@ pub fn all_rules() -> Vec<&'static RuleInfo> {
 pub fn rule(code: &str) -> Option<&'static RuleInfo> {
     // Asked for each finding on every keystroke: a map, built once, rather than a scan of
     // every rule table.
-    static BY_CODE: std::sync::OnceLock<std::collections::HashMap<&'static str, &'static RuleInfo>> =
-        std::sync::OnceLock::new();
+    static BY_CODE: std::sync::OnceLock<
+        std::collections::HashMap<&'static str, &'static RuleInfo>,
+    > = std::sync::OnceLock::new();
     let by_code = BY_CODE.get_or_init(|| all_rules().into_iter().map(|r| (r.code, r)).collect());
     by_code.get(code).copied().or_else(|| {
         // Configuration may spell a code in another case.

@@ -145,7 +145,9 @@ pub fn diagnostics_json(
     res: &dyn Resolver,
 ) -> Vec<u8> {
     let lcs = range_positions(doc, enc, ds);
-    let mut out = Vec::with_capacity(ds.len() * 300 + 2);
+    // Sized for the whole report up front: it is rebuilt on every keystroke, and growing a
+    // buffer of hundreds of kilobytes copies it and faults in fresh pages each time.
+    let mut out = Vec::with_capacity(2 + ds.iter().map(|d| 300 + d.message.len()).sum::<usize>());
     out.push(b'[');
     for (i, (d, lc)) in ds.iter().zip(lcs.chunks_exact(2)).enumerate() {
         if i > 0 {
