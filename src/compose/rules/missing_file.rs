@@ -1,10 +1,12 @@
 //! Paths in a compose file that point at nothing.
 
-use std::path::{Path, PathBuf};
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
 
 use super::Ctx;
 use crate::compose::model::Str;
-use crate::compose::project::resolve_path;
+use crate::compose::project::resolve_in;
 use crate::diagnostics::{Diagnostic, RuleInfo, Severity};
 use crate::workspace::Snapshot;
 
@@ -45,72 +47,149 @@ pub fn exists(snap: &Snapshot, path: &Path, dir: bool, disk: &crate::fs_cache::B
     if found || (dir && snap.has_documents_under(path)) { Exists::Yes } else { Exists::No }
 }
 
+/// What [`exists`] needs to know about the folder holding a path, found once per folder and
+/// analysis pass: a compose file's paths mostly sit in a few folders (`./services/*`), and
+/// the snapshot and the disk are each asked once per folder instead of once per path.
+struct Folder {
+    in_workspace: bool,
+    /// Some document lies under the folder (so perhaps at the path, or under it).
+    documents: bool,
+    disk: crate::fs_cache::Dir,
+}
+
+/// [`exists`] for the many paths of one analysis pass.
+struct Probe<'a> {
+    snap: &'a Snapshot,
+    disk: crate::fs_cache::Batch,
+    folders: HashMap<Box<[u8]>, Folder, foldhash::fast::FixedState>,
+}
+
+impl<'a> Probe<'a> {
+    fn new(snap: &'a Snapshot) -> Self {
+        Probe { snap, disk: Default::default(), folders: Default::default() }
+    }
+
+    fn exists(&mut self, path: &Path, dir: bool) -> Exists {
+        // An absolute normalized path splits into its folder and a plain last name; anything
+        // else takes the general route.
+        let bytes = path.as_os_str().as_encoded_bytes();
+        let split = memchr::memrchr(b'/', bytes).filter(|_| bytes.first() == Some(&b'/'));
+        let Some(slash) = split.filter(|&i| !matches!(&bytes[i + 1..], b"" | b"." | b"..")) else {
+            return exists(self.snap, path, dir, &self.disk);
+        };
+        let folder_bytes = &bytes[..slash.max(1)];
+        let (Ok(folder), Ok(name)) =
+            (std::str::from_utf8(folder_bytes), std::str::from_utf8(&bytes[slash + 1..]))
+        else {
+            return exists(self.snap, path, dir, &self.disk);
+        };
+        let name = std::ffi::OsStr::new(name);
+        if !self.folders.contains_key(folder_bytes) {
+            let folder = Path::new(folder);
+            let facts = Folder {
+                in_workspace: self.snap.in_workspace(folder),
+                documents: self.snap.has_documents_under(folder),
+                disk: self.disk.dir(folder),
+            };
+            self.folders.insert(folder_bytes.into(), facts);
+        }
+        let f = &self.folders[folder_bytes];
+        if !dir && f.documents && self.snap.get(path).is_some() {
+            return Exists::Yes;
+        }
+        // A path under a workspace folder is in it; the folder itself may be a root's parent.
+        if !f.in_workspace && !self.snap.in_workspace(path) {
+            return Exists::Unknown;
+        }
+        let found = if dir { f.disk.is_dir(path, name) } else { f.disk.is_file(path, name) };
+        let documents = || f.documents && self.snap.has_documents_under(path);
+        if found || (dir && documents()) { Exists::Yes } else { Exists::No }
+    }
+}
+
 fn is_remote(s: &str) -> bool {
     s.contains("://") || s.starts_with("git@") || s.starts_with("github.com/")
 }
 
-pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
-    let from = ctx.path().clone();
-    let disk = crate::fs_cache::Batch::default();
-    let mut check_one = |s: &Str, base: &Path, dir: bool, what: &str| {
-        if s.text.is_empty() || s.text.contains('$') || is_remote(&s.text) {
-            return;
-        }
-        let target = if base == from.as_ref() {
-            resolve_path(&from, &s.text)
-        } else {
-            crate::compose::project::resolve_in(base, &s.text)
+/// Whether a path written in the file is checked at all.
+fn checked(s: &Str) -> bool {
+    !(s.text.is_empty() || s.text.contains('$') || is_remote(&s.text))
+}
+
+/// Checks one file's paths, reporting those that do not exist.
+struct Checker<'a> {
+    probe: Probe<'a>,
+    from: &'a Arc<Path>,
+    from_dir: &'a Path,
+    out: &'a mut Vec<Diagnostic>,
+}
+
+impl Checker<'_> {
+    /// Whether `target` (`s` resolved) exists, reporting when it does not.
+    fn check(&mut self, s: &Str, target: &Path, dir: bool, what: &str) -> Exists {
+        let found = self.probe.exists(target, dir);
+        let (severity, tail) = match found {
+            Exists::Yes => return found,
+            Exists::No => (Severity::Error, "` does not exist"),
+            Exists::Unknown => (Severity::Info, "` is outside the workspace and was not checked"),
         };
-        match exists(ctx.snap, &target, dir, &disk) {
-            Exists::Yes => {}
-            Exists::No => out.push(Diagnostic::new(
-                ctx.path(),
-                s.range.clone(),
-                Severity::Error,
-                MISSING_FILE.code,
-                format!("{what} `{}` does not exist", s.text),
-            )),
-            Exists::Unknown => out.push(Diagnostic::new(
-                ctx.path(),
-                s.range.clone(),
-                Severity::Info,
-                MISSING_FILE.code,
-                format!("{what} `{}` is outside the workspace and was not checked", s.text),
-            )),
+        // Built by hand: `format!` costs more than the rest of a finding.
+        let mut message = String::with_capacity(what.len() + s.text.len() + tail.len() + 2);
+        for part in [what, " `", &s.text, tail] {
+            message.push_str(part);
         }
-    };
-    let m = ctx.model.clone();
+        let d = Diagnostic::new(self.from, s.range.clone(), severity, MISSING_FILE.code, message);
+        self.out.push(d);
+        found
+    }
+
+    /// A file named relative to the compose file.
+    fn file(&mut self, s: &Str, what: &str) {
+        if checked(s) {
+            self.check(s, &resolve_in(self.from_dir, &s.text), false, what);
+        }
+    }
+}
+
+pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
+    let from = ctx.path();
+    let from_dir = from.parent().unwrap_or(Path::new("/"));
+    let mut c = Checker { probe: Probe::new(ctx.snap), from, from_dir, out };
+    let m = &ctx.model;
     for svc in &m.services {
         for e in svc.env_file.iter().filter(|e| e.required) {
-            check_one(&e.path, &from, false, "Env file");
+            c.file(&e.path, "Env file");
         }
         if let Some(b) = &svc.build {
-            let ctx_dir: PathBuf = match &b.context {
-                Some(c) if !is_remote(&c.text) && !c.text.contains('$') => {
-                    check_one(c, &from, true, "Build context");
-                    resolve_path(&from, &c.text)
+            let context = match &b.context {
+                Some(s) if is_remote(&s.text) || s.text.contains('$') => continue,
+                Some(s) => {
+                    let dir = resolve_in(from_dir, &s.text);
+                    // A missing context is the one finding: its Dockerfile cannot exist either.
+                    let missing = checked(s) && c.check(s, &dir, true, "Build context") == Exists::No;
+                    (!missing).then_some(dir)
                 }
-                Some(_) => continue,
-                None => resolve_path(&from, "."),
+                None => Some(resolve_in(from_dir, ".")),
             };
-            if let Some(df) = &b.dockerfile
+            if let (Some(dir), Some(df)) = (context, &b.dockerfile)
                 && !b.dockerfile_inline
+                && checked(df)
             {
-                check_one(df, &ctx_dir, false, "Dockerfile");
+                c.check(df, &resolve_in(&dir, &df.text), false, "Dockerfile");
             }
         }
         if let Some(f) = svc.extends.as_ref().and_then(|e| e.file.as_ref()) {
-            check_one(f, &from, false, "Extended file");
+            c.file(f, "Extended file");
         }
     }
     for decl in m.secrets.iter().chain(m.configs.iter()) {
         if let Some(f) = &decl.file {
-            check_one(f, &from, false, "File");
+            c.file(f, "File");
         }
     }
     for inc in &m.includes {
         for p in &inc.paths {
-            check_one(p, &from, false, "Included file");
+            c.file(p, "Included file");
         }
     }
 }

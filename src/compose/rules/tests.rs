@@ -326,6 +326,9 @@ fn missing_file() {
             extends: {file: ../outside/base.yaml, service: x}
           api:
             build: ./nowhere
+          worker:
+            # The missing context is reported, not its Dockerfile as well.
+            build: {context: ./gone, dockerfile: Dockerfile}
         secrets:
           key: {file: ./secrets/key.txt}
         #- /other/compose.yaml
@@ -341,7 +344,8 @@ fn missing_file() {
             missing-file error 166..178 ".env.missing": Env file `.env.missing` does not exist
             missing-file info 248..268 "../outside/base.yaml": Extended file `../outside/base.yaml` is outside the workspace and was not checked
             missing-file error 300..309 "./nowhere": Build context `./nowhere` does not exist
-            missing-file error 333..350 "./secrets/key.txt": File `./secrets/key.txt` does not exist
+            missing-file error 408..414 "./gone": Build context `./gone` does not exist
+            missing-file error 463..480 "./secrets/key.txt": File `./secrets/key.txt` does not exist
         "#]],
     );
 }
