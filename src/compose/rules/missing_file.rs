@@ -20,7 +20,8 @@ pub const MISSING_FILE: RuleInfo = RuleInfo {
     docs: "Compose reads several paths relative to the compose file: `env_file` entries, the build \
 `context` and its `dockerfile`, the `file` of secrets and configs, `extends.file` and `include`. \
 A path that doesn't exist stops `docker compose up` (an `env_file` entry only when it isn't \
-marked `required: false`).\n\n```yaml\nservices:\n  web:\n    env_file: .env.production   # missing-file\n```\n\n\
+marked `required: false`). When the build context itself is missing, only the context is \
+reported: its Dockerfile cannot exist either.\n\n```yaml\nservices:\n  web:\n    env_file: .env.production   # missing-file\n```\n\n\
 Create the file, fix the path, or mark an optional env file with `required: false`. Paths outside \
 the workspace are not read; they are reported as unchecked.",
 };
