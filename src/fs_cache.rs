@@ -250,9 +250,11 @@ mod tests {
         assert!(!racy.trusted(t), "whole-second timestamps: read in the tick of the last change");
         // A filesystem with nanosecond timestamps needs only a short window.
         let fine = t + Duration::from_nanos(123_456_789);
-        let soon = Listing { mtime: fine, read_at: fine + RACY_FINE / 2, entries: FastMap::default() };
+        let soon =
+            Listing { mtime: fine, read_at: fine + RACY_FINE / 2, entries: FastMap::default() };
         assert!(!soon.trusted(fine), "read right after the change");
-        let later = Listing { mtime: fine, read_at: fine + RACY_FINE * 2, entries: FastMap::default() };
+        let later =
+            Listing { mtime: fine, read_at: fine + RACY_FINE * 2, entries: FastMap::default() };
         assert!(later.trusted(fine));
     }
 }

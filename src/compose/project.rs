@@ -64,7 +64,10 @@ pub fn resolve_in(dir: &Path, rel: &str) -> PathBuf {
     let rel = rel.trim();
     // The usual `./services/web` under a plain absolute folder is a concatenation: no component
     // walk, one allocation (this runs for every path of every service on every keystroke).
-    let short = rel.trim_start_matches("./");
+    let mut short = rel;
+    while let Some(rest) = short.strip_prefix("./") {
+        short = rest;
+    }
     if let Some(d) = dir.to_str()
         && let Some(inner) = d.strip_prefix('/')
         && (inner.is_empty() || plain(inner))
@@ -84,7 +87,21 @@ pub fn resolve_in(dir: &Path, rel: &str) -> PathBuf {
 /// A relative path whose every segment is a plain name: none empty (no leading, trailing or
 /// doubled `/`), `.` or `..`.
 fn plain(s: &str) -> bool {
-    s.as_bytes().split(|&b| b == b'/').all(|seg| !matches!(seg, b"" | b"." | b".."))
+    // One pass over the bytes: the length of the current segment and how many of its bytes
+    // are dots.
+    let (mut len, mut dots) = (0, 0);
+    for &b in s.as_bytes() {
+        if b == b'/' {
+            if len == dots && len <= 2 {
+                return false;
+            }
+            (len, dots) = (0, 0);
+        } else {
+            len += 1;
+            dots += usize::from(b == b'.');
+        }
+    }
+    !(len == dots && len <= 2)
 }
 
 fn compose_doc<'a>(snap: &'a Snapshot, path: &Path) -> Option<&'a Arc<Document>> {

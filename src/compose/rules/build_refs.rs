@@ -1,7 +1,13 @@
 //! `build.target` and `build.args` checked against the Dockerfile they build.
 
+use std::collections::HashMap;
+use std::path::Path;
+
 use super::{Ctx, closest, dockerfile_facts};
+use crate::compose::model::Build;
+use crate::compose::project::resolve_in;
 use crate::diagnostics::{Diagnostic, FileEdit, Fix, RuleInfo, Severity};
+use crate::workspace::Snapshot;
 
 pub const UNKNOWN_BUILD_TARGET: RuleInfo = RuleInfo {
     code: "unknown-build-target",
@@ -43,9 +49,47 @@ const PREDEFINED: &[&str] = &[
     "SOURCE_DATE_EPOCH",
 ];
 
+/// Whether the Dockerfile `b` builds may be a document of the snapshot: false when no
+/// document lies under the folder holding its context, asked once per folder and pass (the
+/// contexts of a large file mostly share one folder, `./services/*`, and the lookup of each
+/// Dockerfile's path costs more than the rest of this rule).
+fn may_have_dockerfile(
+    snap: &Snapshot,
+    from_dir: &Path,
+    b: &Build,
+    seen: &mut HashMap<Box<[u8]>, bool, foldhash::fast::FixedState>,
+) -> bool {
+    let context = b.context.as_ref().map_or(".", |c| c.text.as_str());
+    let file = b.dockerfile.as_ref().map_or("Dockerfile", |d| d.text.as_str());
+    // Only a Dockerfile named inside its context is surely under the context's folder.
+    if b.dockerfile_inline || context.contains(['$', ':']) || file.contains("..") {
+        return true;
+    }
+    if file.trim_start().starts_with('/') {
+        return true;
+    }
+    let dir = resolve_in(from_dir, context);
+    let Some(folder) = dir.parent() else { return true };
+    let key = folder.as_os_str().as_encoded_bytes();
+    if let Some(&found) = seen.get(key) {
+        return found;
+    }
+    let found = snap.has_documents_under(folder);
+    seen.insert(key.into(), found);
+    found
+}
+
 pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
+    let from_dir = ctx.path().parent().unwrap_or(Path::new("/"));
+    let mut seen = HashMap::default();
     for svc in &ctx.model.services {
         let Some(b) = &svc.build else { continue };
+        if b.target.is_none() && b.args.is_empty() {
+            continue; // nothing to check
+        }
+        if !may_have_dockerfile(ctx.snap, from_dir, b, &mut seen) {
+            continue;
+        }
         let Some(df) = crate::compose::dockerfile_of(ctx.snap, ctx.path(), b) else { continue };
         let facts = dockerfile_facts(&df);
         let mut stage_end = facts.from_ends.last().copied();

@@ -1,6 +1,8 @@
 //! Two services claiming the same host port or container name.
 
 use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
 
 use super::Ctx;
 use crate::compose::model::Port;
@@ -50,82 +52,103 @@ fn clash(a: &Port, b: &Port) -> bool {
 /// against every query instead (rare: `8000-9000:8000-9000`).
 const MAX_INDEXED_SPAN: u32 = 256;
 
-/// Every published port of the project by (protocol, host port number), so each port is
-/// compared with the few that could clash instead of with every other service's ports.
+fn wide(r: &std::ops::RangeInclusive<u16>) -> bool {
+    r.end() < r.start() || u32::from(r.end() - r.start()) >= MAX_INDEXED_SPAN
+}
+
+/// Every published port of the project by host port number, so each port is compared with the
+/// few that could clash instead of with every other service's ports. One sorted list rather
+/// than a map of lists: no allocation per port on every keystroke.
 struct PortIndex<'a> {
-    /// (service, port) positions in ascending order, per (protocol, number).
-    by_number: HashMap<(&'a str, u16), Vec<(usize, usize)>>,
+    /// (number, protocol, service, port) for each number of each narrow published range,
+    /// sorted by number.
+    by_number: Vec<(u16, &'a str, usize, usize)>,
     wide: Vec<(usize, usize)>,
 }
 
 impl<'a> PortIndex<'a> {
     fn new(ctx: &'a Ctx) -> PortIndex<'a> {
-        let mut ix = PortIndex { by_number: HashMap::new(), wide: Vec::new() };
+        let mut ix = PortIndex { by_number: Vec::new(), wide: Vec::new() };
         for (j, s) in ctx.services.iter().enumerate() {
             for (k, (_, port)) in s.ports.iter().enumerate() {
                 let Some(r) = port.published else { continue };
                 if port.interpolated {
                     continue; // never clashes
                 }
-                if r.end < r.start || u32::from(r.end - r.start) >= MAX_INDEXED_SPAN {
+                if wide(&(r.start..=r.end)) {
                     ix.wide.push((j, k));
                     continue;
                 }
-                for n in r.start..=r.end {
-                    ix.by_number.entry((port.protocol.as_str(), n)).or_default().push((j, k));
-                }
+                let protocol = port.protocol.as_str();
+                ix.by_number.extend((r.start..=r.end).map(|n| (n, protocol, j, k)));
             }
         }
+        ix.by_number.sort_unstable_by_key(|e| e.0);
         ix
     }
 
-    /// Positions of ports that may overlap `port`, in no particular order (a superset).
+    /// Calls `f` with the position of every port that may overlap `port` (a superset), in no
+    /// particular order; `all` lists every port of the project.
     fn candidates(
         &self,
         port: &Port,
-        all: &dyn Fn() -> Vec<(usize, usize)>,
-    ) -> Vec<(usize, usize)> {
-        let Some(r) = port.published else { return Vec::new() };
-        if r.end < r.start || u32::from(r.end - r.start) >= MAX_INDEXED_SPAN {
-            return all();
+        all: impl Fn(&mut dyn FnMut((usize, usize))),
+        f: &mut dyn FnMut((usize, usize)),
+    ) {
+        let Some(r) = port.published else { return };
+        if wide(&(r.start..=r.end)) {
+            return all(f);
         }
-        let mut out = self.wide.clone();
+        self.wide.iter().for_each(|&c| f(c));
         for n in r.start..=r.end {
-            if let Some(v) = self.by_number.get(&(port.protocol.as_str(), n)) {
-                out.extend_from_slice(v);
+            let from = self.by_number.partition_point(|e| e.0 < n);
+            for &(_, protocol, j, k) in self.by_number[from..].iter().take_while(|e| e.0 == n) {
+                if protocol == port.protocol {
+                    f((j, k));
+                }
             }
         }
-        out
     }
 }
 
+/// The same file: the paths are usually the very same `Arc`.
+fn same(a: &Arc<Path>, b: &Arc<Path>) -> bool {
+    Arc::ptr_eq(a, b) || a == b
+}
+
 pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
-    let profiles = |i: usize| -> Vec<&str> {
-        ctx.services[i].profiles.iter().map(|(_, p)| p.text.as_str()).collect()
-    };
     // Services whose profiles never overlap never run together.
     let together = |i: usize, j: usize| {
-        let (a, b) = (profiles(i), profiles(j));
-        a.is_empty() || b.is_empty() || a.iter().any(|p| b.contains(p))
+        let (a, b) = (&ctx.services[i].profiles, &ctx.services[j].profiles);
+        a.is_empty()
+            || b.is_empty()
+            || a.iter().any(|(_, p)| b.iter().any(|(_, q)| q.text == p.text))
     };
     let n = ctx.services.len();
     let index = PortIndex::new(ctx);
-    let all = || -> Vec<(usize, usize)> {
-        (0..n).flat_map(|j| (0..ctx.services[j].ports.len()).map(move |k| (j, k))).collect()
+    let all = |f: &mut dyn FnMut((usize, usize))| {
+        for j in 0..n {
+            (0..ctx.services[j].ports.len()).for_each(|k| f((j, k)));
+        }
     };
+    let here = ctx.path();
     for i in 0..n {
         for (path, port) in &ctx.services[i].ports {
-            if *path != *ctx.path() || port.published.is_none() {
+            if port.published.is_none() || !same(path, here) {
                 continue;
             }
             // The first other service (in project order) with a clashing port, and its first
             // such port.
-            let found = index
-                .candidates(port, &all)
-                .into_iter()
-                .filter(|&(j, k)| j != i && clash(port, &ctx.services[j].ports[k].1))
-                .filter(|&(j, _)| together(i, j))
-                .min();
+            let mut found: Option<(usize, usize)> = None;
+            index.candidates(port, all, &mut |(j, k)| {
+                if found.is_none_or(|f| (j, k) < f)
+                    && j != i
+                    && clash(port, &ctx.services[j].ports[k].1)
+                    && together(i, j)
+                {
+                    found = Some((j, k));
+                }
+            });
             if let Some((j, k)) = found {
                 let other = &ctx.services[j];
                 let (opath, oport) = &other.ports[k];
@@ -150,20 +173,28 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    // Services by container name, in project order.
-    let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+    // The first two services (in project order) with each container name: enough to find,
+    // for any of them, the first other one.
+    let mut by_name: HashMap<&str, (usize, Option<usize>), foldhash::fast::FixedState> =
+        HashMap::default();
     for (j, s) in ctx.services.iter().enumerate() {
         if let Some((_, name)) = &s.container_name {
-            by_name.entry(name.text.as_str()).or_default().push(j);
+            by_name
+                .entry(name.text.as_str())
+                .and_modify(|e| {
+                    e.1.get_or_insert(j);
+                })
+                .or_insert((j, None));
         }
     }
     for i in 0..n {
         let Some((path, name)) = &ctx.services[i].container_name else { continue };
-        if *path != *ctx.path() || name.text.contains('$') {
+        if name.text.contains('$') || !same(path, here) {
             continue;
         }
-        let other = by_name.get(name.text.as_str()).and_then(|v| v.iter().find(|&&j| j != i));
-        if let Some(&j) = other {
+        let other =
+            by_name.get(name.text.as_str()).and_then(|&(a, b)| if a != i { Some(a) } else { b });
+        if let Some(j) = other {
             let (opath, oname) = ctx.services[j].container_name.as_ref().unwrap();
             out.push(
                 Diagnostic::new(

@@ -167,7 +167,8 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
                 Some(s) => {
                     let dir = resolve_in(from_dir, &s.text);
                     // A missing context is the one finding: its Dockerfile cannot exist either.
-                    let missing = checked(s) && c.check(s, &dir, true, "Build context") == Exists::No;
+                    let missing =
+                        checked(s) && c.check(s, &dir, true, "Build context") == Exists::No;
                     (!missing).then_some(dir)
                 }
                 None => Some(resolve_in(from_dir, ".")),
