@@ -62,20 +62,23 @@ fn may_have_dockerfile(
     let context = b.context.as_ref().map_or(".", |c| c.text.as_str());
     let file = b.dockerfile.as_ref().map_or("Dockerfile", |d| d.text.as_str());
     // Only a Dockerfile named inside its context is surely under the context's folder.
-    if b.dockerfile_inline || context.contains(['$', ':']) || file.contains("..") {
-        return true;
-    }
-    if file.trim_start().starts_with('/') {
+    let odd = |s: &str| s.bytes().any(|b| matches!(b, b'$' | b':'));
+    if b.dockerfile_inline || odd(context) || file.contains("..") || file.trim().starts_with('/') {
         return true;
     }
     let dir = resolve_in(from_dir, context);
-    let Some(folder) = dir.parent() else { return true };
-    let key = folder.as_os_str().as_encoded_bytes();
-    if let Some(&found) = seen.get(key) {
+    // The folder holding the context, when the context resolved to a plain absolute path.
+    let plain = |d: &&str| d.starts_with('/') && !d.ends_with("/..") && !d.contains("/../");
+    let Some(dir) = dir.to_str().filter(plain) else {
+        return true;
+    };
+    let Some(slash) = memchr::memrchr(b'/', dir.as_bytes()) else { return true };
+    let folder = &dir[..slash.max(1)];
+    if let Some(&found) = seen.get(folder.as_bytes()) {
         return found;
     }
-    let found = snap.has_documents_under(folder);
-    seen.insert(key.into(), found);
+    let found = snap.has_documents_under(Path::new(folder));
+    seen.insert(folder.as_bytes().into(), found);
     found
 }
 

@@ -26,7 +26,7 @@ Create the file, fix the path, or mark an optional env file with `required: fals
 the workspace are not read; they are reported as unchecked.",
 };
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Exists {
     Yes,
     No,
@@ -73,18 +73,13 @@ impl<'a> Probe<'a> {
     fn exists(&mut self, path: &Path, dir: bool) -> Exists {
         // An absolute normalized path splits into its folder and a plain last name; anything
         // else takes the general route.
-        let bytes = path.as_os_str().as_encoded_bytes();
-        let split = memchr::memrchr(b'/', bytes).filter(|_| bytes.first() == Some(&b'/'));
-        let Some(slash) = split.filter(|&i| !matches!(&bytes[i + 1..], b"" | b"." | b"..")) else {
+        let text = path.to_str().filter(|t| t.starts_with('/')).unwrap_or_default();
+        let split = memchr::memrchr(b'/', text.as_bytes());
+        let Some(slash) = split.filter(|&i| !matches!(&text[i + 1..], "" | "." | "..")) else {
             return exists(self.snap, path, dir, &self.disk);
         };
-        let folder_bytes = &bytes[..slash.max(1)];
-        let (Ok(folder), Ok(name)) =
-            (std::str::from_utf8(folder_bytes), std::str::from_utf8(&bytes[slash + 1..]))
-        else {
-            return exists(self.snap, path, dir, &self.disk);
-        };
-        let name = std::ffi::OsStr::new(name);
+        let (folder, name) = (&text[..slash.max(1)], std::ffi::OsStr::new(&text[slash + 1..]));
+        let folder_bytes = folder.as_bytes();
         if !self.folders.contains_key(folder_bytes) {
             let folder = Path::new(folder);
             let facts = Folder {
@@ -109,7 +104,7 @@ impl<'a> Probe<'a> {
 }
 
 fn is_remote(s: &str) -> bool {
-    s.contains("://") || s.starts_with("git@") || s.starts_with("github.com/")
+    (s.contains(':') && s.contains("://")) || s.starts_with("git@") || s.starts_with("github.com/")
 }
 
 /// Whether a path written in the file is checked at all.
@@ -192,6 +187,66 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
     for inc in &m.includes {
         for p in &inc.paths {
             c.file(p, "Included file");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::workspace::{Document, FileKind};
+
+    const NAMES: [&str; 4] = ["a", "b", "c.txt", ".."];
+
+    fn rel(parts: &[usize]) -> String {
+        parts.iter().map(|&i| NAMES[i]).collect::<Vec<_>>().join("/")
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// The per-folder probe answers as the path-by-path check does, on a random tree on
+        /// disk, random documents, and random workspace folders.
+        #[test]
+        fn probe_agrees_with_exists(
+            files in prop::collection::vec(prop::collection::vec(0..3usize, 1..4), 0..6),
+            dirs in prop::collection::vec(prop::collection::vec(0..3usize, 1..3), 0..4),
+            docs in prop::collection::vec(prop::collection::vec(0..3usize, 1..4), 0..4),
+            root in prop::collection::vec(0..3usize, 0..2),
+            queries in prop::collection::vec((prop::collection::vec(0..4usize, 0..4), any::<bool>()), 1..12),
+        ) {
+            static RUN: AtomicUsize = AtomicUsize::new(0);
+            let n = RUN.fetch_add(1, Ordering::Relaxed);
+            let base = std::env::temp_dir()
+                .join(format!("berth-probe-{}-{n}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&base);
+            std::fs::create_dir_all(&base).unwrap();
+            for d in &dirs {
+                let _ = std::fs::create_dir_all(base.join(rel(d)));
+            }
+            for f in &files {
+                let p = base.join(rel(f));
+                if let Some(parent) = p.parent() {
+                    let _ = std::fs::create_dir_all(parent);
+                }
+                let _ = std::fs::write(&p, "x");
+            }
+            let mut snap = Snapshot::new(vec![base.join(rel(&root))]);
+            for d in &docs {
+                let p: Arc<Path> = Arc::from(base.join(rel(d)).as_path());
+                snap.insert(Document::new(p, FileKind::Dotenv, None, "A=1\n"));
+            }
+            let mut probe = Probe::new(&snap);
+            for (q, dir) in &queries {
+                let path: PathBuf = resolve_in(&base, &rel(q));
+                let slow = exists(&snap, &path, *dir, &crate::fs_cache::Batch::default());
+                prop_assert_eq!(probe.exists(&path, *dir), slow, "{:?} dir={}", path, dir);
+            }
+            std::fs::remove_dir_all(&base).unwrap();
         }
     }
 }

@@ -351,6 +351,37 @@ fn missing_file() {
 }
 
 #[test]
+fn build_refs_in_context_folders() {
+    // Contexts in sub-folders, one beside documents and one in a folder with none.
+    check(
+        r#"
+        #- /compose.yaml
+        services:
+          api:
+            build: {context: ./services/api, target: prod}
+          docs:
+            build: {context: ./docs/site, dockerfile: ../Dockerfile.docs, target: prod}
+          lone:
+            build: {context: ./empty/x, target: prod}
+        #- /services/api/Dockerfile
+        FROM python AS production
+        #- /docs/Dockerfile.docs
+        FROM nginx AS production
+        "#,
+        expect![[r#"
+            unknown-build-target error 62..66 "prod": The Dockerfile has no stage named `prod`
+              related services/api/Dockerfile: stages are named with `FROM … AS name`
+              fix* Change to `production`
+            missing-file error 97..108 "./docs/site": Build context `./docs/site` does not exist
+            unknown-build-target error 150..154 "prod": The Dockerfile has no stage named `prod`
+              related docs/Dockerfile.docs: stages are named with `FROM … AS name`
+              fix* Change to `production`
+            missing-file error 185..194 "./empty/x": Build context `./empty/x` does not exist
+        "#]],
+    );
+}
+
+#[test]
 fn build_target_and_args() {
     check(
         r#"
