@@ -63,12 +63,14 @@ fn may_have_dockerfile(
     let file = b.dockerfile.as_ref().map_or("Dockerfile", |d| d.text.as_str());
     // Only a Dockerfile named inside its context is surely under the context's folder.
     let odd = |s: &str| s.bytes().any(|b| matches!(b, b'$' | b':'));
-    if b.dockerfile_inline || odd(context) || file.contains("..") || file.trim().starts_with('/') {
+    let up = |s: &str| memchr::memchr_iter(b'.', s.as_bytes()).any(|i| s[i + 1..].starts_with('.'));
+    if b.dockerfile_inline || odd(context) || up(file) || file.trim().starts_with('/') {
         return true;
     }
     let dir = resolve_in(from_dir, context);
     // The folder holding the context, when the context resolved to a plain absolute path.
-    let plain = |d: &&str| d.starts_with('/') && !d.ends_with("/..") && !d.contains("/../");
+    // Normalized: a `..` can only lead an absolute path.
+    let plain = |d: &&str| d.starts_with('/') && d != &"/.." && !d.starts_with("/../");
     let Some(dir) = dir.to_str().filter(plain) else {
         return true;
     };

@@ -208,6 +208,22 @@ mod tests {
     }
 
     proptest! {
+        /// `resolve_in` (whose shortcut this rule leans on) agrees with the component walk,
+        /// on names with dots in every place.
+        #[test]
+        fn resolve_in_matches_normalize(
+            dir in prop::collection::vec(prop::sample::select(vec!["w", ".", "..", "...", ".x", "x."]), 0..4),
+            rel in prop::collection::vec(prop::sample::select(vec!["a..b", ".", "..", "", "...", ".y", "y.", "z"]), 0..5),
+            lead in prop::sample::select(vec!["", "./", "../", "/", "//"]),
+        ) {
+            let dir = PathBuf::from(format!("/{}", dir.join("/")));
+            let rel = format!("{lead}{}", rel.join("/"));
+            let slow = crate::compose::project::normalize(&dir.join(rel.trim()));
+            prop_assert_eq!(resolve_in(&dir, &rel), slow, "{:?} {:?}", dir, rel);
+        }
+    }
+
+    proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]
         /// The per-folder probe answers as the path-by-path check does, on a random tree on
         /// disk, random documents, and random workspace folders.
