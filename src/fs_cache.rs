@@ -34,6 +34,9 @@ const MAX_DIRS: usize = 4096;
 /// which cost more than the rest of a cached check.
 type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
 
+/// By a directory's path bytes.
+type ByDir<V> = FastMap<Box<[u8]>, V>;
+
 fn key(p: &Path) -> &[u8] {
     p.as_os_str().as_encoded_bytes()
 }
@@ -76,8 +79,8 @@ impl Listing {
     }
 }
 
-fn cache() -> &'static Mutex<FastMap<Box<[u8]>, Arc<Listing>>> {
-    static CACHE: OnceLock<Mutex<FastMap<Box<[u8]>, Arc<Listing>>>> = OnceLock::new();
+fn cache() -> &'static Mutex<ByDir<Arc<Listing>>> {
+    static CACHE: OnceLock<Mutex<ByDir<Arc<Listing>>>> = OnceLock::new();
     CACHE.get_or_init(Default::default)
 }
 
@@ -108,7 +111,7 @@ fn listing(dir: &Path) -> Option<Arc<Listing>> {
 /// analysis pass). Make a new one per pass, so that changes on disk are seen by the next.
 #[derive(Default)]
 pub struct Batch {
-    seen: RefCell<FastMap<Box<[u8]>, Option<Arc<Listing>>>>,
+    seen: RefCell<ByDir<Option<Arc<Listing>>>>,
 }
 
 impl Batch {
