@@ -87,20 +87,21 @@ pub fn resolve_in(dir: &Path, rel: &str) -> PathBuf {
 /// A relative path whose every segment is a plain name: none empty (no leading, trailing or
 /// doubled `/`), `.` or `..`.
 fn plain(s: &str) -> bool {
-    // Separators and dots are few: look at each (memchr) rather than at every byte.
-    let b = s.as_bytes();
-    let (Some(&first), Some(&last)) = (b.first(), b.last()) else { return false };
-    let doubled = || memchr::memchr_iter(b'/', b).any(|i| b.get(i + 1) == Some(&b'/'));
-    // A dot starting a segment that it (or it and one more dot) makes up.
-    let dot_segment = |i: usize| {
-        (i == 0 || b[i - 1] == b'/')
-            && match b.get(i + 1) {
-                None | Some(b'/') => true,
-                Some(b'.') => matches!(b.get(i + 2), None | Some(b'/')),
-                _ => false,
+    // One pass over the bytes (paths are short: cheaper than searching for `/` and `.`): the
+    // length of the current segment and how many of its bytes are dots.
+    let (mut len, mut dots) = (0u32, 0u32);
+    for &b in s.as_bytes() {
+        if b == b'/' {
+            if len == dots && len <= 2 {
+                return false;
             }
-    };
-    first != b'/' && last != b'/' && !doubled() && !memchr::memchr_iter(b'.', b).any(dot_segment)
+            (len, dots) = (0, 0);
+        } else {
+            len += 1;
+            dots += u32::from(b == b'.');
+        }
+    }
+    !(len == dots && len <= 2)
 }
 
 fn compose_doc<'a>(snap: &'a Snapshot, path: &Path) -> Option<&'a Arc<Document>> {

@@ -29,10 +29,14 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
     // Edges in one flat list, service `v`'s from `starts[v]` to `starts[v + 1]`: no allocation
     // per service on every keystroke.
     let mut starts = Vec::with_capacity(ctx.services.len() + 1);
-    let mut targets = Vec::new();
+    let mut targets = Vec::with_capacity(ctx.services.iter().map(|s| s.depends_on.len()).sum());
     for s in ctx.services.iter() {
         starts.push(targets.len());
-        targets.extend(s.depends_on.iter().filter_map(|(_, d)| index.get(d.service.text.as_str())));
+        for (_, d) in &s.depends_on {
+            if let Some(&w) = index.get(d.service.text.as_str()) {
+                targets.push(w);
+            }
+        }
     }
     starts.push(targets.len());
     let edges = |v: usize| &targets[starts[v]..starts[v + 1]];
