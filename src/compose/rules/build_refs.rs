@@ -49,15 +49,25 @@ const PREDEFINED: &[&str] = &[
     "SOURCE_DATE_EPOCH",
 ];
 
+/// Whether some document lies under the folder holding a build context, asked once per folder
+/// and pass.
+#[derive(Default)]
+struct Folders<'a> {
+    /// By the folder as written in the contexts (`services` for `./services/web`).
+    written: HashMap<&'a str, bool, foldhash::fast::FixedState>,
+    /// By the resolved folder, for the other contexts.
+    resolved: HashMap<Box<[u8]>, bool, foldhash::fast::FixedState>,
+}
+
 /// Whether the Dockerfile `b` builds may be a document of the snapshot: false when no
-/// document lies under the folder holding its context, asked once per folder and pass (the
-/// contexts of a large file mostly share one folder, `./services/*`, and the lookup of each
-/// Dockerfile's path costs more than the rest of this rule).
-fn may_have_dockerfile(
+/// document lies under the folder holding its context (the contexts of a large file mostly
+/// share one folder, `./services/*`, and looking each Dockerfile's path up costs more than the
+/// rest of this rule).
+fn may_have_dockerfile<'a>(
     snap: &Snapshot,
     from_dir: &Path,
-    b: &Build,
-    seen: &mut HashMap<Box<[u8]>, bool, foldhash::fast::FixedState>,
+    b: &'a Build,
+    seen: &mut Folders<'a>,
 ) -> bool {
     let context = b.context.as_ref().map_or(".", |c| c.text.as_str());
     let file = b.dockerfile.as_ref().map_or("Dockerfile", |d| d.text.as_str());
@@ -66,6 +76,29 @@ fn may_have_dockerfile(
     let up = |s: &str| memchr::memchr_iter(b'.', s.as_bytes()).any(|i| s[i + 1..].starts_with('.'));
     if b.dockerfile_inline || odd(context) || up(file) || file.trim().starts_with('/') {
         return true;
+    }
+    // The usual `./services/web`: its folder is read off the text, no path built.
+    let mut short = context.trim();
+    while let Some(rest) = short.strip_prefix("./") {
+        short = rest;
+    }
+    let simple = !short.is_empty()
+        && !short.starts_with('/')
+        && !short.ends_with('/')
+        && !short.contains('.')
+        && !short.contains("//");
+    if simple {
+        let written = memchr::memrchr(b'/', short.as_bytes()).map_or("", |i| &short[..i]);
+        if let Some(&found) = seen.written.get(written) {
+            return found;
+        }
+        let found = if written.is_empty() {
+            snap.has_documents_under(from_dir)
+        } else {
+            snap.has_documents_under(&resolve_in(from_dir, written))
+        };
+        seen.written.insert(written, found);
+        return found;
     }
     let dir = resolve_in(from_dir, context);
     // The folder holding the context, when the context resolved to a plain absolute path.
@@ -76,17 +109,17 @@ fn may_have_dockerfile(
     };
     let Some(slash) = memchr::memrchr(b'/', dir.as_bytes()) else { return true };
     let folder = &dir[..slash.max(1)];
-    if let Some(&found) = seen.get(folder.as_bytes()) {
+    if let Some(&found) = seen.resolved.get(folder.as_bytes()) {
         return found;
     }
     let found = snap.has_documents_under(Path::new(folder));
-    seen.insert(folder.as_bytes().into(), found);
+    seen.resolved.insert(folder.as_bytes().into(), found);
     found
 }
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
     let from_dir = ctx.path().parent().unwrap_or(Path::new("/"));
-    let mut seen = HashMap::default();
+    let mut seen = Folders::default();
     for svc in &ctx.model.services {
         let Some(b) = &svc.build else { continue };
         if b.target.is_none() && b.args.is_empty() {
@@ -167,6 +200,63 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
                 preferred,
             });
             out.push(d);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::compose::model::Str;
+    use crate::workspace::{Document, FileKind};
+
+    fn text(parts: &[&str]) -> String {
+        parts.join("/")
+    }
+
+    fn segment() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec!["a", "b", ".", "..", "", "x.d", " "])
+    }
+
+    proptest! {
+        /// The gate never hides a Dockerfile that the lookup finds.
+        #[test]
+        fn the_gate_never_hides_a_dockerfile(
+            docs in prop::collection::vec(prop::collection::vec(prop::sample::select(vec!["a", "b", "x.d", "Dockerfile"]), 1..4), 0..5),
+            contexts in prop::collection::vec((
+                prop::option::of(prop::collection::vec(segment(), 1..4)),
+                prop::sample::select(vec!["", "./", "/w/", "../"]),
+                prop::option::of(prop::collection::vec(prop::sample::select(vec!["Dockerfile", "a", "..", "x.d", "/w"]), 1..3)),
+            ), 1..8),
+        ) {
+            let mut snap = Snapshot::new(Vec::new());
+            for d in &docs {
+                let p: Arc<Path> = Arc::from(Path::new(&format!("/w/{}", text(d))));
+                snap.insert(Document::new(p, FileKind::Dockerfile, None, "FROM x\n"));
+            }
+            let from = Path::new("/w/compose.yaml");
+            let mut seen = Folders::default();
+            let builds: Vec<Build> = contexts
+                .iter()
+                .map(|(ctx, lead, file)| Build {
+                    range: 0..0,
+                    context: ctx.as_ref().map(|c| Str { text: format!("{lead}{}", text(c)), range: 0..0 }),
+                    dockerfile: file.as_ref().map(|f| Str { text: text(f), range: 0..0 }),
+                    dockerfile_inline: false,
+                    target: None,
+                    args: Vec::new(),
+                    args_range: None,
+                })
+                .collect();
+            for b in &builds {
+                let found = crate::compose::dockerfile_of(&snap, from, b).is_some();
+                let may = may_have_dockerfile(&snap, Path::new("/w"), b, &mut seen);
+                prop_assert!(!found || may, "{:?} {:?}", b.context, b.dockerfile);
+            }
         }
     }
 }
