@@ -57,18 +57,24 @@ fn wide(r: &std::ops::RangeInclusive<u16>) -> bool {
 }
 
 /// Every published port of the project by host port number, so each port is compared with the
-/// few that could clash instead of with every other service's ports. One sorted list rather
-/// than a map of lists: no allocation per port on every keystroke.
+/// few that could clash instead of with every other service's ports. A hash table chained
+/// through one array (no allocation per port on every keystroke, no sort).
 struct PortIndex<'a> {
-    /// (number, protocol, service, port) for each number of each narrow published range,
-    /// sorted by number.
-    by_number: Vec<(u16, &'a str, usize, usize)>,
+    /// (number, protocol, service, port) for each number of each narrow published range.
+    entries: Vec<(u16, &'a str, usize, usize)>,
+    /// Per bucket (a number's low bits), the last entry in it; [`NONE`] when empty.
+    heads: Vec<u32>,
+    /// Per entry, the previous entry in its bucket.
+    next: Vec<u32>,
     wide: Vec<(usize, usize)>,
 }
 
+const NONE: u32 = u32::MAX;
+
 impl<'a> PortIndex<'a> {
     fn new(ctx: &'a Ctx) -> PortIndex<'a> {
-        let mut ix = PortIndex { by_number: Vec::new(), wide: Vec::new() };
+        let mut entries = Vec::new();
+        let mut wide_ports = Vec::new();
         for (j, s) in ctx.services.iter().enumerate() {
             for (k, (_, port)) in s.ports.iter().enumerate() {
                 let Some(r) = port.published else { continue };
@@ -76,15 +82,23 @@ impl<'a> PortIndex<'a> {
                     continue; // never clashes
                 }
                 if wide(&(r.start..=r.end)) {
-                    ix.wide.push((j, k));
+                    wide_ports.push((j, k));
                     continue;
                 }
                 let protocol = port.protocol.as_str();
-                ix.by_number.extend((r.start..=r.end).map(|n| (n, protocol, j, k)));
+                entries.extend((r.start..=r.end).map(|n| (n, protocol, j, k)));
             }
         }
-        ix.by_number.sort_unstable_by_key(|e| e.0);
-        ix
+        // Published ports are mostly consecutive numbers: their low bits spread them well.
+        let buckets = (entries.len() * 2).next_power_of_two().max(16);
+        let mut heads = vec![NONE; buckets];
+        let mut next = Vec::with_capacity(entries.len());
+        for (e, &(n, ..)) in entries.iter().enumerate() {
+            let b = usize::from(n) & (buckets - 1);
+            next.push(heads[b]);
+            heads[b] = e as u32;
+        }
+        PortIndex { entries, heads, next, wide: wide_ports }
     }
 
     /// Calls `f` with the position of every port that may overlap `port` (a superset), in no
@@ -101,11 +115,13 @@ impl<'a> PortIndex<'a> {
         }
         self.wide.iter().for_each(|&c| f(c));
         for n in r.start..=r.end {
-            let from = self.by_number.partition_point(|e| e.0 < n);
-            for &(_, protocol, j, k) in self.by_number[from..].iter().take_while(|e| e.0 == n) {
-                if protocol == port.protocol {
+            let mut e = self.heads[usize::from(n) & (self.heads.len() - 1)];
+            while e != NONE {
+                let (m, protocol, j, k) = self.entries[e as usize];
+                if m == n && protocol == port.protocol {
                     f((j, k));
                 }
+                e = self.next[e as usize];
             }
         }
     }
@@ -213,6 +229,81 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
                     format!("used by `{}`", ctx.services[j].name),
                 ),
             );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::compose::{model, project};
+
+    /// Each conflict: where the port and the other service's port start.
+    type Conflicts = Vec<(usize, usize)>;
+
+    /// Port conflicts found through the index, and by comparing every pair.
+    fn both(text: &str) -> (Conflicts, Conflicts) {
+        let f = crate::testing::fixture(text);
+        let (snap, doc) = (&f.snapshot, f.snapshot.get(&f.files[0]).unwrap());
+        let project = project::project_of(snap, &doc.path);
+        let services = project::merged_services_shared(snap, &project);
+        let ctx = Ctx { snap, doc, model: model::model(doc), project, services };
+        let mut out = Vec::new();
+        check(&ctx, &mut out);
+        let indexed = out
+            .iter()
+            .filter(|d| d.code == PORT_CONFLICT.code)
+            .map(|d| (d.range.start, d.related[0].location.range.start))
+            .collect();
+        let s = &ctx.services;
+        let together = |i: usize, j: usize| {
+            let names =
+                |x: usize| s[x].profiles.iter().map(|(_, p)| p.text.clone()).collect::<Vec<_>>();
+            let (a, b) = (names(i), names(j));
+            a.is_empty() || b.is_empty() || a.iter().any(|p| b.contains(p))
+        };
+        let mut pairwise = Vec::new();
+        for i in 0..s.len() {
+            for (_, port) in s[i].ports.iter().filter(|(_, p)| p.published.is_some()) {
+                let other = (0..s.len())
+                    .flat_map(|j| (0..s[j].ports.len()).map(move |k| (j, k)))
+                    .find(|&(j, k)| j != i && clash(port, &s[j].ports[k].1) && together(i, j));
+                if let Some((j, k)) = other {
+                    pairwise.push((port.range.start, s[j].ports[k].1.range.start));
+                }
+            }
+        }
+        (indexed, pairwise)
+    }
+
+    fn port() -> impl Strategy<Value = String> {
+        let ip = prop::sample::select(vec!["", "127.0.0.1:", "0.0.0.0:", "10.0.0.1:"]);
+        let number = prop::sample::select(vec!["8000", "8001", "8000-8002", "7000-9000", "${P}"]);
+        let proto = prop::sample::select(vec!["", "/udp"]);
+        (ip, number, proto).prop_map(|(i, n, p)| format!("\"{i}{n}:80{p}\""))
+    }
+
+    proptest! {
+        /// The index finds what comparing every pair of ports finds.
+        #[test]
+        fn the_port_index_agrees_with_every_pair(
+            services in prop::collection::vec((
+                prop::collection::vec(port(), 0..3),
+                prop::collection::vec(prop::sample::select(vec!["a", "b"]), 0..2),
+            ), 1..6),
+        ) {
+            let mut text = String::from("#- /compose.yaml\nservices:\n");
+            for (n, (ports, profiles)) in services.iter().enumerate() {
+                text.push_str(&format!(
+                    "  s{n}:\n    image: x\n    ports: [{}]\n    profiles: [{}]\n",
+                    ports.join(", "),
+                    profiles.join(", ")
+                ));
+            }
+            let (indexed, pairwise) = both(&text);
+            prop_assert_eq!(indexed, pairwise, "{}", text);
         }
     }
 }
