@@ -143,7 +143,8 @@ fn service_ref(
     verb: &str,
     out: &mut Vec<Diagnostic>,
 ) {
-    if r.text.contains('$') || names.service_set.contains(r.text.as_str()) {
+    // Most references name a service: look that up first.
+    if names.service_set.contains(r.text.as_str()) || r.text.contains('$') {
         return;
     }
     let mut d = Diagnostic::new(
@@ -166,11 +167,9 @@ fn service_ref(
 
 /// A use of a network, volume, secret or config that must be declared at the top level.
 fn declared_ref(ctx: &Ctx, names: &Names, kind: DeclKind, r: &Str, out: &mut Vec<Diagnostic>) {
-    if r.text.contains('$') {
-        return;
-    }
     let Some((_, list, set)) = names.declared.iter().find(|d| d.0 == kind) else { return };
-    if set.contains(r.text.as_str()) {
+    // Most uses name a declared one: look that up first.
+    if set.contains(r.text.as_str()) || r.text.contains('$') {
         return;
     }
     let mut d = Diagnostic::new(
