@@ -127,7 +127,7 @@ impl Batch {
     /// The validated listing of `dir`, for many checks of names in it.
     pub fn dir(&self, dir: &Path) -> Dir {
         let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
-        Dir { listing: self.listing(dir) }
+        Dir { path: dir.into(), listing: self.listing(dir) }
     }
 
     fn kind(&self, path: &Path) -> Option<Kind> {
@@ -135,7 +135,7 @@ impl Batch {
             // `/`, or a path ending in `..`: no listing holds it.
             return std::fs::metadata(path).ok().map(|m| kind_of(&m));
         };
-        self.dir(parent).kind(path, name)
+        self.dir(parent).kind(name)
     }
 
     pub fn exists(&self, path: &Path) -> bool {
@@ -165,27 +165,27 @@ impl Batch {
 /// directory).
 #[derive(Clone)]
 pub struct Dir {
+    path: Box<Path>,
     listing: Option<Arc<Listing>>,
 }
 
 impl Dir {
-    /// What the entry `name` of this directory is; `path` (the directory joined with `name`)
-    /// is statted when the entry is a symlink.
-    fn kind(&self, path: &Path, name: &OsStr) -> Option<Kind> {
+    /// What the entry `name` of this directory is (a symlink is statted).
+    fn kind(&self, name: &OsStr) -> Option<Kind> {
         match self.listing.as_ref()?.entries.get(name)? {
-            Kind::Symlink => std::fs::metadata(path).ok().map(|m| kind_of(&m)),
+            Kind::Symlink => std::fs::metadata(self.path.join(name)).ok().map(|m| kind_of(&m)),
             k => Some(*k),
         }
     }
 
-    /// Like [`Batch::is_file`]; `path` is this directory joined with `name`.
-    pub fn is_file(&self, path: &Path, name: &OsStr) -> bool {
-        self.kind(path, name) == Some(Kind::File)
+    /// Like [`Batch::is_file`] for the entry `name` of this directory.
+    pub fn is_file(&self, name: &OsStr) -> bool {
+        self.kind(name) == Some(Kind::File)
     }
 
-    /// Like [`Batch::is_dir`]; `path` is this directory joined with `name`.
-    pub fn is_dir(&self, path: &Path, name: &OsStr) -> bool {
-        self.kind(path, name) == Some(Kind::Dir)
+    /// Like [`Batch::is_dir`] for the entry `name` of this directory.
+    pub fn is_dir(&self, name: &OsStr) -> bool {
+        self.kind(name) == Some(Kind::Dir)
     }
 }
 

@@ -84,6 +84,22 @@ pub fn resolve_in(dir: &Path, rel: &str) -> PathBuf {
     normalize(&dir.join(rel))
 }
 
+/// `rel` (as [`resolve_in`] reads it) split into its folder and last name, when it is a plain
+/// relative path: `./services/web` → (`services`, `web`), `app` → (``, `app`).
+pub fn split_plain(rel: &str) -> Option<(&str, &str)> {
+    let mut short = rel.trim();
+    while let Some(rest) = short.strip_prefix("./") {
+        short = rest;
+    }
+    if !plain(short) {
+        return None;
+    }
+    Some(
+        memchr::memrchr(b'/', short.as_bytes())
+            .map_or(("", short), |i| (&short[..i], &short[i + 1..])),
+    )
+}
+
 /// A relative path whose every segment is a plain name: none empty (no leading, trailing or
 /// doubled `/`), `.` or `..`.
 fn plain(s: &str) -> bool {

@@ -78,25 +78,11 @@ fn may_have_dockerfile<'a>(
         return true;
     }
     // The usual `./services/web`: its folder is read off the text, no path built.
-    let mut short = context.trim();
-    while let Some(rest) = short.strip_prefix("./") {
-        short = rest;
-    }
-    let simple = !short.is_empty()
-        && !short.starts_with('/')
-        && !short.ends_with('/')
-        && !short.contains('.')
-        && !short.contains("//");
-    if simple {
-        let written = memchr::memrchr(b'/', short.as_bytes()).map_or("", |i| &short[..i]);
+    if let Some((written, _)) = crate::compose::project::split_plain(context) {
         if let Some(&found) = seen.written.get(written) {
             return found;
         }
-        let found = if written.is_empty() {
-            snap.has_documents_under(from_dir)
-        } else {
-            snap.has_documents_under(&resolve_in(from_dir, written))
-        };
+        let found = snap.has_documents_under(&resolve_in(from_dir, written));
         seen.written.insert(written, found);
         return found;
     }

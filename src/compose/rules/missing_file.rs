@@ -61,13 +61,45 @@ struct Folder {
 /// [`exists`] for the many paths of one analysis pass.
 struct Probe<'a> {
     snap: &'a Snapshot,
+    /// The folder of the compose file, which most paths are written relative to.
+    base: &'a Path,
     disk: crate::fs_cache::Batch,
+    /// By the folder's resolved path.
     folders: HashMap<Box<[u8]>, Folder, foldhash::fast::FixedState>,
+    /// By the folder as written relative to `base` (`services` for `./services/web`).
+    written: HashMap<Box<str>, Folder, foldhash::fast::FixedState>,
 }
 
 impl<'a> Probe<'a> {
-    fn new(snap: &'a Snapshot) -> Self {
-        Probe { snap, disk: Default::default(), folders: Default::default() }
+    fn new(snap: &'a Snapshot, base: &'a Path) -> Self {
+        let (disk, folders, written) = Default::default();
+        Probe { snap, base, disk, folders, written }
+    }
+
+    fn folder(&self, folder: &Path) -> Folder {
+        Folder {
+            in_workspace: self.snap.in_workspace(folder),
+            documents: self.snap.has_documents_under(folder),
+            disk: self.disk.dir(folder),
+        }
+    }
+
+    /// Whether `rel`, written relative to the compose file's folder, exists. The usual
+    /// `./services/web` is looked up by its written folder and name: no path is built unless
+    /// a document may be there.
+    fn exists_written(&mut self, rel: &str, dir: bool) -> Exists {
+        let Some((folder, name)) = crate::compose::project::split_plain(rel) else {
+            return self.exists(&resolve_in(self.base, rel), dir);
+        };
+        if !self.written.contains_key(folder) {
+            let facts = match folder {
+                "" => self.folder(&resolve_in(self.base, ".")),
+                _ => self.folder(&resolve_in(self.base, folder)),
+            };
+            self.written.insert(folder.into(), facts);
+        }
+        let f = &self.written[folder];
+        self.answer(f, std::ffi::OsStr::new(name), || resolve_in(self.base, rel), dir)
     }
 
     fn exists(&mut self, path: &Path, dir: bool) -> Exists {
@@ -79,26 +111,32 @@ impl<'a> Probe<'a> {
             return exists(self.snap, path, dir, &self.disk);
         };
         let (folder, name) = (&text[..slash.max(1)], std::ffi::OsStr::new(&text[slash + 1..]));
-        let folder_bytes = folder.as_bytes();
-        if !self.folders.contains_key(folder_bytes) {
-            let folder = Path::new(folder);
-            let facts = Folder {
-                in_workspace: self.snap.in_workspace(folder),
-                documents: self.snap.has_documents_under(folder),
-                disk: self.disk.dir(folder),
-            };
-            self.folders.insert(folder_bytes.into(), facts);
+        if !self.folders.contains_key(folder.as_bytes()) {
+            let facts = self.folder(Path::new(folder));
+            self.folders.insert(folder.as_bytes().into(), facts);
         }
-        let f = &self.folders[folder_bytes];
-        if !dir && f.documents && self.snap.get(path).is_some() {
+        let f = &self.folders[folder.as_bytes()];
+        self.answer(f, name, || path, dir)
+    }
+
+    /// [`exists`] for the entry `name` of the folder `f`; `path` builds its whole path, needed
+    /// only when a document may be there or the folder is outside the workspace.
+    fn answer<P: AsRef<Path>>(
+        &self,
+        f: &Folder,
+        name: &std::ffi::OsStr,
+        path: impl Fn() -> P,
+        dir: bool,
+    ) -> Exists {
+        if !dir && f.documents && self.snap.get(path().as_ref()).is_some() {
             return Exists::Yes;
         }
         // A path under a workspace folder is in it; the folder itself may be a root's parent.
-        if !f.in_workspace && !self.snap.in_workspace(path) {
+        if !f.in_workspace && !self.snap.in_workspace(path().as_ref()) {
             return Exists::Unknown;
         }
-        let found = if dir { f.disk.is_dir(path, name) } else { f.disk.is_file(path, name) };
-        let documents = || f.documents && self.snap.has_documents_under(path);
+        let found = if dir { f.disk.is_dir(name) } else { f.disk.is_file(name) };
+        let documents = || f.documents && self.snap.has_documents_under(path().as_ref());
         if found || (dir && documents()) { Exists::Yes } else { Exists::No }
     }
 }
@@ -116,14 +154,22 @@ fn checked(s: &Str) -> bool {
 struct Checker<'a> {
     probe: Probe<'a>,
     from: &'a Arc<Path>,
-    from_dir: &'a Path,
     out: &'a mut Vec<Diagnostic>,
 }
 
+/// Where a path to check is: written relative to the compose file, or resolved.
+enum At<'p> {
+    Written,
+    Resolved(&'p Path),
+}
+
 impl Checker<'_> {
-    /// Whether `target` (`s` resolved) exists, reporting when it does not.
-    fn check(&mut self, s: &Str, target: &Path, dir: bool, what: &str) -> Exists {
-        let found = self.probe.exists(target, dir);
+    /// Whether the path `s` names exists, reporting when it does not.
+    fn check(&mut self, s: &Str, at: At, dir: bool, what: &str) -> Exists {
+        let found = match at {
+            At::Written => self.probe.exists_written(&s.text, dir),
+            At::Resolved(path) => self.probe.exists(path, dir),
+        };
         let (severity, tail) = match found {
             Exists::Yes => return found,
             Exists::No => (Severity::Error, "` does not exist"),
@@ -142,7 +188,7 @@ impl Checker<'_> {
     /// A file named relative to the compose file.
     fn file(&mut self, s: &Str, what: &str) {
         if checked(s) {
-            self.check(s, &resolve_in(self.from_dir, &s.text), false, what);
+            self.check(s, At::Written, false, what);
         }
     }
 }
@@ -150,7 +196,7 @@ impl Checker<'_> {
 pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
     let from = ctx.path();
     let from_dir = from.parent().unwrap_or(Path::new("/"));
-    let mut c = Checker { probe: Probe::new(ctx.snap), from, from_dir, out };
+    let mut c = Checker { probe: Probe::new(ctx.snap, from_dir), from, out };
     let m = &ctx.model;
     for svc in &m.services {
         for e in svc.env_file.iter().filter(|e| e.required) {
@@ -159,20 +205,20 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
         if let Some(b) = &svc.build {
             let context = match &b.context {
                 Some(s) if is_remote(&s.text) || s.text.contains('$') => continue,
+                // A missing context is the one finding: its Dockerfile cannot exist either.
                 Some(s) => {
-                    let dir = resolve_in(from_dir, &s.text);
-                    // A missing context is the one finding: its Dockerfile cannot exist either.
-                    let missing =
-                        checked(s) && c.check(s, &dir, true, "Build context") == Exists::No;
-                    (!missing).then_some(dir)
+                    !(checked(s) && c.check(s, At::Written, true, "Build context") == Exists::No)
                 }
-                None => Some(resolve_in(from_dir, ".")),
+                None => true,
             };
-            if let (Some(dir), Some(df)) = (context, &b.dockerfile)
+            if context
+                && let Some(df) = &b.dockerfile
                 && !b.dockerfile_inline
                 && checked(df)
             {
-                c.check(df, &resolve_in(&dir, &df.text), false, "Dockerfile");
+                let text = b.context.as_ref().map_or(".", |s| s.text.as_str());
+                let dir = resolve_in(from_dir, text);
+                c.check(df, At::Resolved(&resolve_in(&dir, &df.text)), false, "Dockerfile");
             }
         }
         if let Some(f) = svc.extends.as_ref().and_then(|e| e.file.as_ref()) {
@@ -256,11 +302,13 @@ mod tests {
                 let p: Arc<Path> = Arc::from(base.join(rel(d)).as_path());
                 snap.insert(Document::new(p, FileKind::Dotenv, None, "A=1\n"));
             }
-            let mut probe = Probe::new(&snap);
+            let mut probe = Probe::new(&snap, &base);
             for (q, dir) in &queries {
                 let path: PathBuf = resolve_in(&base, &rel(q));
                 let slow = exists(&snap, &path, *dir, &crate::fs_cache::Batch::default());
                 prop_assert_eq!(probe.exists(&path, *dir), slow, "{:?} dir={}", path, dir);
+                let written = probe.exists_written(&format!("./{}", rel(q)), *dir);
+                prop_assert_eq!(written, slow, "written {:?} dir={}", path, dir);
             }
             std::fs::remove_dir_all(&base).unwrap();
         }
