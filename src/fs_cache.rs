@@ -10,7 +10,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::ffi::{OsStr, OsString};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, SystemTime};
 
@@ -30,6 +30,17 @@ fn racy_window(mtime: SystemTime) -> Duration {
 /// Past this many cached directories the cache starts over (memory stays bounded).
 const MAX_DIRS: usize = 4096;
 
+/// Maps keyed by a path's bytes with a fast hasher: hashing a `Path` walks its components,
+/// which cost more than the rest of a cached check.
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
+
+/// By a directory's path bytes.
+type ByDir<V> = FastMap<Box<[u8]>, V>;
+
+fn key(p: &Path) -> &[u8] {
+    p.as_os_str().as_encoded_bytes()
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
     File,
@@ -43,13 +54,13 @@ enum Kind {
 struct Listing {
     mtime: SystemTime,
     read_at: SystemTime,
-    entries: HashMap<OsString, Kind>,
+    entries: FastMap<OsString, Kind>,
 }
 
 impl Listing {
     fn read(dir: &Path, mtime: SystemTime) -> Option<Listing> {
         let read_at = SystemTime::now();
-        let mut entries = HashMap::new();
+        let mut entries = FastMap::default();
         for e in std::fs::read_dir(dir).ok()?.flatten() {
             let kind = match e.file_type() {
                 Ok(t) if t.is_symlink() => Kind::Symlink,
@@ -68,8 +79,8 @@ impl Listing {
     }
 }
 
-fn cache() -> &'static Mutex<HashMap<PathBuf, Arc<Listing>>> {
-    static CACHE: OnceLock<Mutex<HashMap<PathBuf, Arc<Listing>>>> = OnceLock::new();
+fn cache() -> &'static Mutex<ByDir<Arc<Listing>>> {
+    static CACHE: OnceLock<Mutex<ByDir<Arc<Listing>>>> = OnceLock::new();
     CACHE.get_or_init(Default::default)
 }
 
@@ -79,11 +90,11 @@ fn listing(dir: &Path) -> Option<Arc<Listing>> {
     let meta = std::fs::metadata(dir).ok().filter(|m| m.is_dir());
     let lock = || crate::util::lock(cache());
     let Some(meta) = meta else {
-        lock().remove(dir);
+        lock().remove(key(dir));
         return None;
     };
     let mtime = meta.modified().ok()?;
-    if let Some(l) = lock().get(dir).filter(|l| l.trusted(mtime)) {
+    if let Some(l) = lock().get(key(dir)).filter(|l| l.trusted(mtime)) {
         return Some(l.clone());
     }
     // Read outside the lock: other threads' checks need not wait for this directory.
@@ -92,7 +103,7 @@ fn listing(dir: &Path) -> Option<Arc<Listing>> {
     if map.len() >= MAX_DIRS {
         map.clear();
     }
-    map.insert(dir.to_path_buf(), fresh.clone());
+    map.insert(key(dir).into(), fresh.clone());
     Some(fresh)
 }
 
@@ -100,17 +111,23 @@ fn listing(dir: &Path) -> Option<Arc<Listing>> {
 /// analysis pass). Make a new one per pass, so that changes on disk are seen by the next.
 #[derive(Default)]
 pub struct Batch {
-    seen: RefCell<HashMap<PathBuf, Option<Arc<Listing>>>>,
+    seen: RefCell<ByDir<Option<Arc<Listing>>>>,
 }
 
 impl Batch {
     fn listing(&self, dir: &Path) -> Option<Arc<Listing>> {
-        if let Some(l) = self.seen.borrow().get(dir) {
+        if let Some(l) = self.seen.borrow().get(key(dir)) {
             return l.clone();
         }
         let l = listing(dir);
-        self.seen.borrow_mut().insert(dir.to_path_buf(), l.clone());
+        self.seen.borrow_mut().insert(key(dir).into(), l.clone());
         l
+    }
+
+    /// The validated listing of `dir`, for many checks of names in it.
+    pub fn dir(&self, dir: &Path) -> Dir {
+        let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+        Dir { path: dir.into(), listing: self.listing(dir) }
     }
 
     fn kind(&self, path: &Path) -> Option<Kind> {
@@ -118,11 +135,7 @@ impl Batch {
             // `/`, or a path ending in `..`: no listing holds it.
             return std::fs::metadata(path).ok().map(|m| kind_of(&m));
         };
-        let parent = if parent.as_os_str().is_empty() { Path::new(".") } else { parent };
-        match self.listing(parent)?.entries.get(name)? {
-            Kind::Symlink => std::fs::metadata(path).ok().map(|m| kind_of(&m)),
-            k => Some(*k),
-        }
+        self.dir(parent).kind(name)
     }
 
     pub fn exists(&self, path: &Path) -> bool {
@@ -145,6 +158,34 @@ impl Batch {
     /// Does some entry of `dir` have a name `pred` accepts?
     pub fn any_name(&self, dir: &Path, pred: impl Fn(&OsStr) -> bool) -> bool {
         self.listing(dir).is_some_and(|l| l.entries.keys().any(|n| pred(n)))
+    }
+}
+
+/// One directory's listing as validated by a [`Batch`] (empty when it is not a readable
+/// directory).
+#[derive(Clone)]
+pub struct Dir {
+    path: Box<Path>,
+    listing: Option<Arc<Listing>>,
+}
+
+impl Dir {
+    /// What the entry `name` of this directory is (a symlink is statted).
+    fn kind(&self, name: &OsStr) -> Option<Kind> {
+        match self.listing.as_ref()?.entries.get(name)? {
+            Kind::Symlink => std::fs::metadata(self.path.join(name)).ok().map(|m| kind_of(&m)),
+            k => Some(*k),
+        }
+    }
+
+    /// Like [`Batch::is_file`] for the entry `name` of this directory.
+    pub fn is_file(&self, name: &OsStr) -> bool {
+        self.kind(name) == Some(Kind::File)
+    }
+
+    /// Like [`Batch::is_dir`] for the entry `name` of this directory.
+    pub fn is_dir(&self, name: &OsStr) -> bool {
+        self.kind(name) == Some(Kind::Dir)
     }
 }
 
@@ -205,16 +246,18 @@ mod tests {
     #[test]
     fn an_old_listing_is_trusted_until_the_directory_changes() {
         let t = SystemTime::UNIX_EPOCH + Duration::from_secs(1000);
-        let l = Listing { mtime: t, read_at: t + RACY * 2, entries: HashMap::new() };
+        let l = Listing { mtime: t, read_at: t + RACY * 2, entries: FastMap::default() };
         assert!(l.trusted(t));
         assert!(!l.trusted(t + Duration::from_nanos(1)), "the directory changed");
-        let racy = Listing { mtime: t, read_at: t + RACY / 2, entries: HashMap::new() };
+        let racy = Listing { mtime: t, read_at: t + RACY / 2, entries: FastMap::default() };
         assert!(!racy.trusted(t), "whole-second timestamps: read in the tick of the last change");
         // A filesystem with nanosecond timestamps needs only a short window.
         let fine = t + Duration::from_nanos(123_456_789);
-        let soon = Listing { mtime: fine, read_at: fine + RACY_FINE / 2, entries: HashMap::new() };
+        let soon =
+            Listing { mtime: fine, read_at: fine + RACY_FINE / 2, entries: FastMap::default() };
         assert!(!soon.trusted(fine), "read right after the change");
-        let later = Listing { mtime: fine, read_at: fine + RACY_FINE * 2, entries: HashMap::new() };
+        let later =
+            Listing { mtime: fine, read_at: fine + RACY_FINE * 2, entries: FastMap::default() };
         assert!(later.trusted(fine));
     }
 }

@@ -2,6 +2,8 @@
 
 use std::collections::HashMap;
 
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
+
 use super::Ctx;
 use crate::diagnostics::{Diagnostic, RuleInfo, Severity};
 
@@ -19,31 +21,40 @@ Remove one of the dependencies (often the one that only exists for start-up orde
 };
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
-    let index: HashMap<&str, usize> =
-        ctx.services.iter().enumerate().map(|(i, s)| (s.name.as_str(), i)).collect();
-    let edges: Vec<Vec<usize>> = ctx
-        .services
-        .iter()
-        .map(|s| {
-            s.depends_on
-                .iter()
-                .filter_map(|(_, d)| index.get(d.service.text.as_str()).copied())
-                .collect()
-        })
-        .collect();
+    let mut index: FastMap<&str, usize> = FastMap::default();
+    index.reserve(ctx.services.len());
+    for (i, s) in ctx.services.iter().enumerate() {
+        index.insert(s.name.as_str(), i);
+    }
+    // Edges in one flat list, service `v`'s from `starts[v]` to `starts[v + 1]`: no allocation
+    // per service on every keystroke.
+    let mut starts = Vec::with_capacity(ctx.services.len() + 1);
+    let mut targets = Vec::with_capacity(ctx.services.iter().map(|s| s.depends_on.len()).sum());
+    for s in ctx.services.iter() {
+        starts.push(targets.len());
+        for (_, d) in &s.depends_on {
+            if let Some(&w) = index.get(d.service.text.as_str()) {
+                targets.push(w);
+            }
+        }
+    }
+    starts.push(targets.len());
+    let edges = |v: usize| &targets[starts[v]..starts[v + 1]];
     // Iterative DFS with colours; each back edge closes a cycle along the current stack.
-    let n = edges.len();
+    let n = ctx.services.len();
     let mut colour = vec![0u8; n];
     let mut cycles: Vec<Vec<usize>> = Vec::new();
+    let mut stack: Vec<(usize, usize)> = Vec::new();
     for root in 0..n {
         if colour[root] != 0 {
             continue;
         }
-        let mut stack: Vec<(usize, usize)> = vec![(root, 0)];
+        stack.clear();
+        stack.push((root, 0));
         colour[root] = 1;
         while let Some(&mut (v, ref mut next)) = stack.last_mut() {
-            if *next < edges[v].len() {
-                let w = edges[v][*next];
+            if *next < edges(v).len() {
+                let w = edges(v)[*next];
                 *next += 1;
                 match colour[w] {
                     0 => {

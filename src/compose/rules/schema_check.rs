@@ -48,6 +48,8 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
         if let (Some(root), Some(spec)) = (&ctx.model.yaml.root, schema::lookup(&[])) {
             let mut path = Vec::new();
             let prev = ctx.model.schema_findings.prev.as_deref();
+            // One entry per section entry, about as many as last time: no rehashing.
+            found.by_entry.reserve(prev.map_or(0, |p| p.by_entry.len()));
             Walker { ctx, out: &mut found.all, by_entry: &mut found.by_entry, prev }
                 .node(root, spec, &mut path, None, 0);
         }
@@ -99,17 +101,22 @@ impl<'a> Walker<'_, '_> {
                 // An empty key token is what error recovery leaves behind, not a written key.
                 let written = map.iter().filter(|e| e.merged_from.is_none());
                 for e in written.filter(|e| !e.key_range.is_empty()) {
+                    let section = path.last().copied().unwrap_or("");
+                    let start = self.out.len();
+                    // An entry carried over was a known key last time (only those are kept),
+                    // and still is: same text, same place.
+                    if depth <= CACHED_DEPTH && self.reuse(e, section) {
+                        let end = self.out.len();
+                        self.by_entry.insert(e.key_range.start, (section.to_string(), start..end));
+                        continue;
+                    }
                     match values::check_key(path, &e.key) {
                         KeyCheck::Extension => {}
                         _ if e.key.starts_with("x-") => {}
                         KeyCheck::Known(child) if depth <= CACHED_DEPTH => {
-                            let section = path.last().copied().unwrap_or("");
-                            let start = self.out.len();
-                            if !self.reuse(e, section) {
-                                path.push(&e.key);
-                                self.node(&e.value, child, path, Some(e), depth + 1);
-                                path.pop();
-                            }
+                            path.push(&e.key);
+                            self.node(&e.value, child, path, Some(e), depth + 1);
+                            path.pop();
                             let end = self.out.len();
                             self.by_entry
                                 .insert(e.key_range.start, (section.to_string(), start..end));

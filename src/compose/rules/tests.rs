@@ -326,6 +326,9 @@ fn missing_file() {
             extends: {file: ../outside/base.yaml, service: x}
           api:
             build: ./nowhere
+          worker:
+            # The missing context is reported, not its Dockerfile as well.
+            build: {context: ./gone, dockerfile: Dockerfile}
         secrets:
           key: {file: ./secrets/key.txt}
         #- /other/compose.yaml
@@ -341,7 +344,39 @@ fn missing_file() {
             missing-file error 166..178 ".env.missing": Env file `.env.missing` does not exist
             missing-file info 248..268 "../outside/base.yaml": Extended file `../outside/base.yaml` is outside the workspace and was not checked
             missing-file error 300..309 "./nowhere": Build context `./nowhere` does not exist
-            missing-file error 333..350 "./secrets/key.txt": File `./secrets/key.txt` does not exist
+            missing-file error 408..414 "./gone": Build context `./gone` does not exist
+            missing-file error 463..480 "./secrets/key.txt": File `./secrets/key.txt` does not exist
+        "#]],
+    );
+}
+
+#[test]
+fn build_refs_in_context_folders() {
+    // Contexts in sub-folders, one beside documents and one in a folder with none.
+    check(
+        r#"
+        #- /compose.yaml
+        services:
+          api:
+            build: {context: ./services/api, target: prod}
+          docs:
+            build: {context: ./docs/site, dockerfile: ../Dockerfile.docs, target: prod}
+          lone:
+            build: {context: ./empty/x, target: prod}
+        #- /services/api/Dockerfile
+        FROM python AS production
+        #- /docs/Dockerfile.docs
+        FROM nginx AS production
+        "#,
+        expect![[r#"
+            unknown-build-target error 62..66 "prod": The Dockerfile has no stage named `prod`
+              related services/api/Dockerfile: stages are named with `FROM … AS name`
+              fix* Change to `production`
+            missing-file error 97..108 "./docs/site": Build context `./docs/site` does not exist
+            unknown-build-target error 150..154 "prod": The Dockerfile has no stage named `prod`
+              related docs/Dockerfile.docs: stages are named with `FROM … AS name`
+              fix* Change to `production`
+            missing-file error 185..194 "./empty/x": Build context `./empty/x` does not exist
         "#]],
     );
 }

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use std::ops::Range;
 
 use super::{Ctx, closest};
-use crate::compose::model::{DeclKind, MountKind, Str};
+use crate::compose::model::{DeclKind, MountKind, Service, Str};
 use crate::diagnostics::{Diagnostic, Fix, RuleInfo, Severity};
 
 const fn rule(code: &'static str, summary: &'static str, docs: &'static str) -> RuleInfo {
@@ -70,122 +70,138 @@ fn code_of(kind: DeclKind) -> &'static str {
     }
 }
 
+type FastSet<'a> = HashSet<&'a str, foldhash::fast::FixedState>;
+
+/// The names a file's references are checked against.
+struct Names<'a> {
+    services: Vec<&'a str>,
+    /// The same, as a set: a project has hundreds of services, each with references to check.
+    service_set: FastSet<'a>,
+    /// Per kind, in [`DeclKind::ALL`] order: the declared names, as a list and as a set.
+    declared: Vec<(DeclKind, Vec<&'a str>, FastSet<'a>)>,
+}
+
 pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
     let services: Vec<&str> = ctx.services.iter().map(|s| s.name.as_str()).collect();
-    // Sets: a project has hundreds of services, each with references to check.
-    let service_set: HashSet<&str> = services.iter().copied().collect();
+    let service_set = services.iter().copied().collect();
     let models = ctx.project_models();
-    let declared_of = |kind: DeclKind| -> Vec<&str> {
-        models.iter().flat_map(|(_, m)| m.decls(kind).iter().map(|d| d.name.as_str())).collect()
-    };
-    let declared: Vec<(DeclKind, Vec<&str>, HashSet<&str>)> = DeclKind::ALL
+    let declared = DeclKind::ALL
         .iter()
         .map(|&k| {
-            let names = declared_of(k);
+            let names: Vec<&str> = models
+                .iter()
+                .flat_map(|(_, m)| m.decls(k).iter().map(|d| d.name.as_str()))
+                .collect();
             let set = names.iter().copied().collect();
             (k, names, set)
         })
         .collect();
+    let names = Names { services, service_set, declared };
     for svc in &ctx.model.services {
-        let mut refs: Vec<(&Str, &str)> = Vec::new();
+        // References are checked one at a time, in this order: no list per service.
         for d in svc.depends_on.iter().filter(|d| d.required) {
-            refs.push((&d.service, "depends on"));
+            service_ref(ctx, &names, svc, &d.service, "depends on", out);
         }
         for l in &svc.links {
-            refs.push((l, "links to"));
+            service_ref(ctx, &names, svc, l, "links to", out);
         }
         for v in &svc.volumes_from {
-            refs.push((v, "mounts volumes from"));
+            service_ref(ctx, &names, svc, v, "mounts volumes from", out);
         }
         if let Some(e) = svc.extends.as_ref().filter(|e| e.file.is_none()) {
-            refs.push((&e.service, "extends"));
+            service_ref(ctx, &names, svc, &e.service, "extends", out);
         }
-        let mode_ref;
         if let Some(m) = &svc.network_mode
             && let Some(name) = m.text.strip_prefix("service:")
         {
             let start = m.range.start + "service:".len();
-            mode_ref = Str { text: name.to_string(), range: start..start + name.len() };
-            refs.push((&mode_ref, "shares the network stack of"));
+            let r = Str { text: name.to_string(), range: start..start + name.len() };
+            service_ref(ctx, &names, svc, &r, "shares the network stack of", out);
         }
-        for (r, verb) in refs {
-            if r.text.contains('$') || service_set.contains(r.text.as_str()) {
-                continue;
-            }
-            let mut d = Diagnostic::new(
-                ctx.path(),
-                r.range.clone(),
-                Severity::Error,
-                UNDEFINED_SERVICE.code,
-                format!(
-                    "`{}` {verb} `{}`, which is not a service of this project",
-                    svc.name, r.text
-                ),
-            );
-            if let Some(c) = closest(&r.text, services.iter().copied()) {
-                d = d.with_fix(Fix::local(
-                    format!("Change to `{c}`"),
-                    ctx.path(),
-                    vec![(r.range.clone(), c.to_string())],
-                    true,
-                ));
-            }
-            out.push(d);
+        for n in svc.networks.iter().filter(|n| n.text != "default") {
+            declared_ref(ctx, &names, DeclKind::Network, n, out);
         }
-        let mut uses: Vec<(DeclKind, &Str)> = Vec::new();
-        uses.extend(
-            svc.networks.iter().filter(|n| n.text != "default").map(|n| (DeclKind::Network, n)),
-        );
-        uses.extend(
-            svc.volumes
-                .iter()
-                .filter(|m| m.kind == MountKind::Volume)
-                .filter_map(|m| m.source.as_ref())
-                .filter(|s| !s.text.is_empty())
-                .map(|s| (DeclKind::Volume, s)),
-        );
-        uses.extend(svc.secrets.iter().map(|s| (DeclKind::Secret, s)));
-        uses.extend(svc.configs.iter().map(|s| (DeclKind::Config, s)));
-        for (kind, r) in uses {
-            if r.text.contains('$') {
-                continue;
-            }
-            let Some((_, names, set)) = declared.iter().find(|d| d.0 == kind) else { continue };
-            if set.contains(r.text.as_str()) {
-                continue;
-            }
-            let mut d = Diagnostic::new(
-                ctx.path(),
-                r.range.clone(),
-                Severity::Error,
-                code_of(kind),
-                format!(
-                    "{} `{}` is not declared in the top-level `{}` section",
-                    capitalize(kind.noun()),
-                    r.text,
-                    kind.section()
-                ),
-            );
-            let near = closest(&r.text, names.iter().copied());
-            if let Some(c) = near {
-                d = d.with_fix(Fix::local(
-                    format!("Change to `{c}`"),
-                    ctx.path(),
-                    vec![(r.range.clone(), c.to_string())],
-                    true,
-                ));
-            }
-            if let Some(edit) = declare_edit(ctx, kind, &r.text) {
-                d = d.with_fix(Fix::local(
-                    format!("Declare {} `{}`", kind.noun(), r.text),
-                    ctx.path(),
-                    vec![edit],
-                    near.is_none(),
-                ));
-            }
-            out.push(d);
+        let volumes = svc.volumes.iter().filter(|m| m.kind == MountKind::Volume);
+        for s in volumes.filter_map(|m| m.source.as_ref()).filter(|s| !s.text.is_empty()) {
+            declared_ref(ctx, &names, DeclKind::Volume, s, out);
+        }
+        for s in &svc.secrets {
+            declared_ref(ctx, &names, DeclKind::Secret, s, out);
+        }
+        for s in &svc.configs {
+            declared_ref(ctx, &names, DeclKind::Config, s, out);
         }
     }
+}
+
+/// `svc`'s reference `r` to another service.
+fn service_ref(
+    ctx: &Ctx,
+    names: &Names,
+    svc: &Service,
+    r: &Str,
+    verb: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    // Most references name a service: look that up first.
+    if names.service_set.contains(r.text.as_str()) || r.text.contains('$') {
+        return;
+    }
+    let mut d = Diagnostic::new(
+        ctx.path(),
+        r.range.clone(),
+        Severity::Error,
+        UNDEFINED_SERVICE.code,
+        format!("`{}` {verb} `{}`, which is not a service of this project", svc.name, r.text),
+    );
+    if let Some(c) = closest(&r.text, names.services.iter().copied()) {
+        d = d.with_fix(Fix::local(
+            format!("Change to `{c}`"),
+            ctx.path(),
+            vec![(r.range.clone(), c.to_string())],
+            true,
+        ));
+    }
+    out.push(d);
+}
+
+/// A use of a network, volume, secret or config that must be declared at the top level.
+fn declared_ref(ctx: &Ctx, names: &Names, kind: DeclKind, r: &Str, out: &mut Vec<Diagnostic>) {
+    let Some((_, list, set)) = names.declared.iter().find(|d| d.0 == kind) else { return };
+    // Most uses name a declared one: look that up first.
+    if set.contains(r.text.as_str()) || r.text.contains('$') {
+        return;
+    }
+    let mut d = Diagnostic::new(
+        ctx.path(),
+        r.range.clone(),
+        Severity::Error,
+        code_of(kind),
+        format!(
+            "{} `{}` is not declared in the top-level `{}` section",
+            capitalize(kind.noun()),
+            r.text,
+            kind.section()
+        ),
+    );
+    let near = closest(&r.text, list.iter().copied());
+    if let Some(c) = near {
+        d = d.with_fix(Fix::local(
+            format!("Change to `{c}`"),
+            ctx.path(),
+            vec![(r.range.clone(), c.to_string())],
+            true,
+        ));
+    }
+    if let Some(edit) = declare_edit(ctx, kind, &r.text) {
+        d = d.with_fix(Fix::local(
+            format!("Declare {} `{}`", kind.noun(), r.text),
+            ctx.path(),
+            vec![edit],
+            near.is_none(),
+        ));
+    }
+    out.push(d);
 }
 
 fn capitalize(s: &str) -> String {
