@@ -160,6 +160,19 @@ proptest! {
     }
 }
 
+/// A case proptest found: a line break typed near the end, then a key typed before an entry
+/// that uses a `<<:` merge.
+#[test]
+fn merge_entry_after_an_earlier_edit() {
+    check(
+        BASE,
+        &[
+            (0.8606140205198458, 0.03881628933690854, "\n    ".into(), true),
+            (0.30873494706781013, 0.0, "x".into(), false),
+        ],
+    )
+}
+
 /// Typing as lspbench does: characters into values, one at a time, each version's syntax
 /// errors and model asked for (so that most keystrokes take the splice path).
 fn typing() -> impl Strategy<Value = Vec<(f64, String)>> {

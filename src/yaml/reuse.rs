@@ -182,9 +182,13 @@ impl Entry {
             return;
         }
         if let Some(r) = &mut self.merged_from {
-            // Copied from the merged map, written elsewhere: only the `<<` source moved.
+            let inline = r.contains(&self.key_range.start);
             shift_mut(r, delta);
-            return;
+            if !inline {
+                // Copied from an anchored map written elsewhere: only the `<<` source moved.
+                return;
+            }
+            // Copied from a map written in the `<<` itself: it moved with it.
         }
         shift_mut(&mut self.key_range, delta);
         shift_mut(&mut self.key_content, delta);

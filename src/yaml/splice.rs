@@ -189,7 +189,9 @@ fn put(node: &mut Node, at: usize, mv: Move, slot: &mut Option<Entry>) {
     match &mut node.value {
         Value::Map(m) => {
             for e in Arc::make_mut(m).entries.iter_mut() {
-                if let Some(r) = &mut e.merged_from {
+                let anchored =
+                    e.merged_from.as_ref().is_some_and(|r| !r.contains(&e.key_range.start));
+                if let Some(r) = e.merged_from.as_mut().filter(|_| anchored) {
                     // Copied from an anchor before the entry: only the `<<` source may move.
                     *r = mv.range(r);
                 } else if e.key_range.start >= mv.end {
