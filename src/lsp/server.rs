@@ -94,6 +94,7 @@ pub struct Backend {
 }
 
 pub fn run_stdio() -> i32 {
+    widen_stdout_pipe();
     let rt =
         match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
             Ok(rt) => rt,
@@ -106,6 +107,19 @@ pub fn run_stdio() -> i32 {
     // The runtime's blocking pool may still hold a stdin read: don't wait for it.
     rt.shutdown_background();
     0
+}
+
+/// A diagnostics report for a big file is about 100 KB, and a pipe holds 64 KB by default: the
+/// write then waits for the editor to drain the first part before the rest can go, a round of
+/// wake-ups on every keystroke. A 1 MiB pipe (Linux's default limit for unprivileged
+/// processes) takes any report at once. Where stdout is not a pipe, or the limit is lower,
+/// the call fails and nothing changes.
+fn widen_stdout_pipe() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: F_SETPIPE_SZ only resizes the kernel buffer of fd 1; it touches no memory of ours.
+    unsafe {
+        libc::fcntl(1, libc::F_SETPIPE_SZ, 1 << 20);
+    }
 }
 
 /// Serve LSP over any byte streams: berth's framing filter in front, tower-lsp-server behind,
