@@ -430,7 +430,7 @@ fn merge(snap: &Snapshot, models: &[(&Arc<Document>, Arc<ComposeModel>)]) -> Vec
 pub(crate) fn take_single_file_merge(
     m: &mut ComposeModel,
     path: &Arc<Path>,
-) -> Option<std::collections::HashMap<usize, MergedService>> {
+) -> Option<CarriedMerge> {
     let (key, merged) = crate::util::lock(&m.merged).take()?;
     let single = key.len() == 1 && key[0] == (path.clone(), m.id);
     let merged = match Arc::try_unwrap(merged) {
@@ -444,14 +444,27 @@ pub(crate) fn take_single_file_merge(
         crate::util::drop_later(merged);
         return None;
     }
-    let by_start = merged
+    let mut by_start: Vec<(usize, Option<MergedService>)> = merged
         .into_iter()
         .filter_map(|mut s| {
             let (_, def) = s.definitions.pop()?;
-            (s.definitions.is_empty()).then(|| (def.entry_range.start, s))
+            (s.definitions.is_empty()).then(|| (def.entry_range.start, Some(s)))
         })
         .collect();
-    Some(by_start)
+    // In source order already (one entry each); sorted to be sure, for the binary searches.
+    by_start.sort_by_key(|(start, _)| *start);
+    Some(CarriedMerge(by_start))
+}
+
+/// The merged services of a previous version, by the start of their service entry, each
+/// taken at most once.
+pub(crate) struct CarriedMerge(Vec<(usize, Option<MergedService>)>);
+
+impl CarriedMerge {
+    fn take(&mut self, start: usize) -> Option<MergedService> {
+        let i = self.0.binary_search_by_key(&start, |(s, _)| *s).ok()?;
+        self.0[i].1.take()
+    }
 }
 
 /// Give `m` (just built, its services taken over from the version `old` came from) its
@@ -460,13 +473,14 @@ pub(crate) fn take_single_file_merge(
 pub(crate) fn carry_single_file_merge(
     m: &mut ComposeModel,
     path: &Arc<Path>,
-    mut old: std::collections::HashMap<usize, MergedService>,
+    mut old: CarriedMerge,
 ) {
     use super::model::Shift;
     if m.services.iter().any(|s| s.extends.is_some()) {
         return;
     }
-    let mut names = HashSet::new();
+    let mut names: HashSet<&str, foldhash::fast::FixedState> = HashSet::default();
+    names.reserve(m.services.len());
     if !m.services.iter().all(|s| names.insert(s.name.as_str())) {
         return;
     }
@@ -476,7 +490,7 @@ pub(crate) fn carry_single_file_merge(
         .map(|s| {
             let start = s.entry_range.start;
             let carried = m.yaml.reused(start).and_then(|d| {
-                let mut o = old.remove(&start.wrapping_add_signed(-d))?;
+                let mut o = old.take(start.wrapping_add_signed(-d))?;
                 (o.name == s.name).then(|| {
                     o.shift(d);
                     o
@@ -492,7 +506,7 @@ pub(crate) fn carry_single_file_merge(
             o
         })
         .collect();
-    crate::util::drop_later(old);
+    crate::util::drop_later(old.0);
     *crate::util::lock(&m.merged) = Some((vec![(path.clone(), m.id)], Arc::new(merged)));
 }
 
