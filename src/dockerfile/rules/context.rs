@@ -19,6 +19,9 @@ pub struct BuildContext<'a> {
     ignore: Option<Arc<Gitignore>>,
     /// Existence checks go through the directory-listing cache, once per directory per pass.
     fs: Batch,
+    /// Answers of [`BuildContext::exists`] in this pass: a long Dockerfile copies the same few
+    /// sources (`requirements.txt`, `.`, …) stage after stage.
+    exists_memo: std::cell::RefCell<HashMap<String, bool, foldhash::fast::FixedState>>,
 }
 
 impl<'a> BuildContext<'a> {
@@ -33,7 +36,7 @@ impl<'a> BuildContext<'a> {
         let specific = dir.join(format!("{name}.dockerignore"));
         let file = if fs.is_file(&specific) { specific } else { dir.join(".dockerignore") };
         let ignore = if fs.exists(&file) { ignore_file(&dir, &file) } else { None };
-        Some(BuildContext { dir, snap, ignore, fs })
+        Some(BuildContext { dir, snap, ignore, fs, exists_memo: Default::default() })
     }
 
     /// Is `p` a file on disk (cached listing of its directory)?
@@ -61,6 +64,15 @@ impl<'a> BuildContext<'a> {
 
     /// Does a source path (maybe with `*`/`?` wildcards in its last component) match anything?
     pub fn exists(&self, src: &str) -> bool {
+        if let Some(&known) = self.exists_memo.borrow().get(src) {
+            return known;
+        }
+        let found = self.look_up(src);
+        self.exists_memo.borrow_mut().insert(src.to_string(), found);
+        found
+    }
+
+    fn look_up(&self, src: &str) -> bool {
         let p = self.resolve(src);
         let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         if !name.contains(['*', '?', '[']) {
