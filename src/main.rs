@@ -1,5 +1,7 @@
 fn main() {
     limit_malloc_arenas();
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    berth::workspace::node_alloc::install();
     std::process::exit(berth::cli::run());
 }
 
