@@ -148,12 +148,12 @@ impl Region {
 }
 
 unsafe extern "C" fn ts_malloc(size: usize) -> *mut c_void {
-    if size <= MAX_SMALL {
-        if let Some(r) = region() {
-            let p = r.alloc(class(size));
-            if p != 0 {
-                return p as *mut c_void;
-            }
+    if size <= MAX_SMALL
+        && let Some(r) = region()
+    {
+        let p = r.alloc(class(size));
+        if p != 0 {
+            return p as *mut c_void;
         }
     }
     // SAFETY: plain libc allocation.
@@ -207,10 +207,52 @@ unsafe extern "C" fn ts_free(p: *mut c_void) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostics::path_arc;
+    use crate::workspace::{Document, FileKind};
+    use proptest::prelude::*;
 
-    /// Drives the four functions directly (installing them would change every test's parser).
+    const COMPOSE: &str = "services:\n  web:\n    image: app:1\n    environment:\n      A: \"1\"\n    ports: [\"80:80\"]\n  db:\n    image: postgres\n";
+    const DOCKERFILE: &str =
+        "FROM python:3.12 AS base\nRUN pip install x \\\n  y\nENV A=1 B=2\nCOPY . /app\n";
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 100, ..ProptestConfig::default() })]
+        /// With the slabs serving tree-sitter (installed for the whole test binary from here
+        /// on, as the server does at start), trees parsed incrementally after random edits read
+        /// the same as fresh parses, and freeing and reusing blocks keeps every tree intact.
+        #[test]
+        fn incremental_parses_on_slabs_match_fresh_ones(
+            compose in any::<bool>(),
+            edits in proptest::collection::vec((0usize..200, 0usize..4, "[a-z:\\- \n\"]{0,4}"), 1..12),
+        ) {
+            install();
+            let (kind, path, text) = if compose {
+                (FileKind::Compose, "/w/compose.yaml", COMPOSE)
+            } else {
+                (FileKind::Dockerfile, "/w/Dockerfile", DOCKERFILE)
+            };
+            let mut doc = Document::new(path_arc(path), kind, Some(0), text);
+            for (i, (at, len, insert)) in edits.into_iter().enumerate() {
+                let at = at % (doc.text.len() + 1);
+                let next = doc.edit(at..at + len, &insert, Some(i as i32 + 1));
+                // Every other version asks for its tree: a chain of pending edits, then a parse.
+                if i % 2 == 0 {
+                    let _ = next.tree();
+                }
+                doc = next;
+            }
+            let fresh = Document::new(doc.path.clone(), kind, None, &doc.text);
+            prop_assert_eq!(
+                doc.tree().map(|t| t.root_node().to_sexp()),
+                fresh.tree().map(|t| t.root_node().to_sexp())
+            );
+        }
+    }
+
+    /// Drives the four functions directly (the slabs may be installed for the whole test
+    /// binary by then, so no exact addresses here).
     #[test]
-    fn blocks_keep_their_contents_and_are_reused_by_size() {
+    fn blocks_keep_their_contents() {
         REGION.get_or_init(reserve);
         let r = region().expect("range reserved");
         unsafe {
@@ -218,22 +260,34 @@ mod tests {
             assert!(r.contains(a as usize));
             a.write_bytes(7, 80);
             // Growing within the size class keeps the block; past it moves the contents.
-            let a = ts_realloc(a as *mut c_void, 80) as *mut u8;
+            assert_eq!(ts_realloc(a as *mut c_void, 80) as *mut u8, a);
             let b = ts_realloc(a as *mut c_void, 200) as *mut u8;
-            assert!((0..80).all(|i| *b.add(i) == 7));
-            // The freed 80-byte block is the next 80-byte one handed out.
-            let c = ts_malloc(73);
-            assert_eq!(c as usize, a as usize);
+            assert!(r.contains(b as usize) && (0..80).all(|i| *b.add(i) == 7));
             // Large blocks, and growing past the slab sizes, go to libc.
             let big = ts_realloc(b as *mut c_void, 4096) as *mut u8;
             assert!(!r.contains(big as usize));
             assert!((0..80).all(|i| *big.add(i) == 7));
             let z = ts_calloc(10, 8) as *mut u8;
             assert!((0..80).all(|i| *z.add(i) == 0));
-            for p in [c, big as *mut c_void, z as *mut c_void, std::ptr::null_mut()] {
+            for p in [big as *mut c_void, z as *mut c_void, std::ptr::null_mut()] {
                 ts_free(p);
             }
         }
+    }
+
+    #[test]
+    fn freed_blocks_are_reused_by_size_and_slabs_hold_one_size() {
+        let r = reserve().expect("range reserved");
+        let a = r.alloc(class(80));
+        let b = r.alloc(class(80));
+        let c = r.alloc(class(16));
+        assert_eq!(b, a + 80);
+        // Another size starts its own slab.
+        assert_eq!(c, r.base + SLAB);
+        assert_eq!((r.size_of(a), r.size_of(c)), (80, 16));
+        r.free(a);
+        assert_eq!(r.alloc(class(73)), a);
+        assert_eq!(r.alloc(class(80)), b + 80);
     }
 
     #[test]
