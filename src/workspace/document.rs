@@ -269,10 +269,7 @@ impl Document {
         let new_end_byte = range.start + new_text.len();
         let new_end_position = point(&rope, new_end_byte);
 
-        let mut text = String::with_capacity(self.text.len() + new_text.len());
-        text.push_str(&self.text[..range.start]);
-        text.push_str(new_text);
-        text.push_str(&self.text[range.end..]);
+        let text = spliced(&self.text, range.clone(), new_text);
 
         let pending = self.tree.base().map(|mut old| {
             old.edit(&InputEdit {
@@ -298,7 +295,7 @@ impl Document {
             kind: self.kind,
             version,
             rope,
-            text: Arc::from(text),
+            text,
             tree: Arc::new(LazyTree::pending(pending)),
             model: Default::default(),
             prev: Arc::new(Mutex::new(prev)),
@@ -379,6 +376,26 @@ impl Document {
 /// Tree-sitter points count rows by `\n` and columns in bytes. Rows follow the rope's line
 /// breaks, which differ only for a lone `\r`; berth never reads tree points (all analysis uses
 /// byte offsets), so that difference is harmless.
+/// `text` with `range` replaced by `new`, written straight into the shared buffer: going
+/// through a `String` copied the whole text twice a keystroke (both copies, past the mmap
+/// threshold, in fresh pages).
+fn spliced(text: &str, range: Range<usize>, new: &str) -> Arc<str> {
+    let parts = [&text.as_bytes()[..range.start], new.as_bytes(), &text.as_bytes()[range.end..]];
+    let mut buf = Arc::<[u8]>::new_uninit_slice(parts.iter().map(|p| p.len()).sum());
+    let dst = Arc::get_mut(&mut buf).expect("just allocated").as_mut_ptr() as *mut u8;
+    let mut at = 0;
+    // SAFETY: the parts fill the buffer exactly, each copied once into its own span; the
+    // bytes are the concatenation of UTF-8 strings split at char boundaries (`range` is
+    // clamped to them), so once all are written they are initialised UTF-8.
+    unsafe {
+        for p in parts {
+            std::ptr::copy_nonoverlapping(p.as_ptr(), dst.add(at), p.len());
+            at += p.len();
+        }
+        Arc::from_raw(Arc::into_raw(buf.assume_init()) as *const str)
+    }
+}
+
 fn point(rope: &Rope, byte: usize) -> Point {
     let line = rope.byte_to_line(byte);
     Point { row: line, column: byte - rope.line_to_byte(line) }
