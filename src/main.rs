@@ -1,20 +1,24 @@
 fn main() {
     limit_malloc_arenas();
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    berth::workspace::node_alloc::install();
     std::process::exit(berth::cli::run());
 }
 
 /// glibc gives each thread that allocates its own arena (up to 8 per core), and memory freed
 /// in one is not reused by another. The server's few threads (protocol, analysis, rayon, the
 /// background dropper) each building or freeing a large model left a 500-service compose file
-/// at 80+ MiB resident; two arenas keep it near the live data, and contention for them is
-/// negligible at this thread count. A fixed mmap threshold keeps large buffers (a big file's
+/// at 80+ MiB resident. One arena keeps it near the live data: with two, what one thread freed
+/// (an old model, the nodes a re-parse replaced) still sat beside what another allocated, 1.4
+/// MiB more at the peak; small blocks mostly come from glibc's per-thread caches, so the
+/// shared lock is rarely taken. A fixed mmap threshold keeps large buffers (a big file's
 /// text, the vectors of its model) in their own mappings, returned on free, instead of
 /// letting glibc raise the threshold and carve them from the heap, where they fragmented it.
 fn limit_malloc_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only changes allocator tuning; it is called before any thread exists.
     unsafe {
-        libc::mallopt(libc::M_ARENA_MAX, 2);
+        libc::mallopt(libc::M_ARENA_MAX, 1);
         libc::mallopt(libc::M_MMAP_THRESHOLD, 256 * 1024);
         libc::mallopt(libc::M_TRIM_THRESHOLD, 1024 * 1024);
     }

@@ -71,8 +71,17 @@ impl Store {
     pub fn open(&self, uri: Uri, language_id: &str, version: i32, text: &str) -> Option<FileKind> {
         let path = path_of(&uri);
         let kind = kind::classify(&path, Some(language_id), text)?;
+        // The workspace scan has usually read the file already: when the editor's text is the
+        // same, that document (its tree and models) serves under the editor's version, rather
+        // than a second parse and model alive beside the first until it is dropped.
+        let scanned = self.lock().snap.get(&path).cloned();
+        let doc = match scanned {
+            Some(d) if d.kind == kind && d.text.as_str() == text => d.with_version(Some(version)),
+            // Parsed outside the lock: a big file takes tens of milliseconds.
+            _ => Document::new(path.clone(), kind, Some(version), text),
+        };
         let mut st = self.lock();
-        st.snap.insert(Document::new(path.clone(), kind, Some(version), text));
+        st.snap.insert(doc);
         st.open.insert(path, OpenDoc { uri, version });
         st.generation += 1;
         Some(kind)
@@ -177,5 +186,47 @@ impl Store {
 
     pub fn version_of(&self, path: &Path) -> Option<i32> {
         self.lock().open.get(path).map(|o| o.version)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn uri(p: &str) -> Uri {
+        uri_of(Path::new(p)).unwrap()
+    }
+
+    #[test]
+    fn opening_a_scanned_file_unchanged_reuses_its_analysis() {
+        let store = Store::default();
+        let text = "services:\n  web:\n    image: app\n";
+        let scanned = Document::new(
+            crate::diagnostics::path_arc("/w/compose.yaml"),
+            FileKind::Compose,
+            None,
+            text,
+        );
+        let model = crate::compose::model(&scanned);
+        store.add_scanned(vec![scanned]);
+        store.open(uri("/w/compose.yaml"), "yaml", 3, text).unwrap();
+        let snap = store.snapshot();
+        let opened = snap.get(Path::new("/w/compose.yaml")).unwrap();
+        assert_eq!(opened.version, Some(3));
+        assert!(Arc::ptr_eq(&crate::compose::model(opened), &model), "the model is shared");
+
+        // Other text on open: analysed afresh.
+        store.close(&uri("/w/compose.yaml"));
+        store.add_scanned(vec![Document::new(
+            crate::diagnostics::path_arc("/w/compose.yaml"),
+            FileKind::Compose,
+            None,
+            text,
+        )]);
+        store.open(uri("/w/compose.yaml"), "yaml", 4, "services: {}\n").unwrap();
+        let snap = store.snapshot();
+        let opened = snap.get(Path::new("/w/compose.yaml")).unwrap();
+        assert_eq!((opened.version, opened.text.as_str()), (Some(4), "services: {}\n"));
+        assert!(crate::compose::model(opened).services.is_empty());
     }
 }

@@ -307,6 +307,13 @@ impl Document {
         }
     }
 
+    /// The same text under another version, sharing the tree and the models: for an editor
+    /// opening a file whose disk copy the workspace scan already read and analysed (a second
+    /// parse and model of a large compose file doubled the server's memory at that moment).
+    pub fn with_version(&self, version: Option<i32>) -> Document {
+        Document { version, ..self.clone() }
+    }
+
     /// Replace the whole text (full sync, or a file changed on disk).
     pub fn replace_all(&self, text: &str, version: Option<i32>) -> Document {
         Document::new(self.path.clone(), self.kind, version, text)
@@ -406,6 +413,16 @@ mod tests {
             d2.tree().unwrap().root_node().to_sexp(),
             fresh.tree().unwrap().root_node().to_sexp()
         );
+    }
+
+    #[test]
+    fn another_version_of_the_same_text_shares_its_tree_and_model() {
+        let d = Document::new(path_arc("/w/Dockerfile"), FileKind::Dockerfile, None, "FROM a\n");
+        let built = d.model(|doc| doc.text.len());
+        let opened = d.with_version(Some(3));
+        assert_eq!(opened.version, Some(3));
+        assert!(std::ptr::eq(opened.tree().unwrap(), d.tree().unwrap()));
+        assert!(Arc::ptr_eq(&opened.model(|_| 0usize), &built));
     }
 
     #[test]

@@ -9,3 +9,5 @@ pub mod snapshot;
 
 pub use snapshot::Snapshot;
 pub mod load;
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+pub mod node_alloc;

@@ -375,7 +375,9 @@ impl<'a> Builder<'a> {
 
     fn mapping(&mut self, n: TsNode, depth: usize) -> Node {
         let flow = self.kind(n) == "flow_mapping";
-        let mut entries: Vec<Entry> = Vec::new();
+        // Sized from the node (comments count too; merges may add): the value tree lives as
+        // long as the document, and growth by doubling left a quarter of it unused.
+        let mut entries: Vec<Entry> = Vec::with_capacity(n.named_child_count());
         let mut merges: Vec<Node> = Vec::new();
         let mut seen = Seen::default();
         let mut c = n.walk();
@@ -575,7 +577,7 @@ impl<'a> Builder<'a> {
 
     fn sequence(&mut self, n: TsNode, depth: usize) -> Node {
         let flow = self.kind(n) == "flow_sequence";
-        let mut items = Vec::new();
+        let mut items = Vec::with_capacity(n.named_child_count());
         let mut c = n.walk();
         for ch in n.named_children(&mut c) {
             match self.kind(ch) {
@@ -610,6 +612,7 @@ impl<'a> Builder<'a> {
                 _ => {}
             }
         }
+        items.shrink_to_fit();
         Node {
             range: n.byte_range(),
             value: Value::Seq(Arc::new(Seq { items, flow })),

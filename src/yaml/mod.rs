@@ -93,7 +93,9 @@ impl Map {
         self.entries.iter()
     }
 
-    fn new(entries: Vec<Entry>, flow: bool) -> Map {
+    fn new(mut entries: Vec<Entry>, flow: bool) -> Map {
+        // Kept for the document's life: no spare capacity (a no-op when sized exactly).
+        entries.shrink_to_fit();
         // Large maps (500 services) get a hash index; small ones scan faster.
         let index = (entries.len() > 12).then(|| {
             let mut ix = HashMap::with_capacity(entries.len());
