@@ -109,6 +109,29 @@ pub fn run_stdio() -> i32 {
     0
 }
 
+/// Threads for the workspace scan, apart from the pool that analyses keystrokes and at a
+/// lower scheduling priority: on the global pool, a scan of a large workspace (or of the file
+/// just opened, read again from disk) took the workers a keystroke's analysis was waiting
+/// for, and on two cores it competed with it for time. None if the threads cannot be made
+/// (the scan then runs on the global pool).
+fn background_pool() -> Option<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .thread_name(|i| format!("berth-scan-{i}"))
+        .start_handler(|_| lower_thread_priority())
+        .build()
+        .ok()
+}
+
+/// Nice 10 for the calling thread (Linux gives each thread its own nice value).
+fn lower_thread_priority() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: gettid and setpriority only read and set the scheduling priority of this thread.
+    unsafe {
+        let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
+        libc::setpriority(libc::PRIO_PROCESS, tid, 10);
+    }
+}
+
 /// A diagnostics report for a big file is about 100 KB, and a pipe holds 64 KB by default: the
 /// write then waits for the editor to drain the first part before the rest can go, a round of
 /// wake-ups on every keystroke. A 1 MiB pipe (Linux's default limit for unprivileged
@@ -324,7 +347,11 @@ impl Backend {
             let progress = move |done, total| {
                 let _ = ptx.send((done, total));
             };
-            load::scan_except(&roots, &progress, &|path| store.is_open(path))
+            let scan = || load::scan_except(&roots, &progress, &|path| store.is_open(path));
+            match background_pool() {
+                Some(pool) => pool.install(scan),
+                None => scan(),
+            }
         });
         let mut scan = std::pin::pin!(scan);
         let result = loop {
