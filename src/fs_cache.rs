@@ -150,6 +150,14 @@ impl Batch {
         self.kind(path) == Some(Kind::File)
     }
 
+    /// Whether `dir` is a directory whose listing can be read. Unlike [`Batch::is_dir`] this
+    /// stats `dir` itself rather than reading its parent: for a folder whose own entries are
+    /// wanted next anyway (a build context), and whose parent may be large and busy (`/tmp`,
+    /// a home directory, re-read on every pass while its last change is recent).
+    pub fn is_listable_dir(&self, dir: &Path) -> bool {
+        self.listing(dir).is_some()
+    }
+
     /// The names in `dir` (empty when it is not a readable directory).
     pub fn names(&self, dir: &Path) -> Vec<OsString> {
         self.listing(dir).map(|l| l.entries.keys().cloned().collect()).unwrap_or_default()
@@ -217,6 +225,19 @@ pub fn is_file(path: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_listable_dir_is_a_readable_directory() {
+        let base = std::env::temp_dir().join(format!("berth-fs-listable-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&base);
+        std::fs::create_dir_all(base.join("sub")).unwrap();
+        std::fs::write(base.join("f"), "x").unwrap();
+        let batch = Batch::default();
+        assert!(batch.is_listable_dir(&base) && batch.is_listable_dir(&base.join("sub")));
+        assert!(!batch.is_listable_dir(&base.join("f")));
+        assert!(!batch.is_listable_dir(&base.join("missing")));
+        let _ = std::fs::remove_dir_all(&base);
+    }
 
     #[test]
     fn agrees_with_the_disk_and_sees_changes() {

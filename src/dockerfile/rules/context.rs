@@ -28,7 +28,7 @@ impl<'a> BuildContext<'a> {
     pub fn of(snap: &'a Snapshot, dockerfile: &Path) -> Option<BuildContext<'a>> {
         let dir = dockerfile.parent()?.to_path_buf();
         let fs = Batch::default();
-        if snap.roots.is_empty() || !snap.in_workspace(&dir) || !fs.is_dir(&dir) {
+        if snap.roots.is_empty() || !snap.in_workspace(&dir) || !fs.is_listable_dir(&dir) {
             return None;
         }
         // `<name>.dockerignore` next to the Dockerfile wins over `.dockerignore`.
