@@ -8,11 +8,12 @@
 //! a pass over 200 sources in three directories then stats three directories.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::ffi::{OsStr, OsString};
 use std::path::Path;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, SystemTime};
+
+use crate::util::FastMap;
 
 /// A listing read less than this long after the directory's last change may have missed a
 /// change made in the same timestamp tick; it is read again until it is older. Filesystems
@@ -30,11 +31,8 @@ fn racy_window(mtime: SystemTime) -> Duration {
 /// Past this many cached directories the cache starts over (memory stays bounded).
 const MAX_DIRS: usize = 4096;
 
-/// Maps keyed by a path's bytes with a fast hasher: hashing a `Path` walks its components,
-/// which cost more than the rest of a cached check.
-type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
-
-/// By a directory's path bytes.
+/// By a directory's path bytes (hashing a `Path` walks its components, which cost more than
+/// the rest of a cached check).
 type ByDir<V> = FastMap<Box<[u8]>, V>;
 
 fn key(p: &Path) -> &[u8] {

@@ -34,3 +34,8 @@ pub fn drop_later<T: Any + Send>(value: T) {
         let _ = lock(tx).send(boxed);
     }
 }
+
+/// Maps and sets for the per-keystroke paths, keyed by short strings and path bytes: foldhash
+/// instead of SipHash (keys come from the user's own files, so flooding is not a concern).
+pub type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
+pub type FastSet<K> = std::collections::HashSet<K, foldhash::fast::FixedState>;

@@ -479,7 +479,7 @@ pub(crate) fn carry_single_file_merge(
     if m.services.iter().any(|s| s.extends.is_some()) {
         return;
     }
-    let mut names: HashSet<&str, foldhash::fast::FixedState> = HashSet::default();
+    let mut names: crate::util::FastSet<&str> = Default::default();
     names.reserve(m.services.len());
     if !m.services.iter().all(|s| names.insert(s.name.as_str())) {
         return;

@@ -1,6 +1,5 @@
 //! `build.target` and `build.args` checked against the Dockerfile they build.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use super::{Ctx, closest, dockerfile_facts};
@@ -54,9 +53,9 @@ const PREDEFINED: &[&str] = &[
 #[derive(Default)]
 struct Folders<'a> {
     /// By the folder as written in the contexts (`services` for `./services/web`).
-    written: HashMap<&'a str, bool, foldhash::fast::FixedState>,
+    written: crate::util::FastMap<&'a str, bool>,
     /// By the resolved folder, for the other contexts.
-    resolved: HashMap<Box<[u8]>, bool, foldhash::fast::FixedState>,
+    resolved: crate::util::FastMap<Box<[u8]>, bool>,
 }
 
 /// Whether the Dockerfile `b` builds may be a document of the snapshot: false when no
@@ -139,12 +138,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
                     }
                     if let Some(c) = closest(&t.text, facts.stages.iter().map(|(n, _)| n.as_str()))
                     {
-                        d = d.with_fix(Fix::local(
-                            format!("Change to `{c}`"),
-                            ctx.path(),
-                            vec![(t.range.clone(), c.to_string())],
-                            true,
-                        ));
+                        d = d.with_fix(super::change_to(ctx, t.range.clone(), c));
                     }
                     out.push(d);
                 }
@@ -166,12 +160,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
                 format!("No `ARG {}` in the Dockerfile: this build argument is never used", a.key),
             );
             if let Some(c) = closest(&a.key, facts.args.iter().map(String::as_str)) {
-                d = d.with_fix(Fix::local(
-                    format!("Change to `{c}`"),
-                    ctx.path(),
-                    vec![(a.key_range.clone(), c.to_string())],
-                    true,
-                ));
+                d = d.with_fix(super::change_to(ctx, a.key_range.clone(), c));
             }
             let at = stage_end.map(|e| df.line_range(df.line_of(e)).end).unwrap_or(0);
             let (range, new_text) = if stage_end.is_some() {

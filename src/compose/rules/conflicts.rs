@@ -1,6 +1,5 @@
 //! Two services claiming the same host port or container name.
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -191,8 +190,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
     }
     // The first two services (in project order) with each container name: enough to find,
     // for any of them, the first other one.
-    let mut by_name: HashMap<&str, (usize, Option<usize>), foldhash::fast::FixedState> =
-        HashMap::default();
+    let mut by_name: crate::util::FastMap<&str, (usize, Option<usize>)> = Default::default();
     for (j, s) in ctx.services.iter().enumerate() {
         if let Some((_, name)) = &s.container_name {
             by_name

@@ -1,8 +1,6 @@
 //! `depends_on` chains that loop back on themselves.
 
-use std::collections::HashMap;
-
-type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
+use crate::util::FastMap;
 
 use super::Ctx;
 use crate::diagnostics::{Diagnostic, RuleInfo, Severity};

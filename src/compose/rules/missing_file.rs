@@ -1,6 +1,5 @@
 //! Paths in a compose file that point at nothing.
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -65,9 +64,9 @@ struct Probe<'a> {
     base: &'a Path,
     disk: crate::fs_cache::Batch,
     /// By the folder's resolved path.
-    folders: HashMap<Box<[u8]>, Folder, foldhash::fast::FixedState>,
+    folders: crate::util::FastMap<Box<[u8]>, Folder>,
     /// By the folder as written relative to `base` (`services` for `./services/web`).
-    written: HashMap<Box<str>, Folder, foldhash::fast::FixedState>,
+    written: crate::util::FastMap<Box<str>, Folder>,
 }
 
 impl<'a> Probe<'a> {

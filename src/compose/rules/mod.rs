@@ -105,10 +105,33 @@ fn dedup(out: Vec<Diagnostic>) -> Vec<Diagnostic> {
 
 /// The closest name to `name` among `candidates`, when it is close enough to be a likely typo.
 pub fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    // Hundreds of candidates (a project's services): the name is folded once, and a candidate
+    // only when it has something to fold.
+    let folded = name.to_lowercase();
     candidates
         .filter(|c| *c != name)
-        .map(|c| (strsim::jaro_winkler(&name.to_lowercase(), &c.to_lowercase()), c))
+        .map(|c| (strsim::jaro_winkler(&folded, &fold(c)), c))
         .filter(|(score, _)| *score >= 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)
+}
+
+/// `c` lower-cased, allocating only when some letter in it is not lower case already.
+fn fold(c: &str) -> std::borrow::Cow<'_, str> {
+    if c.chars().any(|ch| ch.is_alphabetic() && !ch.is_lowercase()) {
+        c.to_lowercase().into()
+    } else {
+        c.into()
+    }
+}
+
+/// The preferred fix for a likely typo found by [`closest`]: `range` of the compose file
+/// becomes `to`.
+pub fn change_to(ctx: &Ctx, range: std::ops::Range<usize>, to: &str) -> crate::diagnostics::Fix {
+    crate::diagnostics::Fix::local(
+        format!("Change to `{to}`"),
+        ctx.path(),
+        vec![(range, to.to_string())],
+        true,
+    )
 }

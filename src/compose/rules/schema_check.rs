@@ -9,7 +9,7 @@ use super::Ctx;
 use crate::compose::model::Findings;
 use crate::compose::schema::{self, KeySpec, Ty};
 use crate::compose::values::{self, KeyCheck};
-use crate::diagnostics::{Diagnostic, Fix, RuleInfo, Severity};
+use crate::diagnostics::{Diagnostic, RuleInfo, Severity};
 use crate::yaml::{Entry, MAX_DEPTH, Node, Style, Value};
 
 pub const UNKNOWN_KEY: RuleInfo = RuleInfo {
@@ -216,12 +216,7 @@ impl<'a> Walker<'_, '_> {
             msg,
         );
         if let Some(c) = closest {
-            d = d.with_fix(Fix::local(
-                format!("Change to `{c}`"),
-                self.ctx.path(),
-                vec![(e.key_content.clone(), c.to_string())],
-                true,
-            ));
+            d = d.with_fix(super::change_to(self.ctx, e.key_content.clone(), c));
         }
         self.out.push(d);
     }

@@ -1,7 +1,6 @@
 //! References to services, networks, volumes, secrets and configs that the project never
 //! defines.
 
-use std::collections::HashSet;
 use std::ops::Range;
 
 use super::{Ctx, closest};
@@ -70,7 +69,7 @@ fn code_of(kind: DeclKind) -> &'static str {
     }
 }
 
-type FastSet<'a> = HashSet<&'a str, foldhash::fast::FixedState>;
+type FastSet<'a> = crate::util::FastSet<&'a str>;
 
 /// The names a file's references are checked against.
 struct Names<'a> {
@@ -155,12 +154,7 @@ fn service_ref(
         format!("`{}` {verb} `{}`, which is not a service of this project", svc.name, r.text),
     );
     if let Some(c) = closest(&r.text, names.services.iter().copied()) {
-        d = d.with_fix(Fix::local(
-            format!("Change to `{c}`"),
-            ctx.path(),
-            vec![(r.range.clone(), c.to_string())],
-            true,
-        ));
+        d = d.with_fix(super::change_to(ctx, r.range.clone(), c));
     }
     out.push(d);
 }
@@ -186,12 +180,7 @@ fn declared_ref(ctx: &Ctx, names: &Names, kind: DeclKind, r: &Str, out: &mut Vec
     );
     let near = closest(&r.text, list.iter().copied());
     if let Some(c) = near {
-        d = d.with_fix(Fix::local(
-            format!("Change to `{c}`"),
-            ctx.path(),
-            vec![(r.range.clone(), c.to_string())],
-            true,
-        ));
+        d = d.with_fix(super::change_to(ctx, r.range.clone(), c));
     }
     if let Some(edit) = declare_edit(ctx, kind, &r.text) {
         d = d.with_fix(Fix::local(

@@ -21,7 +21,7 @@ pub struct BuildContext<'a> {
     fs: Batch,
     /// Answers of [`BuildContext::exists`] in this pass: a long Dockerfile copies the same few
     /// sources (`requirements.txt`, `.`, …) stage after stage.
-    exists_memo: std::cell::RefCell<HashMap<String, bool, foldhash::fast::FixedState>>,
+    exists_memo: std::cell::RefCell<crate::util::FastMap<String, bool>>,
 }
 
 impl<'a> BuildContext<'a> {
