@@ -62,9 +62,8 @@ pub fn all_rules() -> Vec<&'static RuleInfo> {
 pub fn rule(code: &str) -> Option<&'static RuleInfo> {
     // Asked for each finding on every keystroke: a map, built once, rather than a scan of
     // every rule table.
-    static BY_CODE: std::sync::OnceLock<
-        std::collections::HashMap<&'static str, &'static RuleInfo>,
-    > = std::sync::OnceLock::new();
+    static BY_CODE: std::sync::OnceLock<crate::util::FastMap<&'static str, &'static RuleInfo>> =
+        std::sync::OnceLock::new();
     let by_code = BY_CODE.get_or_init(|| all_rules().into_iter().map(|r| (r.code, r)).collect());
     by_code.get(code).copied().or_else(|| {
         // Configuration may spell a code in another case.
@@ -91,6 +90,12 @@ pub fn diagnostics(snap: &Snapshot, doc: &Document) -> Vec<Diagnostic> {
         return out;
     }
     crate::env::release_stale(snap, doc);
+    if doc.kind == FileKind::Compose {
+        // The syntax check, the rules and the env model all start from the compose model.
+        // Built here first, its own parallel parts have both cores; inside the join below,
+        // one pass would build it while the others sat blocked waiting for it.
+        let _ = compose::model(doc);
+    }
     // Three independent passes, on both cores: the syntax pass waits for the (incremental)
     // re-parse, which the Dockerfile rules do not need (they read the line model), and the env
     // model is its own cross-file computation.

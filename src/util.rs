@@ -35,7 +35,9 @@ pub fn drop_later<T: Any + Send>(value: T) {
     }
 }
 
-/// Maps and sets for the per-keystroke paths, keyed by short strings and path bytes: foldhash
-/// instead of SipHash (keys come from the user's own files, so flooding is not a concern).
-pub type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
-pub type FastSet<K> = std::collections::HashSet<K, foldhash::fast::FixedState>;
+/// Maps and sets for the per-keystroke paths, keyed by short strings, offsets and path bytes:
+/// foldhash is several times cheaper than SipHash on such keys. The keys come from files a
+/// user may not have written, so each map gets its own random seed: a file crafted to collide
+/// for one seed does not collide for the next map.
+pub type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+pub type FastSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;

@@ -222,7 +222,7 @@ pub struct Findings {
     pub all: Vec<crate::diagnostics::Diagnostic>,
     /// By the entry's key start: the key of the section it belongs to (empty for top-level
     /// entries) and its findings, a range of `all`.
-    pub by_entry: std::collections::HashMap<usize, (String, Range<usize>)>,
+    pub by_entry: crate::util::FastMap<usize, (Arc<str>, Range<usize>)>,
 }
 
 impl ComposeModel {
@@ -412,7 +412,7 @@ fn from_yaml_reusing(
 /// service: shared when unmoved; when moved, shifted in place if no one else holds it (a
 /// service is a function of its entry alone), else read again from the moved value.
 fn services(yaml: &Yaml, v: &Node, old: Vec<Arc<Service>>) -> Vec<Arc<Service>> {
-    let mut old: std::collections::HashMap<usize, Arc<Service>> =
+    let mut old: crate::util::FastMap<usize, Arc<Service>> =
         old.into_iter().map(|s| (s.entry_range.start, s)).collect();
     v.entries()
         .iter()

@@ -406,7 +406,7 @@ pub fn merged_service(snap: &Snapshot, project: &Project, name: &str) -> Option<
 fn merge(snap: &Snapshot, models: &[(&Arc<Document>, Arc<ComposeModel>)]) -> Vec<MergedService> {
     let mut out: Vec<MergedService> = Vec::new();
     // Position in `out` by name: a project can have hundreds of services.
-    let mut index: std::collections::HashMap<&str, usize> = Default::default();
+    let mut index: crate::util::FastMap<&str, usize> = Default::default();
     for (doc, m) in models {
         for s in &m.services {
             let i = *index.entry(s.name.as_str()).or_insert_with(|| {

@@ -46,7 +46,7 @@ pub fn severity(s: Severity) -> lsp::DiagnosticSeverity {
 
 /// Resolves a path to its document (for ranges) and URI; files unknown to the snapshot are
 /// skipped by callers.
-pub trait Resolver {
+pub trait Resolver: Sync {
     fn doc(&self, path: &Path) -> Option<&Document>;
     fn uri(&self, path: &Path) -> Option<lsp::Uri>;
 }
@@ -145,10 +145,54 @@ pub fn diagnostics_json(
     res: &dyn Resolver,
 ) -> Vec<u8> {
     let lcs = range_positions(doc, enc, ds);
-    // Sized for the whole report up front: it is rebuilt on every keystroke, and growing a
-    // buffer of hundreds of kilobytes copies it and faults in fresh pages each time.
-    let mut out = Vec::with_capacity(2 + ds.iter().map(|d| 300 + d.message.len()).sum::<usize>());
-    out.push(b'[');
+    let mut out;
+    if ds.len() < SPLIT_FROM {
+        out = Vec::with_capacity(2 + report_size(ds));
+        out.push(b'[');
+        write_items(&mut out, ds, &lcs, enc, res);
+    } else {
+        // A report this long is written in two halves, one per core.
+        let mid = ds.len() / 2;
+        let (mut first, second) = rayon::join(
+            || {
+                let mut first = Vec::with_capacity(3 + report_size(ds));
+                first.push(b'[');
+                write_items(&mut first, &ds[..mid], &lcs[..2 * mid], enc, res);
+                first
+            },
+            || {
+                let mut second = Vec::with_capacity(report_size(&ds[mid..]));
+                write_items(&mut second, &ds[mid..], &lcs[2 * mid..], enc, res);
+                second
+            },
+        );
+        first.push(b',');
+        first.extend_from_slice(&second);
+        out = first;
+    }
+    out.push(b']');
+    out
+}
+
+/// Reports with fewer findings are written on one thread.
+const SPLIT_FROM: usize = 128;
+
+/// A generous size for the items of `ds`: the buffer is rebuilt on every keystroke, and
+/// growing one of hundreds of kilobytes copies it and faults in fresh pages each time.
+fn report_size(ds: &[Diagnostic]) -> usize {
+    ds.iter().map(|d| 300 + d.message.len()).sum()
+}
+
+/// The JSON objects of `ds` (positions in `lcs`, two per finding), comma-separated.
+fn write_items(
+    out: &mut Vec<u8>,
+    ds: &[Diagnostic],
+    lcs: &[LineCol],
+    enc: Encoding,
+    res: &dyn Resolver,
+) {
+    // The few rules of a report, looked up once each rather than once per finding.
+    let mut fields: Vec<(&'static str, std::sync::Arc<[u8]>)> = Vec::new();
     for (i, (d, lc)) in ds.iter().zip(lcs.chunks_exact(2)).enumerate() {
         if i > 0 {
             out.push(b',');
@@ -164,24 +208,29 @@ pub fn diagnostics_json(
         field(br#"},"end":{"line":"#, e.line);
         field(br#","character":"#, e.col);
         field(br#"}},"severity":"#, u32::from(severity_number(d.severity)));
-        out.extend_from_slice(&rule_fields(d.code));
-        let _ = serde_json::to_writer(&mut out, &d.message);
+        match fields.iter().find(|(c, _)| std::ptr::eq(*c, d.code)) {
+            Some((_, f)) => out.extend_from_slice(f),
+            None => {
+                let f = rule_fields(d.code);
+                out.extend_from_slice(&f);
+                fields.push((d.code, f));
+            }
+        }
+        let _ = serde_json::to_writer(&mut *out, &d.message);
         if !d.related.is_empty() || !d.tags.is_empty() {
             // Rare: these go through the LSP types.
             let full = diagnostic_in(&|_| lsp::Position::default(), enc, d, res);
             if let Some(related) = full.related_information.filter(|r| !r.is_empty()) {
                 out.extend_from_slice(b",\"relatedInformation\":");
-                let _ = serde_json::to_writer(&mut out, &related);
+                let _ = serde_json::to_writer(&mut *out, &related);
             }
             if let Some(tags) = full.tags.filter(|t| !t.is_empty()) {
                 out.extend_from_slice(b",\"tags\":");
-                let _ = serde_json::to_writer(&mut out, &tags);
+                let _ = serde_json::to_writer(&mut *out, &tags);
             }
         }
         out.push(b'}');
     }
-    out.push(b']');
-    out
 }
 
 /// Start and end positions of each finding's range, in one pass over the text.
@@ -604,6 +653,26 @@ mod tests {
             let typed = serde_json::to_value(diagnostics(doc, enc, &ds, &res)).unwrap();
             assert_eq!(direct, typed, "{enc:?}");
         }
+    }
+
+    #[test]
+    fn a_long_report_written_in_halves_is_the_lsp_types_serialised() {
+        // More findings than `SPLIT_FROM`, some with tags and related information.
+        let mut text = String::from("#- /Dockerfile\n");
+        for i in 0..SPLIT_FROM {
+            text.push_str(&format!(
+                "FROM alpine AS s{i}\nCMD [\"é\"]\nCMD [\"b\"]\nFROM alpine AS s{i}\n"
+            ));
+        }
+        let f = crate::testing::fixture(&text);
+        let doc = f.doc("/Dockerfile");
+        let ds = crate::analysis::diagnostics(&f.snapshot, doc);
+        assert!(ds.len() > SPLIT_FROM && ds.iter().any(|d| !d.related.is_empty()));
+        let res = FixtureResolver(&f.snapshot);
+        let direct: serde_json::Value =
+            serde_json::from_slice(&diagnostics_json(doc, Encoding::Utf16, &ds, &res)).unwrap();
+        let typed = serde_json::to_value(diagnostics(doc, Encoding::Utf16, &ds, &res)).unwrap();
+        assert_eq!(direct, typed);
     }
 
     #[test]

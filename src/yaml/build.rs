@@ -627,7 +627,7 @@ impl<'a> Builder<'a> {
 /// scanned; a hash index, which cost a key copy per entry, is built only for large ones.
 #[derive(Default)]
 struct Seen {
-    index: Option<HashMap<String, Range<usize>>>,
+    index: Option<crate::util::FastMap<String, Range<usize>>>,
 }
 
 impl Seen {
@@ -649,7 +649,10 @@ impl Seen {
                 }
             }
             None if entries.len() > Self::SCAN_UP_TO => {
-                let mut ix = HashMap::with_capacity(entries.len() * 2);
+                let mut ix = crate::util::FastMap::with_capacity_and_hasher(
+                    entries.len() * 2,
+                    Default::default(),
+                );
                 for e in entries {
                     ix.entry(e.key.clone()).or_insert_with(|| e.key_range.clone());
                 }

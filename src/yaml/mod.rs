@@ -14,7 +14,6 @@ mod splice;
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -74,7 +73,7 @@ pub struct Map {
     pub entries: Vec<Entry>,
     /// Written in flow style (`{a: 1}`).
     pub flow: bool,
-    index: Option<HashMap<String, usize>>,
+    index: Option<crate::util::FastMap<String, usize>>,
 }
 
 impl Map {
@@ -98,7 +97,8 @@ impl Map {
         entries.shrink_to_fit();
         // Large maps (500 services) get a hash index; small ones scan faster.
         let index = (entries.len() > 12).then(|| {
-            let mut ix = HashMap::with_capacity(entries.len());
+            let mut ix =
+                crate::util::FastMap::with_capacity_and_hasher(entries.len(), Default::default());
             for (i, e) in entries.iter().enumerate() {
                 ix.entry(e.key.clone()).or_insert(i);
             }

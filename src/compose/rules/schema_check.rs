@@ -1,7 +1,6 @@
 //! Schema-driven checks: keys the Compose Specification does not know (`unknown-key`) and
 //! values of the wrong shape or syntax (`invalid-value`), read from `compose::schema`.
 
-use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -62,7 +61,7 @@ struct Walker<'c, 'o> {
     ctx: &'c Ctx<'c>,
     out: &'o mut Vec<Diagnostic>,
     /// The findings inside each top-level section and section entry, for the next version.
-    by_entry: &'o mut HashMap<usize, (String, Range<usize>)>,
+    by_entry: &'o mut crate::util::FastMap<usize, (Arc<str>, Range<usize>)>,
     /// The previous version's findings, for entries the model carried over from it.
     prev: Option<&'c Findings>,
 }
@@ -100,14 +99,17 @@ impl<'a> Walker<'_, '_> {
                 }
                 // An empty key token is what error recovery leaves behind, not a written key.
                 let written = map.iter().filter(|e| e.merged_from.is_none());
+                let section = path.last().copied().unwrap_or("");
+                // Shared by the map's entries: one allocation, not one per service.
+                let shared: Option<Arc<str>> = (depth <= CACHED_DEPTH).then(|| section.into());
+                let shared = || shared.clone().unwrap_or_default();
                 for e in written.filter(|e| !e.key_range.is_empty()) {
-                    let section = path.last().copied().unwrap_or("");
                     let start = self.out.len();
                     // An entry carried over was a known key last time (only those are kept),
                     // and still is: same text, same place.
                     if depth <= CACHED_DEPTH && self.reuse(e, section) {
                         let end = self.out.len();
-                        self.by_entry.insert(e.key_range.start, (section.to_string(), start..end));
+                        self.by_entry.insert(e.key_range.start, (shared(), start..end));
                         continue;
                     }
                     match values::check_key(path, &e.key) {
@@ -118,8 +120,7 @@ impl<'a> Walker<'_, '_> {
                             self.node(&e.value, child, path, Some(e), depth + 1);
                             path.pop();
                             let end = self.out.len();
-                            self.by_entry
-                                .insert(e.key_range.start, (section.to_string(), start..end));
+                            self.by_entry.insert(e.key_range.start, (shared(), start..end));
                         }
                         KeyCheck::Known(child) => {
                             path.push(&e.key);
@@ -169,7 +170,7 @@ impl<'a> Walker<'_, '_> {
         let Some(delta) = self.ctx.model.yaml.reused(e.key_range.start) else { return false };
         let old_start = e.key_range.start.wrapping_add_signed(-delta);
         let Some((old_section, found)) = prev.by_entry.get(&old_start) else { return false };
-        if old_section != section {
+        if &**old_section != section {
             return false;
         }
         let path = self.ctx.path();

@@ -491,3 +491,26 @@ fn schema_checks_stay_quiet() {
         "#]],
     );
 }
+
+mod closest_memo {
+    use proptest::prelude::*;
+
+    fn names() -> impl Strategy<Value = Vec<String>> {
+        prop::collection::vec("[a-e]{1,3}-?[0-9]{0,2}", 0..80)
+    }
+
+    proptest! {
+        /// Remembered answers (long lists) are the answers a fresh scoring gives, also when
+        /// the same name is asked again among a changed list.
+        #[test]
+        fn memo_agrees_with_scoring(list in names(), other in names(), name in "[a-e]{1,3}-?[0-9]{0,2}") {
+            for cands in [&list, &other, &list] {
+                let direct: Vec<&str> = cands.iter().map(String::as_str).filter(|c| *c != name).collect();
+                let expected = super::super::closest_among(&name, &direct).map(|i| direct[i]);
+                for _ in 0..2 {
+                    prop_assert_eq!(super::super::closest(&name, cands.iter().map(String::as_str)), expected);
+                }
+            }
+        }
+    }
+}
