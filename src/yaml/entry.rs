@@ -49,8 +49,9 @@ pub(super) fn chunk(text: &str, line_start: usize, key_start: usize, end: usize)
 }
 
 /// A syntax tree of the lines of one entry of a top-level section (a service), parsed on
-/// their own. Within the entry (`entry`, offsets of the whole text) its nodes are those of
-/// the whole text's tree, `base` bytes earlier.
+/// their own, with the blank lines after it up to a cursor on one. Within the entry (`entry`,
+/// offsets of the whole text) its nodes are those of the whole text's tree, `base` bytes
+/// earlier.
 pub struct EntryTree {
     pub tree: Tree,
     /// The text `tree` was parsed from.
@@ -69,14 +70,23 @@ pub(super) fn entry_tree(yaml: &Yaml, text: &str, offset: usize) -> Option<Entry
     let list = &yaml.pieces.list;
     let i = list.partition_point(|p| p.range.start <= offset).checked_sub(1)?;
     let p = &list[i];
-    // Up to the end of the line the entry ends on: text after its last token on that line
-    // is in the chunk too.
-    let line_end = memchr::memchr(b'\n', text.as_bytes().get(p.range.end..)?)
-        .map_or(text.len(), |n| p.range.end + n);
-    if p.depth != 1 || offset > line_end {
+    if p.depth != 1 {
         return None;
     }
-    let c = chunk(text, p.line_start, p.range.start, p.range.end)?;
+    // The chunk runs to the end of the line the entry ends on, or, for a cursor on a blank
+    // line after it (where an editor asks for the next key), to the end of that line.
+    let line_end = |at: usize| {
+        memchr::memchr(b'\n', text.as_bytes().get(at..)?).map_or(Some(text.len()), |n| Some(at + n))
+    };
+    let mut end = p.range.end;
+    if offset > line_end(end)? {
+        end = line_end(offset)?;
+        let mut blank = text.get(p.range.end..end)?.bytes().skip_while(|&b| b != b'\n');
+        if !blank.all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n')) {
+            return None;
+        }
+    }
+    let c = chunk(text, p.line_start, p.range.start, end)?;
     let tree = document::parse(FileKind::Compose, &c.text, None)?;
     // The lines must read as the entry and the sibling, the entry where it is in the whole
     // text: then they read as they do there.

@@ -292,9 +292,10 @@ impl Yaml {
     }
 
     /// A syntax tree of just the lines of the entry of a top-level section (a service) that
-    /// holds `offset`, from its key to the end of its last line, for reading the syntax there
-    /// without a tree of the whole file: within the entry it has the whole file's nodes. None
-    /// unless the document [`is_clean`](Self::is_clean) and `offset` lies in such an entry.
+    /// holds `offset` (from its key to the end of its last line, or on a blank line after it),
+    /// for reading the syntax there without a tree of the whole file: within the entry it has
+    /// the whole file's nodes. None unless the document [`is_clean`](Self::is_clean) and
+    /// `offset` lies in such an entry.
     pub fn entry_tree(&self, text: &str, offset: usize) -> Option<EntryTree> {
         entry::entry_tree(self, text, offset)
     }

@@ -58,7 +58,17 @@ fn compose_text() -> impl Strategy<Value = String> {
         "\n\n",
         "networks: [a,\n  b]\n",
     ]);
-    let between = prop::sample::select(vec!["", "", "\n", "  # between\n", "# col 0\n"]);
+    let between = prop::sample::select(vec![
+        "",
+        "",
+        "\n",
+        "    \n",
+        "  \n\n      \n",
+        "\t\n",
+        "  # between\n",
+        "    \n  # between\n",
+        "# col 0\n",
+    ]);
     (head, prop::collection::vec((service(), between), 1..5), tail, any::<bool>()).prop_map(
         |(head, services, tail, strip)| {
             let mut s = format!("{head}services:\n");
@@ -157,12 +167,28 @@ fn local_tree_covers_flow_collections_and_multi_line_scalars() {
     assert!(m.yaml.entry_tree(text, text.find("services").unwrap() + 3).is_none());
 }
 
+/// Where an editor asks for the next key: an indented blank line after a service.
+#[test]
+fn local_tree_covers_blank_lines_after_a_service() {
+    let text = "services:\n  web:\n    image: x\n    \n\n  db:\n    image: y\n    \nvolumes:\n  v: {}\n  \n";
+    let doc = Document::new(path_arc("/w/compose.yaml"), FileKind::Compose, Some(1), text);
+    let m = crate::compose::model(&doc);
+    let after = |s: &str| text.find(s).unwrap() + s.len();
+    assert!(m.yaml.entry_tree(text, after("x\n    \n")).is_some());
+    for at in [after("x\n    "), after("y\n    ")] {
+        assert!(m.yaml.entry_tree(text, at).is_some(), "{at}");
+        let (ctx, _) = cursor_context_in(&doc, &m.yaml, at);
+        assert!(ctx.on_key && ctx.path.len() == 2, "{at}: {ctx:?}");
+    }
+    assert!(check(text) > 0);
+}
+
 /// After typing inside a service, completion needs no syntax tree of the whole file (a second
 /// copy of its nodes while the old one lives).
 #[test]
 fn completion_after_typing_in_a_service_keeps_the_whole_tree_unparsed() {
     let path = path_arc("/w/compose.yaml");
-    let text = "services:\n  web:\n    depends_on: [db]\n  db:\n    image: x\n";
+    let text = "services:\n  web:\n    depends_on: [db]\n    \n  db:\n    image: x\n";
     let doc = std::sync::Arc::new(Document::new(path, FileKind::Compose, Some(1), text));
     crate::compose::model(&doc);
     let at = text.find("db]").unwrap();
@@ -171,5 +197,8 @@ fn completion_after_typing_in_a_service_keeps_the_whole_tree_unparsed() {
     snap.insert_arc(doc.clone());
     let items = crate::compose::complete(&snap, &doc, at + 1);
     assert!(items.iter().any(|i| i.label == "db"), "{items:?}");
+    let blank = doc.text.find("]\n    ").unwrap() + 6;
+    let items = crate::compose::complete(&snap, &doc, blank);
+    assert!(items.iter().any(|i| i.label == "image"), "{items:?}");
     assert!(!doc.has_parsed_tree());
 }
