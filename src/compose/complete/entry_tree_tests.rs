@@ -160,8 +160,8 @@ fn local_tree_covers_flow_collections_and_multi_line_scalars() {
     let doc = Document::new(path_arc("/w/compose.yaml"), FileKind::Compose, Some(1), text);
     let m = crate::compose::model(&doc);
     for at in [text.find("ca]").unwrap() + 2, text.find("      bc").unwrap() + 7] {
-        assert!(m.yaml.entry_tree(text, at).is_some(), "{at}");
-        assert_eq!(cursor_context_in(&doc, &m.yaml, at).1, Source::Tree, "{at}");
+        let e = m.yaml.entry_tree(text, at).unwrap();
+        assert_eq!(cursor_context(&m.yaml, Some(Syntax::entry(&e)), text, at).1, Source::Tree);
     }
     // Not in a service: the whole file's tree.
     assert!(m.yaml.entry_tree(text, text.find("services").unwrap() + 3).is_none());
@@ -176,8 +176,8 @@ fn local_tree_covers_blank_lines_after_a_service() {
     let after = |s: &str| text.find(s).unwrap() + s.len();
     assert!(m.yaml.entry_tree(text, after("x\n    \n")).is_some());
     for at in [after("x\n    "), after("y\n    ")] {
-        assert!(m.yaml.entry_tree(text, at).is_some(), "{at}");
-        let (ctx, _) = cursor_context_in(&doc, &m.yaml, at);
+        let e = m.yaml.entry_tree(text, at).unwrap();
+        let (ctx, _) = cursor_context(&m.yaml, Some(Syntax::entry(&e)), text, at);
         assert!(ctx.on_key && ctx.path.len() == 2, "{at}: {ctx:?}");
     }
     assert!(check(text) > 0);
@@ -193,12 +193,19 @@ fn completion_after_typing_in_a_service_keeps_the_whole_tree_unparsed() {
     crate::compose::model(&doc);
     let at = text.find("db]").unwrap();
     let doc = std::sync::Arc::new(doc.edit(at..at, "c", Some(2)));
-    let mut snap = crate::workspace::Snapshot::new(Vec::new());
-    snap.insert_arc(doc.clone());
-    let items = crate::compose::complete(&snap, &doc, at + 1);
+    let fresh =
+        std::sync::Arc::new(Document::new(doc.path.clone(), FileKind::Compose, None, &doc.text));
+    let complete = |d: &std::sync::Arc<Document>, at: usize| {
+        let mut snap = crate::workspace::Snapshot::new(Vec::new());
+        snap.insert_arc(d.clone());
+        crate::compose::complete(&snap, d, at)
+    };
+    let items = complete(&doc, at + 1);
     assert!(items.iter().any(|i| i.label == "db"), "{items:?}");
+    assert_eq!(items, complete(&fresh, at + 1));
     let blank = doc.text.find("]\n    ").unwrap() + 6;
-    let items = crate::compose::complete(&snap, &doc, blank);
+    let items = complete(&doc, blank);
     assert!(items.iter().any(|i| i.label == "image"), "{items:?}");
+    assert_eq!(items, complete(&fresh, blank));
     assert!(!doc.has_parsed_tree());
 }

@@ -48,13 +48,14 @@ impl<'a> Syntax<'a> {
     }
 }
 
-/// The context at `offset` in `doc` (whose value tree is `yaml`). While the text has no
-/// syntax error, the syntax around a cursor in a service is read from a tree of that
-/// service's lines ([`Yaml::entry_tree`]) rather than the whole file's: after edits inside
-/// services the whole file's tree is not parsed, and parsing it again takes the memory of a
-/// second copy of its nodes.
+/// The context at `offset` in `doc` (whose value tree is `yaml`). Unless the whole file's
+/// syntax tree is at hand, the syntax around a cursor in a service of a file without syntax
+/// errors is read from a tree of that service's lines ([`Yaml::entry_tree`]): after edits
+/// inside services the whole file's tree is not parsed, and parsing it again would hold a
+/// second copy of its nodes while the old tree lives.
 pub fn cursor_context_in(doc: &Document, yaml: &Yaml, offset: usize) -> (CursorContext, Source) {
-    match yaml.entry_tree(&doc.text, offset) {
+    let local = if doc.has_parsed_tree() { None } else { yaml.entry_tree(&doc.text, offset) };
+    match local {
         Some(e) => cursor_context(yaml, Some(Syntax::entry(&e)), &doc.text, offset),
         None => {
             let whole = doc.tree().map(|t| Syntax::whole(t, &doc.text));
