@@ -10,7 +10,7 @@ use std::ops::Range;
 use std::sync::{OnceLock, RwLock};
 
 pub use gather::{NameLists, Needs};
-pub use tree::{Source, context_from_tree, cursor_context};
+pub use tree::{Source, Syntax, context_from_tree, cursor_context, cursor_context_in};
 
 use super::hover;
 use super::schema::{self, KeySpec, NameKind, Ty};
@@ -618,6 +618,8 @@ fn siblings_below(text: &str, col: usize, siblings: &mut Vec<String>) {
     }
 }
 
+#[cfg(test)]
+mod entry_tree_tests;
 #[cfg(test)]
 mod project_tests;
 #[cfg(test)]

@@ -111,7 +111,7 @@ pub fn dockerfile_of(
 /// lines around it while the file does not parse), filled with the project's names.
 pub fn complete(snap: &Snapshot, doc: &Document, offset: usize) -> Vec<CompletionItem> {
     let m = model(doc);
-    let (ctx, _) = complete::cursor_context(&m.yaml, doc.tree(), &doc.text, offset);
+    let (ctx, _) = complete::cursor_context_in(doc, &m.yaml, offset);
     let service = match ctx.path.as_slice() {
         [top, name, ..] if top == "services" => Some(name.as_str()),
         _ => None,

@@ -7,6 +7,7 @@
 //! want each source position once must not descend into `node.alias` nodes (see [`walk`]).
 
 mod build;
+mod entry;
 mod path;
 mod reuse;
 mod scalar;
@@ -17,6 +18,7 @@ mod tests;
 use std::ops::Range;
 use std::sync::Arc;
 
+pub use entry::EntryTree;
 pub use path::{PathAt, PathSeg, Position};
 pub use reuse::Window;
 
@@ -287,6 +289,15 @@ impl Yaml {
     /// covers all of it); known without a syntax tree when the value tree was [`splice`]d.
     pub fn is_clean(&self) -> bool {
         self.clean
+    }
+
+    /// A syntax tree of just the lines of the entry of a top-level section (a service) that
+    /// holds `offset` (from its key to the end of its last line, or on a blank line after it),
+    /// for reading the syntax there without a tree of the whole file: within the entry it has
+    /// the whole file's nodes. None unless the document [`is_clean`](Self::is_clean) and
+    /// `offset` lies in such an entry.
+    pub fn entry_tree(&self, text: &str, offset: usize) -> Option<EntryTree> {
+        entry::entry_tree(self, text, offset)
     }
 }
 

@@ -15,7 +15,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use super::reuse::{Piece, Window};
-use super::{Entry, Node, Value, Yaml, build};
+use super::{Entry, Node, Value, Yaml, build, entry};
 use crate::workspace::FileKind;
 use crate::workspace::document::{self, MAX_PARSED_BYTES};
 
@@ -46,30 +46,15 @@ fn fresh_entry(text: &str, old: &Yaml, w: Window) -> Option<(usize, Entry, Yaml)
         return None;
     }
     // Text before `w.lo` is unchanged: the entry's line starts where it did.
-    let lead = text.get(p.line_start..p.range.start)?;
-    if !lead.bytes().all(|b| b == b' ') {
-        return None;
-    }
     let new_end = p.range.end.checked_add_signed(w.delta())?;
-    let rest = text.as_bytes().get(new_end..)?;
-    let chunk_end = memchr::memchr(b'\n', rest).map_or(text.len(), |n| new_end + n + 1);
-    // At the end of a text a pair takes the trailing blanks in, where before a sibling it
-    // ends at its last token: a sibling key follows the lines, as in the whole file.
-    let mut chunk = String::with_capacity(chunk_end - p.line_start + lead.len() + 4);
-    chunk.push_str(text.get(p.line_start..chunk_end)?);
-    if !chunk.ends_with('\n') {
-        chunk.push('\n');
-    }
-    let sibling_at = chunk.len() + lead.len();
-    chunk.push_str(lead);
-    chunk.push_str("_:\n");
-    let tree = document::parse(FileKind::Compose, &chunk, None)?;
-    let (mut entry, mut records) = build::build_entry(&chunk, &tree, lead.len(), sibling_at)?;
-    let base = p.line_start;
+    let c = entry::chunk(text, p.line_start, p.range.start, new_end)?;
+    let tree = document::parse(FileKind::Compose, &c.text, None)?;
+    let (mut entry, mut records) = build::build_entry(&c.text, &tree, c.key_at, c.sibling_at)?;
+    let base = c.base;
     // The key is written before the changes (so it is the same key), and the entry ends
     // where the old one did, moved: the mappings holding it end where they did, moved.
     let piece = &records.pieces.list[0];
-    if entry.key_range.end + base >= w.lo || piece.range != (lead.len()..new_end - base) {
+    if entry.key_range.end + base >= w.lo || piece.range != (c.key_at..new_end - base) {
         return None;
     }
     let d = base as isize;

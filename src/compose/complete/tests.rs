@@ -24,7 +24,13 @@ fn check(text: &str, expect: Expect) {
     let f = fixture(text);
     let (doc, offset) = f.at_cursor();
     let m = crate::compose::model(doc);
-    let (ctx, source) = cursor_context(&m.yaml, doc.tree(), &doc.text, offset);
+    let whole = doc.tree().map(|t| Syntax::whole(t, &doc.text));
+    let (ctx, source) = cursor_context(&m.yaml, whole, &doc.text, offset);
+    // Read from the service's own lines where they can be read alone, the context is the same.
+    if let Some(e) = m.yaml.entry_tree(&doc.text, offset) {
+        let local = cursor_context(&m.yaml, Some(Syntax::entry(&e)), &doc.text, offset);
+        assert_eq!(local, (ctx.clone(), source));
+    }
     let items = complete(&ctx, &names());
     let mut out = format!(
         "{source:?} path={:?} on_key={} prefix={:?} replace={:?} existing={:?}\n",

@@ -10,7 +10,8 @@
 
 use super::{CursorContext, context_from_text};
 use crate::compose::schema;
-use crate::yaml::{Node, PathSeg, Position, Yaml};
+use crate::workspace::Document;
+use crate::yaml::{EntryTree, Node, PathSeg, Position, Yaml};
 
 /// Which reading produced a context (shown in tests).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -19,22 +20,66 @@ pub enum Source {
     Text,
 }
 
+/// A syntax tree to read the cursor's surroundings from: `tree`, parsed from `text`, which
+/// starts `base` bytes into the document's text. The whole text's tree, or one of just the
+/// lines around the cursor that reads as the whole text's there.
+#[derive(Clone, Copy)]
+pub struct Syntax<'a> {
+    pub tree: &'a tree_sitter::Tree,
+    pub text: &'a str,
+    pub base: usize,
+}
+
+impl<'a> Syntax<'a> {
+    pub fn whole(tree: &'a tree_sitter::Tree, text: &'a str) -> Syntax<'a> {
+        Syntax { tree, text, base: 0 }
+    }
+
+    pub fn entry(e: &'a EntryTree) -> Syntax<'a> {
+        Syntax { tree: &e.tree, text: &e.text, base: e.base }
+    }
+
+    fn error_on_line(self, offset: usize) -> bool {
+        error_on_line(self.tree, self.text, offset.saturating_sub(self.base))
+    }
+
+    fn inside_of(self, offset: usize) -> Option<Inside> {
+        inside_of(self.tree, self.text, offset.saturating_sub(self.base))
+    }
+}
+
+/// The context at `offset` in `doc` (whose value tree is `yaml`). Unless the whole file's
+/// syntax tree is at hand, the syntax around a cursor in a service of a file without syntax
+/// errors is read from a tree of that service's lines ([`Yaml::entry_tree`]): after edits
+/// inside services the whole file's tree is not parsed, and parsing it again would hold a
+/// second copy of its nodes while the old tree lives.
+pub fn cursor_context_in(doc: &Document, yaml: &Yaml, offset: usize) -> (CursorContext, Source) {
+    let local = if doc.has_parsed_tree() { None } else { yaml.entry_tree(&doc.text, offset) };
+    match local {
+        Some(e) => cursor_context(yaml, Some(Syntax::entry(&e)), &doc.text, offset),
+        None => {
+            let whole = doc.tree().map(|t| Syntax::whole(t, &doc.text));
+            cursor_context(yaml, whole, &doc.text, offset)
+        }
+    }
+}
+
 /// The context at `offset`, from whichever reading fits the text better.
 pub fn cursor_context(
     yaml: &Yaml,
-    tree: Option<&tree_sitter::Tree>,
+    syntax: Option<Syntax>,
     text: &str,
     offset: usize,
 ) -> (CursorContext, Source) {
     let from_text = context_from_text(text, offset);
-    let Some(tree) = tree.filter(|t| yaml.root.is_some() && !error_on_line(t, text, offset)) else {
+    let Some(syntax) = syntax.filter(|s| yaml.root.is_some() && !s.error_on_line(offset)) else {
         return (from_text, Source::Text);
     };
     let known = |c: &CursorContext| {
         let p: Vec<&str> = c.path.iter().map(String::as_str).collect();
         schema::lookup(&p).is_some()
     };
-    let inside = inside_of(tree, text, offset);
+    let inside = syntax.inside_of(offset);
     // Outside flow collections and multi-line scalars a line reading the schema knows wins
     // whatever the tree says, so the tree is not read (`path_at` walks the whole document).
     if inside.is_none() && known(&from_text) {
