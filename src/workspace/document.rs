@@ -238,7 +238,8 @@ impl Document {
             .as_ref()
     }
 
-    /// Whether this version's tree has been parsed (for tests of what skips it).
+    /// Whether this version's tree has been parsed: a request that can do with less (compose
+    /// completion reads one service's lines) uses the whole tree only when it is already there.
     pub fn has_parsed_tree(&self) -> bool {
         self.tree.cell.get().is_some()
     }
