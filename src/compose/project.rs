@@ -444,26 +444,40 @@ pub(crate) fn take_single_file_merge(
         crate::util::drop_later(merged);
         return None;
     }
-    let mut by_start: Vec<(usize, Option<MergedService>)> = merged
-        .into_iter()
-        .filter_map(|mut s| {
-            let (_, def) = s.definitions.pop()?;
-            (s.definitions.is_empty()).then(|| (def.entry_range.start, Some(s)))
-        })
-        .collect();
+    // Hundreds of services of several hundred bytes each: they stay where they are and are
+    // found by index, moved once, into the new merge.
+    let mut services = merged;
+    let mut by_start: Vec<(usize, usize)> = Vec::with_capacity(services.len());
+    for (i, s) in services.iter_mut().enumerate() {
+        if s.definitions.len() == 1
+            && let Some((_, def)) = s.definitions.pop()
+        {
+            by_start.push((def.entry_range.start, i));
+        }
+    }
     // In source order already (one entry each); sorted to be sure, for the binary searches.
     by_start.sort_by_key(|(start, _)| *start);
-    Some(CarriedMerge(by_start))
+    let taken = vec![false; by_start.len()];
+    Some(CarriedMerge { by_start, services, taken })
 }
 
 /// The merged services of a previous version, by the start of their service entry, each
 /// taken at most once.
-pub(crate) struct CarriedMerge(Vec<(usize, Option<MergedService>)>);
+pub(crate) struct CarriedMerge {
+    /// Entry start → index in `services`.
+    by_start: Vec<(usize, usize)>,
+    services: Vec<MergedService>,
+    /// By position in `by_start`.
+    taken: Vec<bool>,
+}
 
 impl CarriedMerge {
     fn take(&mut self, start: usize) -> Option<MergedService> {
-        let i = self.0.binary_search_by_key(&start, |(s, _)| *s).ok()?;
-        self.0[i].1.take()
+        let at = self.by_start.binary_search_by_key(&start, |(s, _)| *s).ok()?;
+        if std::mem::replace(&mut self.taken[at], true) {
+            return None;
+        }
+        Some(std::mem::take(&mut self.services[self.by_start[at].1]))
     }
 }
 
@@ -506,7 +520,7 @@ pub(crate) fn carry_single_file_merge(
             o
         })
         .collect();
-    crate::util::drop_later(old.0);
+    crate::util::drop_later(old.services);
     *crate::util::lock(&m.merged) = Some((vec![(path.clone(), m.id)], Arc::new(merged)));
 }
 

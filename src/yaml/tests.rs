@@ -237,3 +237,33 @@ fn paths() {
         expect![[r#"services.web.volumes.[0] Key "" new-key"#]],
     );
 }
+
+/// An edit inside one service that changes where the service ends (a line typed after it,
+/// a key dedented out of it) is not spliced; the previous value tree, moved while the lines
+/// were parsed, is handed back exactly as it was, for the whole-file parse to reuse.
+#[test]
+fn a_refused_splice_leaves_the_previous_tree_as_it_was() {
+    let base = "services:\n  a:\n    image: x\n    ports: [\"1:1\"]\n  b:\n    image: y\n  c:\n    image: z\nvolumes:\n  v: {}\n";
+    let edits: [(&str, &str); 4] = [
+        ("image: x", "image: x\n  d:\n    image: w"),
+        ("image: x", "image: x\n  bb"),
+        ("    ports", "  ports"),
+        ("image: y", "image: y\n    build: ."),
+    ];
+    for (find, replace) in edits {
+        let at = base.find(find).unwrap();
+        let text = format!("{}{replace}{}", &base[..at], &base[at + find.len()..]);
+        let old = parse_text(base);
+        let change = crate::workspace::document::TextChange {
+            start: at,
+            old_end: at + find.len(),
+            new_end: at + replace.len(),
+        };
+        let w = Window::of(&[change]).unwrap();
+        let mut prev = Some((old.clone(), w));
+        match splice(&text, &mut prev) {
+            None => assert_eq!(prev.map(|(y, _)| y), Some(old), "{replace:?}"),
+            Some(spliced) => assert_eq!(spliced, parse_text(&text), "{replace:?}"),
+        }
+    }
+}
