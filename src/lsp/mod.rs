@@ -6,5 +6,6 @@ pub mod convert;
 pub mod position;
 pub mod server;
 pub mod splice;
+pub mod stdio;
 pub mod store;
 pub mod transport;

@@ -103,7 +103,12 @@ pub fn run_stdio() -> i32 {
                 return 2;
             }
         };
-    rt.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    // Served from a task, not from `block_on`'s own thread: the protocol then stays on the
+    // runtime's two workers, where a task woken by another usually runs on the same thread,
+    // rather than bouncing every message between the main thread and a worker.
+    rt.block_on(async {
+        let _ = tokio::spawn(serve(super::stdio::input(), super::stdio::output())).await;
+    });
     // The runtime's blocking pool may still hold a stdin read: don't wait for it.
     rt.shutdown_background();
     0
@@ -256,15 +261,10 @@ impl Backend {
         let path = path_of(uri);
         let enc = self.enc();
         let Some(doc) = snap.get(&path).cloned() else { return Ok(None) };
-        match tokio::task::spawn_blocking(move || f(&snap, &doc, enc)).await {
-            Ok(r) => Ok(r),
-            Err(e) if e.is_panic() => {
-                let msg = panic_message(e.into_panic());
-                tracing_log(&format!("handler panicked: {msg}"));
-                Err(internal(format!("internal error: {msg}")))
-            }
-            Err(e) => Err(internal(e)),
-        }
+        on_analysis_pool(move || f(&snap, &doc, enc)).await.map_err(|msg| {
+            tracing_log(&format!("handler panicked: {msg}"));
+            internal(format!("internal error: {msg}"))
+        })
     }
 
     fn effective_config(&self, roots: &[PathBuf]) -> (Config, Option<crate::config::ConfigError>) {
@@ -1112,6 +1112,24 @@ fn diagnostics_json(snap: &Snapshot, doc: &Document, enc: Encoding) -> Vec<u8> {
     convert::diagnostics_json(doc, enc, &diags, &SnapResolver(snap))
 }
 
+/// Run `f` on rayon's pool, where the analysis's own parallel parts run, and wait for it
+/// without blocking the protocol: one hand-off each way (a thread of tokio's blocking pool in
+/// between cost two more wake-ups a request). A panic inside comes back as its message.
+///
+/// Safe because analysis never holds a lock, or initialises a per-version cache, across a
+/// `rayon::join`: a worker waiting in a join may pick up another request, and that request
+/// must not wait for anything below it on the same stack.
+async fn on_analysis_pool<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> std::result::Result<T, String> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    rayon::spawn(move || {
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+        let _ = tx.send(result.map_err(panic_message));
+    });
+    rx.await.unwrap_or_else(|_| Err("the analysis stopped without a result".to_string()))
+}
+
 /// Keeps open documents' diagnostics current. With push, it publishes the changed document
 /// first, then the others whose results differ from what was last published. With pull, the
 /// client asks for the changed document itself; this loop checks the other open documents
@@ -1143,7 +1161,7 @@ async fn diagnostics_loop(
             }
             let Some(doc) = snap.get(&path).cloned() else { continue };
             let s = snap.clone();
-            let computed = tokio::task::spawn_blocking(move || {
+            let computed = on_analysis_pool(move || {
                 let diags = analysis::diagnostics(&s, &doc);
                 let res = SnapResolver(&s);
                 let json = convert::diagnostics_json(&doc, enc, &diags, &res);
@@ -1152,9 +1170,7 @@ async fn diagnostics_loop(
             .await;
             let (json, typed) = match computed {
                 Ok(d) => d,
-                Err(e) => {
-                    let msg =
-                        if e.is_panic() { panic_message(e.into_panic()) } else { e.to_string() };
+                Err(msg) => {
                     tracing_log(&format!("diagnostics for {} failed: {msg}", path.display()));
                     continue;
                 }
