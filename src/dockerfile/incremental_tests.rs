@@ -63,6 +63,12 @@ fn edit() -> impl Strategy<Value = (f64, f64, String, bool)> {
         " AS Build",
         "CMD gunicorn app\n",
         "HEALTHCHECK CMD true\n",
+        "FROM base AS y\n",
+        "FROM y\n",
+        " AS base",
+        "ARG PY\n",
+        "ENV B=3 C\n",
+        "--platform=linux/arm64 ",
     ]);
     (
         0.0..=1.0f64,
@@ -80,8 +86,19 @@ fn floor_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
+/// Many stages building on each other, with declarations in each: edits inside a stage, on
+/// FROM lines (images, names) and between stages move the stages and declarations after them.
+const STAGES_BASE: &str = "ARG PY=3.12\nARG REG\nFROM ${REG}python:${PY} AS base\nARG PY\nENV A=1 B=2\n\
+RUN echo $A\nFROM base AS build\nARG TARGETOS=linux\nENV C=${A}\nRUN make\n\n# c\n\
+FROM build AS test\nENV D=4 \\\n  E=5\nRUN test $D\nFROM alpine:3 AS other\nARG PY\n\
+COPY --from=build /a /b\nFROM base AS Final\nENV F=6\nFROM final\nARG Q\nCMD [\"x\"]\n";
+
 fn check(edits: &[(f64, f64, String, bool)]) {
-    let mut doc = Document::new(path_arc("/w/Dockerfile"), FileKind::Dockerfile, Some(0), BASE);
+    check_on(BASE, edits)
+}
+
+fn check_on(base: &str, edits: &[(f64, f64, String, bool)]) {
+    let mut doc = Document::new(path_arc("/w/Dockerfile"), FileKind::Dockerfile, Some(0), base);
     let _ = super::model(&doc);
     // Every other model stays alive through the next build, which then copies from it instead
     // of taking it over (both paths are exercised).
@@ -142,11 +159,28 @@ proptest! {
     }
 
     #[test]
+    fn incremental_stages_equal_fresh(edits in prop::collection::vec(edit(), 1..10)) {
+        check_on(STAGES_BASE, &edits)
+    }
+
+    #[test]
     fn cached_diagnostics_equal_fresh(
-        rules_base in any::<bool>(),
+        base in prop::sample::select(vec![BASE, RULES_BASE, STAGES_BASE]),
         edits in prop::collection::vec(edit(), 1..10),
     ) {
-        check_diagnostics(if rules_base { RULES_BASE } else { BASE }, &edits)
+        check_diagnostics(base, &edits)
+    }
+}
+
+#[test]
+fn one_char_edits_everywhere_in_stages() {
+    for at in 0..=STAGES_BASE.len() {
+        for ins in ["x", "\\", "\n", "#", " ", "FROM a\n", "ARG Z\n"] {
+            check_on(
+                STAGES_BASE,
+                &[(at as f64 / STAGES_BASE.len() as f64, 0.0, ins.to_string(), true)],
+            );
+        }
     }
 }
 
