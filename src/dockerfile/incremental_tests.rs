@@ -69,6 +69,11 @@ fn edit() -> impl Strategy<Value = (f64, f64, String, bool)> {
         "ARG PY\n",
         "ENV B=3 C\n",
         "--platform=linux/arm64 ",
+        "RUN <<EOF\necho\n",
+        "COPY <<X /a\n",
+        "[\"a\", ",
+        "FROM\n",
+        "HEALTHCHECK\n",
     ]);
     (
         0.0..=1.0f64,
@@ -150,6 +155,31 @@ fn check_diagnostics(base: &str, edits: &[(f64, f64, String, bool)]) {
     assert_eq!(diagnostics(&doc), diagnostics(&fresh), "{:?}", doc.text);
 }
 
+/// Syntax errors asked for after some edits (kept per instruction on the model) equal those of
+/// a document opened fresh with the same text.
+fn check_syntax(base: &str, edits: &[(f64, f64, String, bool)]) {
+    let mut doc = Document::new(path_arc("/w/Dockerfile"), FileKind::Dockerfile, Some(0), base);
+    let _ = crate::syntax::diagnostics(&doc);
+    let mut _held = None;
+    for (i, (at, len, text, ask)) in edits.iter().enumerate() {
+        let n = doc.text.len();
+        let start = floor_boundary(&doc.text, (at * n as f64) as usize);
+        let end = floor_boundary(&doc.text, start + (len * n as f64) as usize);
+        doc = doc.edit(start..end, text, Some(i as i32 + 1));
+        if *ask {
+            let _ = crate::syntax::diagnostics(&doc);
+            _held = (i % 2 == 0).then(|| super::model(&doc));
+        }
+    }
+    let fresh = Document::new(doc.path.clone(), FileKind::Dockerfile, Some(0), &doc.text);
+    assert_eq!(
+        crate::syntax::diagnostics(&doc),
+        crate::syntax::diagnostics(&fresh),
+        "{:?}",
+        doc.text
+    );
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 500, ..ProptestConfig::default() })]
 
@@ -161,6 +191,14 @@ proptest! {
     #[test]
     fn incremental_stages_equal_fresh(edits in prop::collection::vec(edit(), 1..10)) {
         check_on(STAGES_BASE, &edits)
+    }
+
+    #[test]
+    fn kept_syntax_errors_equal_fresh(
+        base in prop::sample::select(vec![BASE, RULES_BASE, STAGES_BASE]),
+        edits in prop::collection::vec(edit(), 1..10),
+    ) {
+        check_syntax(base, &edits)
     }
 
     #[test]

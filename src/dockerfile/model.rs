@@ -262,6 +262,8 @@ pub struct Model {
     pub len: usize,
     /// Findings of the per-instruction checks, carried over with the reused instructions.
     pub(crate) findings: crate::dockerfile::rules::cache::Cache,
+    /// Syntax errors of each instruction's chunk (`crate::syntax`), carried likewise.
+    pub(crate) syntax_errors: crate::dockerfile::rules::cache::Carried<crate::syntax::ChunkErrors>,
 }
 
 pub const PREDEFINED_ARGS: &[&str] = &[
@@ -460,6 +462,12 @@ impl Model {
             );
         }
         m.hadolint_global_ignore = global_ignores(text, &m.comments);
+        m.syntax_errors = crate::dockerfile::rules::cache::Carried::carried(
+            &old.syntax_errors,
+            keep,
+            lexed.instructions.len(),
+            resume.filter(|_| stop.is_some()),
+        );
         m.findings = crate::dockerfile::rules::cache::Cache::carried(
             &old.findings,
             keep,

@@ -223,6 +223,56 @@ impl std::fmt::Debug for Cache {
     }
 }
 
+/// Values kept per instruction across versions, like [`Cache`], for a value that reads the
+/// text up to the next instruction (the syntax errors of an instruction's chunk, see
+/// `crate::syntax`): the last instruction kept before an edit loses its value too, since the
+/// edit may have changed the lines after it. A cache: models compare equal whatever it holds.
+pub struct Carried<T>(Mutex<Vec<Option<T>>>);
+
+impl<T: Clone> Carried<T> {
+    pub fn lock(&self) -> MutexGuard<'_, Vec<Option<T>>> {
+        crate::util::lock(&self.0)
+    }
+
+    /// As [`Cache::carried`].
+    pub fn carried(old: &Carried<T>, keep: usize, fresh: usize, tail: Option<usize>) -> Carried<T> {
+        let old = old.lock();
+        let get = |i: usize| old.get(i).cloned().flatten();
+        let mut entries: Vec<Option<T>> = Vec::with_capacity(keep + fresh + old.len());
+        entries.extend((0..keep.saturating_sub(1)).map(get));
+        entries.resize(keep + fresh, None);
+        if let Some(j) = tail {
+            entries.extend((j..old.len()).map(get));
+        }
+        Carried(Mutex::new(entries))
+    }
+}
+
+impl<T> Default for Carried<T> {
+    fn default() -> Self {
+        Carried(Mutex::new(Vec::new()))
+    }
+}
+
+impl<T: Clone> Clone for Carried<T> {
+    fn clone(&self) -> Carried<T> {
+        Carried(Mutex::new(self.lock().clone()))
+    }
+}
+
+impl<T> PartialEq for Carried<T> {
+    fn eq(&self, _: &Carried<T>) -> bool {
+        true
+    }
+}
+impl<T> Eq for Carried<T> {}
+
+impl<T> std::fmt::Debug for Carried<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Carried")
+    }
+}
+
 /// Move every range of a finding by `delta`.
 pub fn shift(d: &mut Diagnostic, delta: isize) {
     let sh = |r: &mut std::ops::Range<usize>| {
