@@ -375,6 +375,7 @@ impl Model {
     pub fn build_taking(text: &str, mut old: Model, changes: &[TextChange]) -> Model {
         let instructions = std::mem::take(&mut old.instructions);
         let parts = StageParts {
+            refs: std::mem::take(&mut old.refs),
             stages: std::mem::take(&mut old.stages),
             decls: std::mem::take(&mut old.stage_decls),
             global_args: std::mem::take(&mut old.global_args),
@@ -390,13 +391,14 @@ impl Model {
         text: &str,
         old: &Model,
         mut olds: Vec<Arc<Instruction>>,
-        parts: Option<StageParts>,
+        mut parts: Option<StageParts>,
         changes: &[TextChange],
     ) -> Model {
         let Some(TextChange { start, old_end, new_end }) = TextChange::covering(changes) else {
             let mut m = Model { instructions: olds, ..old.clone() };
             if let Some(p) = parts {
                 (m.stages, m.stage_decls, m.global_args) = (p.stages, p.decls, p.global_args);
+                m.refs = p.refs;
             }
             return m;
         };
@@ -481,12 +483,17 @@ impl Model {
         m.instructions.reserve_exact(keep + lexed.instructions.len() + tail.len());
         olds.truncate(keep);
         m.instructions.append(&mut olds);
-        let kept_refs = old.refs.partition_point(|r| r.instruction < keep);
-        m.refs.extend(old.refs[..kept_refs].iter().cloned());
+        // The references: moved over when `old` was handed over, else copied.
+        let mut refs = match parts.as_mut() {
+            Some(p) => std::mem::take(&mut p.refs),
+            None => old.refs.clone(),
+        };
+        let kept_refs = refs.partition_point(|r| r.instruction < keep);
+        let mut fresh_refs = Vec::new();
         for raw in lexed.instructions {
             let idx = m.instructions.len();
             let inst = instruction_of(raw, text, m.escape);
-            collect_refs(&inst, idx, m.escape, &mut m.refs);
+            collect_refs(&inst, idx, m.escape, &mut fresh_refs);
             m.instructions.push(Arc::new(inst));
         }
         // The old instructions from `j` on are the new ones from `keep + fresh` on.
@@ -513,14 +520,18 @@ impl Model {
                 }
                 m.instructions.push(i);
             }
-            let tail_refs = old.refs.partition_point(|r| r.instruction < j);
-            m.refs.extend(old.refs[tail_refs..].iter().map(|r| VarRef {
-                range: shift(&r.range),
-                name_range: shift(&r.name_range),
-                instruction: r.instruction.wrapping_add_signed(moved),
-                ..r.clone()
-            }));
+            let tail_refs = refs.partition_point(|r| r.instruction < j);
+            for r in &mut refs[tail_refs..] {
+                r.range = shift(&r.range);
+                r.name_range = shift(&r.name_range);
+                r.instruction = r.instruction.wrapping_add_signed(moved);
+            }
+            refs.splice(kept_refs..tail_refs, fresh_refs);
+        } else {
+            refs.truncate(kept_refs);
+            refs.append(&mut fresh_refs);
         }
+        m.refs = refs;
         let spliced = parts.is_some_and(|p| m.splice_stages(p, keep, fresh, j, delta));
         if !spliced {
             m.build_stages();
@@ -808,6 +819,11 @@ impl Model {
         found.map(Some)
     }
 
+    /// Does `stage` inherit an ENV `name` from the stages it builds on?
+    pub fn inherits_env(&self, stage: usize, name: &str) -> bool {
+        self.inherited_env_named(stage, name).is_some()
+    }
+
     /// The last ENV `name` along the base stage chain of `stage` (what `env_of_stage_inherited`
     /// keeps for that name).
     fn inherited_env_named(&self, stage: usize, name: &str) -> Option<&VarDecl> {
@@ -866,8 +882,9 @@ impl Model {
     }
 }
 
-/// A model's stages and declarations, taken out of it for the next version's model.
+/// A model's references, stages and declarations, taken out of it for the next version's model.
 struct StageParts {
+    refs: Vec<VarRef>,
     stages: Vec<Stage>,
     decls: Vec<Vec<VarDecl>>,
     global_args: Vec<VarDecl>,

@@ -23,7 +23,7 @@ fn raw<'a>(cx: &Ctx<'a>, r: &std::ops::Range<usize>) -> &'a str {
 
 fn stage_names(cx: &mut Ctx) {
     let m = cx.m;
-    let mut seen: FastMap<String, usize> = FastMap::default();
+    let mut seen: FastMap<std::borrow::Cow<str>, usize> = FastMap::default();
     seen.reserve(m.stages.len());
     for s in &m.stages {
         let (Some(name), Some(r)) = (&s.name, &s.name_range) else { continue };
@@ -39,7 +39,12 @@ fn stage_names(cx: &mut Ctx) {
             )
             .with_fix_mut(fix);
         }
-        let lower = name.to_ascii_lowercase();
+        // Most names are lowercase already: no copy then.
+        let lower: std::borrow::Cow<str> = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+            name.to_ascii_lowercase().into()
+        } else {
+            name.as_str().into()
+        };
         if lower == "scratch" || lower == "context" {
             cx.report(
                 "ReservedStageName",

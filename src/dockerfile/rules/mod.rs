@@ -200,27 +200,27 @@ fn per_instruction(cx: &mut Ctx, file: cache::FileFacts) {
     }
     table.entries.resize(m.instructions.len(), None);
     for (idx, (i, f)) in m.instructions.iter().zip(&facts).enumerate() {
-        let base = i.range.start as isize;
-        let cached = table.entries[idx].as_ref().filter(|e| e.facts == *f && e.file == file);
-        let entry = match cached {
-            Some(e) => e.clone(),
-            None => {
-                let mut one = Ctx { out: Vec::new(), ..*cx };
-                buildkit::check_instruction(&mut one, i, f);
-                hadolint::check_instruction(&mut one, i, f);
-                berth::check_instruction(&mut one, i);
-                let mut found = one.out;
-                for (d, _) in &mut found {
-                    cache::shift(d, -base);
-                }
-                let e = Arc::new(cache::Entry { facts: *f, file, found });
-                table.entries[idx] = Some(e.clone());
-                e
-            }
-        };
+        let slot = &mut table.entries[idx];
+        if slot.as_ref().is_some_and(|e| e.facts == *f && e.file == file) {
+            continue;
+        }
+        let mut one = Ctx { out: Vec::new(), ..*cx };
+        buildkit::check_instruction(&mut one, i, f);
+        hadolint::check_instruction(&mut one, i, f);
+        berth::check_instruction(&mut one, i);
+        let mut found = one.out;
+        for (d, _) in &mut found {
+            cache::shift(d, -(i.range.start as isize));
+        }
+        *slot = Some(Arc::new(cache::Entry { facts: *f, file, found }));
+    }
+    // Every entry is filled now; the whole-file checks add a few more findings.
+    let count: usize = table.entries.iter().flatten().map(|e| e.found.len()).sum();
+    cx.out.reserve(count + 64);
+    for (i, entry) in m.instructions.iter().zip(table.entries.iter().flatten()) {
         for (d, e) in &entry.found {
             let mut d = d.clone();
-            cache::shift(&mut d, base);
+            cache::shift(&mut d, i.range.start as isize);
             cx.out.push((d, *e));
         }
     }
