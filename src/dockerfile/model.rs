@@ -14,6 +14,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use super::lexer::{self, Logical, RawInstruction};
+use crate::dockerfile::rules::cache::{Cache, Carried};
 use crate::workspace::document::TextChange;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -261,9 +262,9 @@ pub struct Model {
     pub hadolint_global_ignore: Vec<String>,
     pub len: usize,
     /// Findings of the per-instruction checks, carried over with the reused instructions.
-    pub(crate) findings: crate::dockerfile::rules::cache::Cache,
+    pub(crate) findings: Cache,
     /// Syntax errors of each instruction's chunk (`crate::syntax`), carried likewise.
-    pub(crate) syntax_errors: crate::dockerfile::rules::cache::Carried<crate::syntax::ChunkErrors>,
+    pub(crate) syntax_errors: Carried<crate::syntax::ChunkErrors>,
 }
 
 pub const PREDEFINED_ARGS: &[&str] = &[
@@ -375,6 +376,8 @@ impl Model {
     pub fn build_taking(text: &str, mut old: Model, changes: &[TextChange]) -> Model {
         let instructions = std::mem::take(&mut old.instructions);
         let parts = StageParts {
+            findings: std::mem::take(&mut old.findings),
+            syntax_errors: std::mem::take(&mut old.syntax_errors),
             refs: std::mem::take(&mut old.refs),
             stages: std::mem::take(&mut old.stages),
             decls: std::mem::take(&mut old.stage_decls),
@@ -398,7 +401,7 @@ impl Model {
             let mut m = Model { instructions: olds, ..old.clone() };
             if let Some(p) = parts {
                 (m.stages, m.stage_decls, m.global_args) = (p.stages, p.decls, p.global_args);
-                m.refs = p.refs;
+                (m.refs, m.findings, m.syntax_errors) = (p.refs, p.findings, p.syntax_errors);
             }
             return m;
         };
@@ -464,18 +467,22 @@ impl Model {
             );
         }
         m.hadolint_global_ignore = global_ignores(text, &m.comments);
-        m.syntax_errors = crate::dockerfile::rules::cache::Carried::carried(
-            &old.syntax_errors,
-            keep,
-            lexed.instructions.len(),
-            resume.filter(|_| stop.is_some()),
-        );
-        m.findings = crate::dockerfile::rules::cache::Cache::carried(
-            &old.findings,
-            keep,
-            lexed.instructions.len(),
-            resume.filter(|_| stop.is_some()),
-        );
+        // The per-instruction caches: moved over when `old` was handed over, else copied.
+        let tail_from = resume.filter(|_| stop.is_some());
+        (m.syntax_errors, m.findings) = match parts.as_mut() {
+            Some(p) => (
+                std::mem::take(&mut p.syntax_errors).carry(
+                    keep,
+                    lexed.instructions.len(),
+                    tail_from,
+                ),
+                std::mem::take(&mut p.findings).carry(keep, lexed.instructions.len(), tail_from),
+            ),
+            None => (
+                Carried::carried(&old.syntax_errors, keep, lexed.instructions.len(), tail_from),
+                Cache::carried(&old.findings, keep, lexed.instructions.len(), tail_from),
+            ),
+        };
 
         let old_len = olds.len();
         let tail: Vec<Arc<Instruction>> = resume.map_or(Vec::new(), |j| olds.split_off(j));
@@ -884,6 +891,8 @@ impl Model {
 
 /// A model's references, stages and declarations, taken out of it for the next version's model.
 struct StageParts {
+    findings: Cache,
+    syntax_errors: Carried<crate::syntax::ChunkErrors>,
     refs: Vec<VarRef>,
     stages: Vec<Stage>,
     decls: Vec<Vec<VarDecl>>,

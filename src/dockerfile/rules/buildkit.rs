@@ -408,20 +408,28 @@ pub fn is_windows_abs(p: &str) -> bool {
 }
 
 fn multiple(cx: &mut Ctx) {
+    const KINDS: [(&str, Option<&str>); 3] =
+        [("CMD", Some("DL4003")), ("ENTRYPOINT", Some("DL4004")), ("HEALTHCHECK", None)];
     let m = cx.m;
     for s in &m.stages {
-        for (kw, hadolint) in
-            [("CMD", Some("DL4003")), ("ENTRYPOINT", Some("DL4004")), ("HEALTHCHECK", None)]
-        {
-            // Every one but the last of the stage is overridden.
-            let Some(last) = s.instructions.iter().rposition(|&j| m.instructions[j].keyword == kw)
-            else {
+        // One pass to count them, a second only in a stage that has more than one.
+        let mut count = [0usize; 3];
+        for &j in &s.instructions {
+            if let Some(k) = KINDS.iter().position(|(kw, _)| m.instructions[j].keyword == *kw) {
+                count[k] += 1;
+            }
+        }
+        for (k, &(kw, hadolint)) in KINDS.iter().enumerate() {
+            if count[k] < 2 {
                 continue;
-            };
-            for &j in &s.instructions[..last] {
-                if m.instructions[j].keyword != kw {
-                    continue;
-                }
+            }
+            // Every one but the last of the stage is overridden.
+            let overridden = s
+                .instructions
+                .iter()
+                .filter(|&&j| m.instructions[j].keyword == kw)
+                .take(count[k] - 1);
+            for &j in overridden {
                 let r = m.instructions[j].keyword_range.clone();
                 cx.report_as(
                     "MultipleInstructionsDisallowed",

@@ -216,15 +216,30 @@ impl Cache {
     /// The table of a model whose instructions are `old`'s `keep` first ones, then `fresh` new
     /// ones, then `old`'s from `tail` on.
     pub fn carried(old: &Cache, keep: usize, fresh: usize, tail: Option<usize>) -> Cache {
-        let old = old.lock();
-        let get = |i: usize| old.entries.get(i).cloned().flatten();
-        let mut entries: Vec<Option<Arc<Entry>>> = (0..keep).map(get).collect();
-        entries.resize(keep + fresh, None);
-        if let Some(j) = tail {
-            entries.extend((j..old.entries.len()).map(get));
-        }
-        Cache(Mutex::new(Table { path: old.path.clone(), entries }))
+        old.clone().carry(keep, fresh, tail)
     }
+
+    /// [`Cache::carried`] taking the old table over: its entries are moved, not copied.
+    pub fn carry(self, keep: usize, fresh: usize, tail: Option<usize>) -> Cache {
+        let mut table = self.0.into_inner().unwrap_or_else(|e| e.into_inner());
+        table.entries = splice_entries(table.entries, keep, fresh, tail);
+        Cache(Mutex::new(table))
+    }
+}
+
+/// Entries `..keep` kept, `fresh` empty ones, then those from `tail` on (none without a tail).
+fn splice_entries<T: Clone>(
+    mut entries: Vec<Option<T>>,
+    keep: usize,
+    fresh: usize,
+    tail: Option<usize>,
+) -> Vec<Option<T>> {
+    if entries.len() < keep {
+        entries.resize(keep, None);
+    }
+    let j = tail.unwrap_or(usize::MAX).clamp(keep, entries.len());
+    entries.splice(keep..j, std::iter::repeat_n(None, fresh));
+    entries
 }
 
 impl Clone for Cache {
@@ -259,13 +274,15 @@ impl<T: Clone> Carried<T> {
 
     /// As [`Cache::carried`].
     pub fn carried(old: &Carried<T>, keep: usize, fresh: usize, tail: Option<usize>) -> Carried<T> {
-        let old = old.lock();
-        let get = |i: usize| old.get(i).cloned().flatten();
-        let mut entries: Vec<Option<T>> = Vec::with_capacity(keep + fresh + old.len());
-        entries.extend((0..keep.saturating_sub(1)).map(get));
-        entries.resize(keep + fresh, None);
-        if let Some(j) = tail {
-            entries.extend((j..old.len()).map(get));
+        old.clone().carry(keep, fresh, tail)
+    }
+
+    /// [`Carried::carried`] taking the old values over: moved, not copied.
+    pub fn carry(self, keep: usize, fresh: usize, tail: Option<usize>) -> Carried<T> {
+        let entries = self.0.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut entries = splice_entries(entries, keep, fresh, tail);
+        if let Some(last_kept) = keep.checked_sub(1) {
+            entries[last_kept] = None;
         }
         Carried(Mutex::new(entries))
     }

@@ -144,6 +144,9 @@ pub fn diagnostics_with(
         memo.push((code, i));
         i
     };
+    // Most files have no `# hadolint ignore=` at all: then no finding needs a look-up.
+    let any_ignore = !m.hadolint_global_ignore.is_empty()
+        || m.instructions.iter().any(|i| !i.hadolint_ignore.is_empty());
     for (mut d, equivalent) in raw {
         let code = info(d.code);
         if code.skipped {
@@ -166,7 +169,7 @@ pub fn diagnostics_with(
                 || m.instruction_at(d.range.start)
                     .is_some_and(|i| m.instructions[i].hadolint_ignore.iter().any(|c| c == code))
         };
-        if ignored(d.code) || equivalent.is_some_and(ignored) {
+        if any_ignore && (ignored(d.code) || equivalent.is_some_and(ignored)) {
             continue;
         }
         if m.check_error && code.buildkit && d.severity == Severity::Warning {
@@ -174,8 +177,20 @@ pub fn diagnostics_with(
         }
         out.push(d);
     }
-    out.sort_by_key(|d| (d.range.start, d.range.end));
-    out
+    sort_by_range(out)
+}
+
+/// The findings ordered by range, equal ranges in the order found (`sort_by_key` would move
+/// the large findings around many times; here an index is sorted, and each finding moves once).
+fn sort_by_range(out: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut order: Vec<(usize, usize, usize)> =
+        out.iter().enumerate().map(|(k, d)| (d.range.start, d.range.end, k)).collect();
+    if order.is_sorted() {
+        return out;
+    }
+    order.sort_unstable();
+    let mut slots: Vec<Option<Diagnostic>> = out.into_iter().map(Some).collect();
+    order.iter().filter_map(|&(_, _, k)| slots[k].take()).collect()
 }
 
 /// What the driver needs to know about one code.
