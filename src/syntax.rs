@@ -62,7 +62,12 @@ fn dockerfile_errors(doc: &Document) -> Vec<(Range<usize>, String)> {
     bounds.push(0);
     for inst in model.instructions.iter().skip(1) {
         let start = inst.range.start.min(text.len());
-        let line_start = text[..start].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+        // Most instructions start their line: no search back then.
+        let line_start = if start == 0 || matches!(text.as_bytes()[start - 1], b'\n' | b'\r') {
+            start
+        } else {
+            text[..start].rfind(['\n', '\r']).map_or(0, |i| i + 1)
+        };
         if line_start > *bounds.last().unwrap_or(&0) {
             bounds.push(line_start);
         }

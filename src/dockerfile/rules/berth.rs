@@ -330,7 +330,7 @@ fn copy_arity(cx: &mut Ctx, i: &Instruction) {
     }
 }
 
-/// `memo`: per source, the message when it is missing.
+/// `memo`: per source, the message when it is missing (None too for URLs and variables).
 fn missing_sources<'m>(
     cx: &mut Ctx,
     i: &'m Instruction,
@@ -340,11 +340,9 @@ fn missing_sources<'m>(
     let Some(words) = local_words(i).filter(|w| w.len() >= 2) else { return };
     for w in &words[..words.len() - 1] {
         let t = &w.text;
-        if t.contains("://") || t.starts_with("git@") || t.contains('$') {
-            continue;
-        }
         let missing = memo.entry(t.as_str()).or_insert_with(|| {
-            (!ctx.exists(t)).then(|| {
+            let remote = t.contains("://") || t.starts_with("git@") || t.contains('$');
+            (!remote && !ctx.exists(t)).then(|| {
                 format!("`{t}` does not exist in the build context ({})", ctx.dir.display())
             })
         });
