@@ -479,7 +479,7 @@ impl Model {
                 std::mem::take(&mut p.findings).carry(keep, lexed.instructions.len(), tail_from),
             ),
             None => (
-                Carried::carried(&old.syntax_errors, keep, lexed.instructions.len(), tail_from),
+                Carried::copied(&old.syntax_errors, keep, lexed.instructions.len(), tail_from),
                 Cache::carried(&old.findings, keep, lexed.instructions.len(), tail_from),
             ),
         };

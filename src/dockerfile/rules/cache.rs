@@ -273,11 +273,11 @@ impl<T: Clone> Carried<T> {
     }
 
     /// As [`Cache::carried`].
-    pub fn carried(old: &Carried<T>, keep: usize, fresh: usize, tail: Option<usize>) -> Carried<T> {
+    pub fn copied(old: &Carried<T>, keep: usize, fresh: usize, tail: Option<usize>) -> Carried<T> {
         old.clone().carry(keep, fresh, tail)
     }
 
-    /// [`Carried::carried`] taking the old values over: moved, not copied.
+    /// [`Carried::copied`] taking the old values over: moved, not copied.
     pub fn carry(self, keep: usize, fresh: usize, tail: Option<usize>) -> Carried<T> {
         let entries = self.0.into_inner().unwrap_or_else(|e| e.into_inner());
         let mut entries = splice_entries(entries, keep, fresh, tail);
