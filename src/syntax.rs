@@ -50,56 +50,91 @@ pub fn diagnostics(doc: &Document) -> Vec<Diagnostic> {
 /// one (with the comments and blank lines after it) is parsed on its own, and the findings of
 /// an instruction whose text did not change are taken from a cache. The boundaries come from
 /// berth's line model, which follows continuations, heredocs and the escape directive.
+///
+/// The findings of each chunk are also kept on the model, per instruction, and carried to the
+/// next version's model for the instructions an edit did not reach (see
+/// `dockerfile::rules::cache::Carried`): a keystroke then neither copies nor hashes the chunks
+/// it did not change.
 fn dockerfile_errors(doc: &Document) -> Vec<(Range<usize>, String)> {
     let text: &str = &doc.text;
     let model = crate::dockerfile::model(doc);
-    let mut bounds: Vec<usize> = vec![0];
+    let mut bounds: Vec<usize> = Vec::with_capacity(model.instructions.len() + 1);
+    bounds.push(0);
     for inst in model.instructions.iter().skip(1) {
         let start = inst.range.start.min(text.len());
-        let line_start = text[..start].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+        // Most instructions start their line: no search back then.
+        let line_start = if start == 0 || matches!(text.as_bytes()[start - 1], b'\n' | b'\r') {
+            start
+        } else {
+            text[..start].rfind(['\n', '\r']).map_or(0, |i| i + 1)
+        };
         if line_start > *bounds.last().unwrap_or(&0) {
             bounds.push(line_start);
         }
     }
     bounds.push(text.len());
+    let windows = bounds.len() - 1;
+    // Chunk k is instruction k's, unless two instructions share a line (then nothing is kept).
+    let mut carried = model.syntax_errors.lock();
+    let mut local = Vec::new();
+    let store = if windows == model.instructions.len() {
+        carried.resize(windows, None);
+        &mut *carried
+    } else {
+        carried.clear();
+        local.resize(windows, None);
+        &mut local
+    };
     // The grammar's scanner honours `# escape=`; a chunk past the first is parsed after the
     // same directive, and findings inside that prefix (none, normally) are dropped.
     let prefix = match model.escape {
         '\\' => String::new(),
         c => format!("# escape={c}\n"),
     };
-    let chunks: Vec<(usize, std::borrow::Cow<str>)> = bounds
-        .windows(2)
-        .enumerate()
-        .map(|(i, w)| {
-            let chunk = &text[w[0]..w[1]];
-            if i == 0 || prefix.is_empty() {
-                (0, chunk.into())
-            } else {
-                (prefix.len(), format!("{prefix}{chunk}").into())
-            }
-        })
-        .collect();
-    // One look-up pass under the lock; chunks not seen before are parsed outside it.
-    let mut cached = chunk_cache::lookup(chunks.iter().map(|(_, c)| &**c));
-    let mut fresh = Vec::new();
-    let mut out = Vec::new();
-    for (k, (w, (lead, chunk))) in bounds.windows(2).zip(&chunks).enumerate() {
-        if out.len() >= MAX_ERRORS {
-            break;
+    let chunk_of = |k: usize| -> (usize, std::borrow::Cow<str>) {
+        let chunk = &text[bounds[k]..bounds[k + 1]];
+        if k == 0 || prefix.is_empty() {
+            (0, chunk.into())
+        } else {
+            (prefix.len(), format!("{prefix}{chunk}").into())
         }
-        let found = cached[k].take().unwrap_or_else(|| {
+    };
+    // The chunks not kept on the model: one look-up pass under the cache's lock; those not
+    // seen before are parsed outside it.
+    let missing: Vec<usize> = (0..windows).filter(|&k| store[k].is_none()).collect();
+    let chunks: Vec<(usize, std::borrow::Cow<str>)> =
+        missing.iter().map(|&k| chunk_of(k)).collect();
+    let looked_up = chunk_cache::lookup(chunks.iter().map(|(_, c)| &**c));
+    let mut fresh = Vec::new();
+    for ((&k, (lead, chunk)), found) in missing.iter().zip(&chunks).zip(looked_up) {
+        let found = found.unwrap_or_else(|| {
             let found = chunk_cache::parse(chunk);
             fresh.push((Box::<str>::from(&**chunk), found.clone()));
             found
         });
+        store[k] = Some(ChunkErrors { lead: *lead, found });
+    }
+    chunk_cache::insert(fresh);
+    let mut out = Vec::new();
+    for (k, w) in bounds.windows(2).enumerate() {
+        if out.len() >= MAX_ERRORS {
+            break;
+        }
+        let Some(ChunkErrors { lead, found }) = &store[k] else { continue };
         for (range, message) in found.iter().filter(|(r, _)| r.start >= *lead) {
             out.push((range.start - lead + w[0]..range.end - lead + w[0], message.clone()));
         }
     }
-    chunk_cache::insert(fresh);
     out.truncate(MAX_ERRORS);
     out
+}
+
+/// The syntax errors of one chunk of a Dockerfile (ranges in the chunk as parsed, after a
+/// `lead` of prefix).
+#[derive(Clone, Debug)]
+pub struct ChunkErrors {
+    lead: usize,
+    found: chunk_cache::Found,
 }
 
 mod chunk_cache {

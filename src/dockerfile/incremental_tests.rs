@@ -63,6 +63,17 @@ fn edit() -> impl Strategy<Value = (f64, f64, String, bool)> {
         " AS Build",
         "CMD gunicorn app\n",
         "HEALTHCHECK CMD true\n",
+        "FROM base AS y\n",
+        "FROM y\n",
+        " AS base",
+        "ARG PY\n",
+        "ENV B=3 C\n",
+        "--platform=linux/arm64 ",
+        "RUN <<EOF\necho\n",
+        "COPY <<X /a\n",
+        "[\"a\", ",
+        "FROM\n",
+        "HEALTHCHECK\n",
     ]);
     (
         0.0..=1.0f64,
@@ -80,8 +91,19 @@ fn floor_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
+/// Many stages building on each other, with declarations in each: edits inside a stage, on
+/// FROM lines (images, names) and between stages move the stages and declarations after them.
+const STAGES_BASE: &str = "ARG PY=3.12\nARG REG\nFROM ${REG}python:${PY} AS base\nARG PY\nENV A=1 B=2\n\
+RUN echo $A\nFROM base AS build\nARG TARGETOS=linux\nENV C=${A}\nRUN make\n\n# c\n\
+FROM build AS test\nENV D=4 \\\n  E=5\nRUN test $D\nFROM alpine:3 AS other\nARG PY\n\
+COPY --from=build /a /b\nFROM base AS Final\nENV F=6\nFROM final\nARG Q\nCMD [\"x\"]\n";
+
 fn check(edits: &[(f64, f64, String, bool)]) {
-    let mut doc = Document::new(path_arc("/w/Dockerfile"), FileKind::Dockerfile, Some(0), BASE);
+    check_on(BASE, edits)
+}
+
+fn check_on(base: &str, edits: &[(f64, f64, String, bool)]) {
+    let mut doc = Document::new(path_arc("/w/Dockerfile"), FileKind::Dockerfile, Some(0), base);
     let _ = super::model(&doc);
     // Every other model stays alive through the next build, which then copies from it instead
     // of taking it over (both paths are exercised).
@@ -133,6 +155,31 @@ fn check_diagnostics(base: &str, edits: &[(f64, f64, String, bool)]) {
     assert_eq!(diagnostics(&doc), diagnostics(&fresh), "{:?}", doc.text);
 }
 
+/// Syntax errors asked for after some edits (kept per instruction on the model) equal those of
+/// a document opened fresh with the same text.
+fn check_syntax(base: &str, edits: &[(f64, f64, String, bool)]) {
+    let mut doc = Document::new(path_arc("/w/Dockerfile"), FileKind::Dockerfile, Some(0), base);
+    let _ = crate::syntax::diagnostics(&doc);
+    let mut _held = None;
+    for (i, (at, len, text, ask)) in edits.iter().enumerate() {
+        let n = doc.text.len();
+        let start = floor_boundary(&doc.text, (at * n as f64) as usize);
+        let end = floor_boundary(&doc.text, start + (len * n as f64) as usize);
+        doc = doc.edit(start..end, text, Some(i as i32 + 1));
+        if *ask {
+            let _ = crate::syntax::diagnostics(&doc);
+            _held = (i % 2 == 0).then(|| super::model(&doc));
+        }
+    }
+    let fresh = Document::new(doc.path.clone(), FileKind::Dockerfile, Some(0), &doc.text);
+    assert_eq!(
+        crate::syntax::diagnostics(&doc),
+        crate::syntax::diagnostics(&fresh),
+        "{:?}",
+        doc.text
+    );
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 500, ..ProptestConfig::default() })]
 
@@ -142,11 +189,36 @@ proptest! {
     }
 
     #[test]
-    fn cached_diagnostics_equal_fresh(
-        rules_base in any::<bool>(),
+    fn incremental_stages_equal_fresh(edits in prop::collection::vec(edit(), 1..10)) {
+        check_on(STAGES_BASE, &edits)
+    }
+
+    #[test]
+    fn kept_syntax_errors_equal_fresh(
+        base in prop::sample::select(vec![BASE, RULES_BASE, STAGES_BASE]),
         edits in prop::collection::vec(edit(), 1..10),
     ) {
-        check_diagnostics(if rules_base { RULES_BASE } else { BASE }, &edits)
+        check_syntax(base, &edits)
+    }
+
+    #[test]
+    fn cached_diagnostics_equal_fresh(
+        base in prop::sample::select(vec![BASE, RULES_BASE, STAGES_BASE]),
+        edits in prop::collection::vec(edit(), 1..10),
+    ) {
+        check_diagnostics(base, &edits)
+    }
+}
+
+#[test]
+fn one_char_edits_everywhere_in_stages() {
+    for at in 0..=STAGES_BASE.len() {
+        for ins in ["x", "\\", "\n", "#", " ", "FROM a\n", "ARG Z\n"] {
+            check_on(
+                STAGES_BASE,
+                &[(at as f64 / STAGES_BASE.len() as f64, 0.0, ins.to_string(), true)],
+            );
+        }
     }
 }
 

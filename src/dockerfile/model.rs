@@ -14,6 +14,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use super::lexer::{self, Logical, RawInstruction};
+use crate::dockerfile::rules::cache::{Cache, Carried};
 use crate::workspace::document::TextChange;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -261,7 +262,9 @@ pub struct Model {
     pub hadolint_global_ignore: Vec<String>,
     pub len: usize,
     /// Findings of the per-instruction checks, carried over with the reused instructions.
-    pub(crate) findings: crate::dockerfile::rules::cache::Cache,
+    pub(crate) findings: Cache,
+    /// Syntax errors of each instruction's chunk (`crate::syntax`), carried likewise.
+    pub(crate) syntax_errors: Carried<crate::syntax::ChunkErrors>,
 }
 
 pub const PREDEFINED_ARGS: &[&str] = &[
@@ -365,27 +368,42 @@ impl Model {
     /// `changes`) that the changes did not touch: those before the first change as they are,
     /// those after the last one moved by the length difference. Equal to `Model::build(text)`.
     pub fn build_from(text: &str, old: &Model, changes: &[TextChange]) -> Model {
-        Model::build_with(text, old, old.instructions.clone(), changes)
+        Model::build_with(text, old, old.instructions.clone(), None, changes)
     }
 
     /// [`Model::build_from`] taking `old` over: its instructions after the edit are moved in
     /// place (shifted without a copy) when nothing else holds them.
     pub fn build_taking(text: &str, mut old: Model, changes: &[TextChange]) -> Model {
         let instructions = std::mem::take(&mut old.instructions);
-        let m = Model::build_with(text, &old, instructions, changes);
+        let parts = StageParts {
+            findings: std::mem::take(&mut old.findings),
+            syntax_errors: std::mem::take(&mut old.syntax_errors),
+            refs: std::mem::take(&mut old.refs),
+            stages: std::mem::take(&mut old.stages),
+            decls: std::mem::take(&mut old.stage_decls),
+            global_args: std::mem::take(&mut old.global_args),
+        };
+        let m = Model::build_with(text, &old, instructions, Some(parts), changes);
         crate::util::drop_later(old);
         m
     }
 
-    /// `olds`: `old`'s instructions (taken out of it, or shared with it).
+    /// `olds`: `old`'s instructions (taken out of it, or shared with it); `parts`: its stages
+    /// and declarations, when taken out of it.
     fn build_with(
         text: &str,
         old: &Model,
         mut olds: Vec<Arc<Instruction>>,
+        mut parts: Option<StageParts>,
         changes: &[TextChange],
     ) -> Model {
         let Some(TextChange { start, old_end, new_end }) = TextChange::covering(changes) else {
-            return Model { instructions: olds, ..old.clone() };
+            let mut m = Model { instructions: olds, ..old.clone() };
+            if let Some(p) = parts {
+                (m.stages, m.stage_decls, m.global_args) = (p.stages, p.decls, p.global_args);
+                (m.refs, m.findings, m.syntax_errors) = (p.refs, p.findings, p.syntax_errors);
+            }
+            return m;
         };
         let delta = new_end as isize - old_end as isize;
         // Instructions the lexer finished reading before the first change (one that ran to the
@@ -449,25 +467,47 @@ impl Model {
             );
         }
         m.hadolint_global_ignore = global_ignores(text, &m.comments);
-        m.findings = crate::dockerfile::rules::cache::Cache::carried(
-            &old.findings,
-            keep,
-            lexed.instructions.len(),
-            resume.filter(|_| stop.is_some()),
-        );
+        // The per-instruction caches: moved over when `old` was handed over, else copied.
+        let tail_from = resume.filter(|_| stop.is_some());
+        (m.syntax_errors, m.findings) = match parts.as_mut() {
+            Some(p) => (
+                std::mem::take(&mut p.syntax_errors).carry(
+                    keep,
+                    lexed.instructions.len(),
+                    tail_from,
+                ),
+                std::mem::take(&mut p.findings).carry(keep, lexed.instructions.len(), tail_from),
+            ),
+            None => (
+                Carried::copied(&old.syntax_errors, keep, lexed.instructions.len(), tail_from),
+                Cache::carried(&old.findings, keep, lexed.instructions.len(), tail_from),
+            ),
+        };
 
+        let old_len = olds.len();
         let tail: Vec<Arc<Instruction>> = resume.map_or(Vec::new(), |j| olds.split_off(j));
+        let fresh = lexed.instructions.len();
         m.instructions.reserve_exact(keep + lexed.instructions.len() + tail.len());
         olds.truncate(keep);
         m.instructions.append(&mut olds);
-        let kept_refs = old.refs.partition_point(|r| r.instruction < keep);
-        m.refs.extend(old.refs[..kept_refs].iter().cloned());
+        // The references: moved over when `old` was handed over, else copied.
+        let mut refs = match parts.as_mut() {
+            Some(p) => std::mem::take(&mut p.refs),
+            None => old.refs.clone(),
+        };
+        let kept_refs = refs.partition_point(|r| r.instruction < keep);
+        let mut fresh_refs = Vec::new();
         for raw in lexed.instructions {
             let idx = m.instructions.len();
             let inst = instruction_of(raw, text, m.escape);
-            collect_refs(&inst, idx, m.escape, &mut m.refs);
+            collect_refs(&inst, idx, m.escape, &mut fresh_refs);
             m.instructions.push(Arc::new(inst));
         }
+        // The old instructions from `j` on are the new ones from `keep + fresh` on.
+        let j = match (resume, &stop) {
+            (Some(j), Some(_)) => j,
+            _ => old_len,
+        };
         if let (Some(j), Some(stop)) = (resume, stop) {
             let moved = m.instructions.len() as isize - j as isize;
             for (n, mut i) in tail.into_iter().enumerate() {
@@ -487,16 +527,145 @@ impl Model {
                 }
                 m.instructions.push(i);
             }
-            let tail_refs = old.refs.partition_point(|r| r.instruction < j);
-            m.refs.extend(old.refs[tail_refs..].iter().map(|r| VarRef {
-                range: shift(&r.range),
-                name_range: shift(&r.name_range),
-                instruction: r.instruction.wrapping_add_signed(moved),
-                ..r.clone()
-            }));
+            let tail_refs = refs.partition_point(|r| r.instruction < j);
+            for r in &mut refs[tail_refs..] {
+                r.range = shift(&r.range);
+                r.name_range = shift(&r.name_range);
+                r.instruction = r.instruction.wrapping_add_signed(moved);
+            }
+            refs.splice(kept_refs..tail_refs, fresh_refs);
+        } else {
+            refs.truncate(kept_refs);
+            refs.append(&mut fresh_refs);
         }
-        m.build_stages();
+        m.refs = refs;
+        let spliced = parts.is_some_and(|p| m.splice_stages(p, keep, fresh, j, delta));
+        if !spliced {
+            m.build_stages();
+        }
         m
+    }
+
+    /// The stages and declarations of `old` (`p`), updated for an edit that replaced its
+    /// instructions `keep..j` with this model's `keep..keep + fresh` and moved the rest by
+    /// `delta` bytes: what [`Model::build_stages`] computes, without rebuilding (and copying
+    /// the names and values of) the stages the edit did not touch. False, leaving `self` as
+    /// it was, when the edit adds or removes a stage or touches the global scope before the
+    /// first FROM.
+    fn splice_stages(
+        &mut self,
+        mut p: StageParts,
+        keep: usize,
+        fresh: usize,
+        j: usize,
+        delta: isize,
+    ) -> bool {
+        // The stage holding instruction `keep - 1`; none: the global ARGs may change.
+        let Some(s0) = p.stages.partition_point(|s| s.from < keep).checked_sub(1) else {
+            return false;
+        };
+        let region = keep..keep + fresh;
+        let k = p.stages[s0 + 1..].partition_point(|s| s.from < j);
+        let new_froms = self.instructions[region.clone()].iter().filter(|i| i.keyword == "FROM");
+        if new_froms.count() != k {
+            return false;
+        }
+        let moved = (keep + fresh) as isize - j as isize;
+        let sh = |r: &mut Range<usize>| {
+            *r = r.start.wrapping_add_signed(delta)..r.end.wrapping_add_signed(delta);
+        };
+        let mv = |i: usize| i.wrapping_add_signed(moved);
+        let shift_decl = |d: &mut VarDecl| {
+            d.range.as_mut().map(sh);
+            d.visible_from = d.visible_from.wrapping_add_signed(delta);
+            d.instruction = d.instruction.map(mv);
+        };
+        // Stages after the edit: moved.
+        if delta != 0 || moved != 0 {
+            for st in &mut p.stages[s0 + k + 1..] {
+                st.from = mv(st.from);
+                if let Some(im) = &mut st.image {
+                    sh(&mut im.range);
+                }
+                st.name_range.as_mut().map(sh);
+                st.as_range.as_mut().map(sh);
+                if let Some((_, r)) = &mut st.platform {
+                    sh(r);
+                }
+                sh(&mut st.range);
+                for i in &mut st.instructions {
+                    *i = mv(*i);
+                }
+            }
+            for d in p.decls[s0 + k + 1..].iter_mut().flatten() {
+                shift_decl(d);
+            }
+        }
+        // Stages `s0..=s0 + k`: their instructions and declarations before the edit, those the
+        // edit brought, then those after it (moved).
+        let mut names_changed = false;
+        let mut t = s0;
+        let mut lists: Vec<Vec<usize>> = Vec::with_capacity(k + 1);
+        let mut decls: Vec<Vec<VarDecl>> = Vec::with_capacity(k + 1);
+        let start_stage = |t: usize,
+                           list: &mut Vec<usize>,
+                           ds: &mut Vec<VarDecl>,
+                           p: &StageParts| {
+            let old = &p.stages[t].instructions;
+            list.extend(old.iter().copied().filter(|&i| i < keep));
+            let old_ds = &p.decls[t];
+            ds.extend(old_ds.iter().filter(|d| d.instruction.is_some_and(|i| i < keep)).cloned());
+        };
+        let (mut list, mut ds) = (Vec::new(), Vec::new());
+        start_stage(t, &mut list, &mut ds, &p);
+        for idx in region.clone() {
+            if self.instructions[idx].keyword == "FROM" {
+                lists.push(std::mem::take(&mut list));
+                decls.push(std::mem::take(&mut ds));
+                t += 1;
+                let mut st = stage_from(&self.instructions[idx], t, idx);
+                names_changed |= st.name != p.stages[t].name;
+                st.instructions = std::mem::take(&mut p.stages[t].instructions);
+                p.stages[t] = st;
+                list.push(idx);
+                set_stage(&mut self.instructions[idx], Some(t));
+                continue;
+            }
+            set_stage(&mut self.instructions[idx], Some(t));
+            let inst = &self.instructions[idx];
+            stage_decls_of(inst, idx, Some(t), &p.global_args, &mut ds);
+            list.push(idx);
+        }
+        lists.push(list);
+        decls.push(ds);
+        for (n, (mut list, mut ds)) in lists.into_iter().zip(decls).enumerate() {
+            let t = s0 + n;
+            let st = &mut p.stages[t];
+            list.extend(st.instructions.iter().copied().filter(|&i| i >= j).map(mv));
+            let old_ds = std::mem::take(&mut p.decls[t]);
+            let after = old_ds.partition_point(|d| d.instruction.is_some_and(|i| i < j));
+            ds.extend(old_ds.into_iter().skip(after).map(|mut d| {
+                shift_decl(&mut d);
+                d
+            }));
+            st.instructions = list;
+            let last = *st.instructions.last().unwrap_or(&st.from);
+            st.range = self.instructions[st.from].range.start..self.instructions[last].range.end;
+            p.decls[t] = ds;
+        }
+        // A stage's base is the first earlier stage named like its image.
+        let rebase = if names_changed { s0 + 1..p.stages.len() } else { s0 + 1..s0 + k + 1 };
+        for t in rebase {
+            let (earlier, rest) = p.stages.split_at_mut(t);
+            let st = &mut rest[0];
+            st.base_stage = st.image.as_ref().and_then(|im| {
+                earlier
+                    .iter()
+                    .position(|s| s.name.as_ref().is_some_and(|n| n.eq_ignore_ascii_case(&im.text)))
+            });
+        }
+        (self.stages, self.stage_decls, self.global_args) = (p.stages, p.decls, p.global_args);
+        true
     }
 
     fn build_stages(&mut self) {
@@ -505,33 +674,13 @@ impl Model {
             let inst = &self.instructions[idx];
             if inst.keyword == "FROM" {
                 let index = self.stages.len();
-                let image = inst.args.first().map(|w| ImageRef::parse(&w.text, w.range.clone()));
-                let (as_range, name, name_range) = match (inst.args.get(1), inst.args.get(2)) {
-                    (Some(a), Some(n)) if a.text.eq_ignore_ascii_case("as") => {
-                        (Some(a.range.clone()), Some(n.text.clone()), Some(n.range.clone()))
-                    }
-                    _ => (None, None, None),
-                };
-                let base_stage = image.as_ref().and_then(|im| {
+                let mut st = stage_from(inst, index, idx);
+                st.base_stage = st.image.as_ref().and_then(|im| {
                     self.stages.iter().position(|s| {
                         s.name.as_ref().is_some_and(|n| n.eq_ignore_ascii_case(&im.text))
                     })
                 });
-                let platform = inst
-                    .flag("platform")
-                    .and_then(|f| Some((f.value.clone()?, f.value_range.clone()?)));
-                self.stages.push(Stage {
-                    index,
-                    from: idx,
-                    image,
-                    name,
-                    name_range,
-                    as_range,
-                    platform,
-                    range: inst.range.clone(),
-                    base_stage,
-                    instructions: vec![idx],
-                });
+                self.stages.push(st);
                 decls.push(Vec::new());
                 set_stage(&mut self.instructions[idx], Some(index));
                 continue;
@@ -544,33 +693,28 @@ impl Model {
                 self.stages[s].instructions.push(idx);
                 self.stages[s].range.end = end;
             }
-            let kind = match inst.keyword.as_str() {
-                "ARG" => VarKind::Arg,
-                "ENV" => VarKind::Env,
-                _ => continue,
-            };
-            for p in &inst.pairs {
-                let mut value = p.value.clone();
-                if kind == VarKind::Arg
-                    && value.is_none()
-                    && let Some(g) = self.global_args.iter().rev().find(|g| g.name == p.key)
-                {
-                    value = g.value.clone();
+            match stage {
+                Some(s) => stage_decls_of(inst, idx, stage, &self.global_args, &mut decls[s]),
+                // Before the first FROM only ARGs declare anything (each seeing the ones
+                // before it, in the same instruction too).
+                None if inst.keyword == "ARG" => {
+                    for p in &inst.pairs {
+                        let value = p.value.clone().or_else(|| {
+                            let g = self.global_args.iter().rev().find(|g| g.name == p.key);
+                            g.and_then(|g| g.value.clone())
+                        });
+                        self.global_args.push(VarDecl {
+                            name: p.key.clone(),
+                            value,
+                            range: Some(p.key_range.clone()),
+                            kind: VarKind::Arg,
+                            stage: None,
+                            visible_from: end,
+                            instruction: Some(idx),
+                        });
+                    }
                 }
-                let d = VarDecl {
-                    name: p.key.clone(),
-                    value,
-                    range: Some(p.key_range.clone()),
-                    kind,
-                    stage,
-                    visible_from: end,
-                    instruction: Some(idx),
-                };
-                match stage {
-                    Some(s) => decls[s].push(d),
-                    None if kind == VarKind::Arg => self.global_args.push(d),
-                    None => {}
-                }
+                None => {}
             }
         }
         self.stage_decls = decls;
@@ -682,6 +826,11 @@ impl Model {
         found.map(Some)
     }
 
+    /// Does `stage` inherit an ENV `name` from the stages it builds on?
+    pub fn inherits_env(&self, stage: usize, name: &str) -> bool {
+        self.inherited_env_named(stage, name).is_some()
+    }
+
     /// The last ENV `name` along the base stage chain of `stage` (what `env_of_stage_inherited`
     /// keeps for that name).
     fn inherited_env_named(&self, stage: usize, name: &str) -> Option<&VarDecl> {
@@ -737,6 +886,75 @@ impl Model {
 
     pub fn directive(&self, name: &str) -> Option<&Directive> {
         self.directives.iter().find(|d| d.name == name)
+    }
+}
+
+/// A model's references, stages and declarations, taken out of it for the next version's model.
+struct StageParts {
+    findings: Cache,
+    syntax_errors: Carried<crate::syntax::ChunkErrors>,
+    refs: Vec<VarRef>,
+    stages: Vec<Stage>,
+    decls: Vec<Vec<VarDecl>>,
+    global_args: Vec<VarDecl>,
+}
+
+/// The stage a FROM instruction starts (`base_stage` still unknown).
+fn stage_from(inst: &Instruction, index: usize, idx: usize) -> Stage {
+    let image = inst.args.first().map(|w| ImageRef::parse(&w.text, w.range.clone()));
+    let (as_range, name, name_range) = match (inst.args.get(1), inst.args.get(2)) {
+        (Some(a), Some(n)) if a.text.eq_ignore_ascii_case("as") => {
+            (Some(a.range.clone()), Some(n.text.clone()), Some(n.range.clone()))
+        }
+        _ => (None, None, None),
+    };
+    let platform =
+        inst.flag("platform").and_then(|f| Some((f.value.clone()?, f.value_range.clone()?)));
+    Stage {
+        index,
+        from: idx,
+        image,
+        name,
+        name_range,
+        as_range,
+        platform,
+        range: inst.range.clone(),
+        base_stage: None,
+        instructions: vec![idx],
+    }
+}
+
+/// The ARG and ENV declarations of instruction `idx` in `stage`, appended to `out`; an ARG
+/// without a value takes the last global ARG's of the same name.
+fn stage_decls_of(
+    inst: &Instruction,
+    idx: usize,
+    stage: Option<usize>,
+    global_args: &[VarDecl],
+    out: &mut Vec<VarDecl>,
+) {
+    let kind = match inst.keyword.as_str() {
+        "ARG" => VarKind::Arg,
+        "ENV" => VarKind::Env,
+        _ => return,
+    };
+    for p in &inst.pairs {
+        let mut value = p.value.clone();
+        if kind == VarKind::Arg
+            && value.is_none()
+            && let Some(g) = global_args.iter().rev().find(|g| g.name == p.key)
+        {
+            value = g.value.clone();
+        }
+        out.push(VarDecl {
+            name: p.key.clone(),
+            value,
+            range: Some(p.key_range.clone()),
+            kind,
+            stage,
+            visible_from: inst.range.end,
+            instruction: Some(idx),
+        });
     }
 }
 

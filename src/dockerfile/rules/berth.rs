@@ -32,8 +32,10 @@ pub const INSTRUCTIONS: &[&str] = &[
 pub fn check(cx: &mut Ctx) {
     let m = cx.m;
     let Some(ctx) = BuildContext::of(cx.snap, &cx.doc.path) else { return };
+    // Large files copy the same few sources stage after stage: one answer (and message) each.
+    let mut memo = crate::util::FastMap::default();
     for i in m.instructions.iter().filter(|i| i.keyword == "COPY" || i.keyword == "ADD") {
-        missing_sources(cx, i, &ctx);
+        missing_sources(cx, i, &ctx, &mut memo);
     }
 }
 
@@ -328,19 +330,24 @@ fn copy_arity(cx: &mut Ctx, i: &Instruction) {
     }
 }
 
-fn missing_sources(cx: &mut Ctx, i: &Instruction, ctx: &BuildContext) {
+/// `memo`: per source, the message when it is missing (None too for URLs and variables).
+fn missing_sources<'m>(
+    cx: &mut Ctx,
+    i: &'m Instruction,
+    ctx: &BuildContext,
+    memo: &mut crate::util::FastMap<&'m str, Option<String>>,
+) {
     let Some(words) = local_words(i).filter(|w| w.len() >= 2) else { return };
     for w in &words[..words.len() - 1] {
         let t = &w.text;
-        if t.contains("://") || t.starts_with("git@") || t.contains('$') {
-            continue;
-        }
-        if !ctx.exists(t) {
-            cx.report(
-                "copy-source-missing",
-                w.range.clone(),
-                format!("`{t}` does not exist in the build context ({})", ctx.dir.display()),
-            );
+        let missing = memo.entry(t.as_str()).or_insert_with(|| {
+            let remote = t.contains("://") || t.starts_with("git@") || t.contains('$');
+            (!remote && !ctx.exists(t)).then(|| {
+                format!("`{t}` does not exist in the build context ({})", ctx.dir.display())
+            })
+        });
+        if let Some(message) = missing {
+            cx.report("copy-source-missing", w.range.clone(), message.clone());
         }
     }
 }

@@ -1,12 +1,11 @@
 //! BuildKit's build checks, under BuildKit's names so `# check=skip=…` works.
 
-use std::collections::HashMap;
-
 use super::Ctx;
 use super::cache::Facts;
 use super::context::BuildContext;
 use crate::diagnostics::Tag;
 use crate::dockerfile::model::{Instruction, VarKind, is_predefined};
+use crate::util::FastMap;
 
 pub fn check(cx: &mut Ctx) {
     stage_names(cx);
@@ -24,7 +23,8 @@ fn raw<'a>(cx: &Ctx<'a>, r: &std::ops::Range<usize>) -> &'a str {
 
 fn stage_names(cx: &mut Ctx) {
     let m = cx.m;
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut seen: FastMap<std::borrow::Cow<str>, usize> = FastMap::default();
+    seen.reserve(m.stages.len());
     for s in &m.stages {
         let (Some(name), Some(r)) = (&s.name, &s.name_range) else { continue };
         if name.chars().any(|c| c.is_ascii_uppercase()) {
@@ -39,7 +39,12 @@ fn stage_names(cx: &mut Ctx) {
             )
             .with_fix_mut(fix);
         }
-        let lower = name.to_ascii_lowercase();
+        // Most names are lowercase already: no copy then.
+        let lower: std::borrow::Cow<str> = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+            name.to_ascii_lowercase().into()
+        } else {
+            name.as_str().into()
+        };
         if lower == "scratch" || lower == "context" {
             cx.report(
                 "ReservedStageName",
@@ -84,23 +89,30 @@ impl WithFix for crate::diagnostics::Diagnostic {
 
 fn casing(cx: &mut Ctx) {
     let m = cx.m;
+    // Keywords are classified once: (no lowercase letter, no uppercase letter).
+    let class = |k: &str| {
+        let b = k.as_bytes();
+        (!b.iter().any(u8::is_ascii_lowercase), !b.iter().any(u8::is_ascii_uppercase))
+    };
     let (mut upper, mut lower) = (0, 0);
     for i in &m.instructions {
-        let k = raw(cx, &i.keyword_range);
-        if k.chars().all(|c| !c.is_ascii_lowercase()) {
-            upper += 1;
-        } else if k.chars().all(|c| !c.is_ascii_uppercase()) {
-            lower += 1;
+        match class(raw(cx, &i.keyword_range)) {
+            (true, _) => upper += 1,
+            (false, true) => lower += 1,
+            _ => {}
         }
     }
     let want_upper = upper >= lower;
+    // Nothing to report when every keyword already has the wanted casing.
+    if (want_upper && upper == m.instructions.len())
+        || (!want_upper && lower == m.instructions.len())
+    {
+        return casing_from_as(cx);
+    }
     for i in &m.instructions {
         let k = raw(cx, &i.keyword_range);
-        let ok = if want_upper {
-            k.chars().all(|c| !c.is_ascii_lowercase())
-        } else {
-            k.chars().all(|c| !c.is_ascii_uppercase())
-        };
+        let (no_lower, no_upper) = class(k);
+        let ok = if want_upper { no_lower } else { no_upper };
         if !ok {
             let new = if want_upper { k.to_ascii_uppercase() } else { k.to_ascii_lowercase() };
             let fix = cx.fix(format!("Change to `{new}`"), vec![(i.keyword_range.clone(), new)]);
@@ -113,6 +125,11 @@ fn casing(cx: &mut Ctx) {
             .with_fix_mut(fix);
         }
     }
+    casing_from_as(cx);
+}
+
+fn casing_from_as(cx: &mut Ctx) {
+    let m = cx.m;
     for s in &m.stages {
         let Some(ar) = &s.as_range else { continue };
         let from = raw(cx, &m.instructions[s.from].keyword_range);
@@ -391,31 +408,37 @@ pub fn is_windows_abs(p: &str) -> bool {
 }
 
 fn multiple(cx: &mut Ctx) {
+    const KINDS: [(&str, Option<&str>); 3] =
+        [("CMD", Some("DL4003")), ("ENTRYPOINT", Some("DL4004")), ("HEALTHCHECK", None)];
     let m = cx.m;
     for s in &m.stages {
-        for (kw, hadolint) in
-            [("CMD", Some("DL4003")), ("ENTRYPOINT", Some("DL4004")), ("HEALTHCHECK", None)]
-        {
-            let list: Vec<usize> = s
+        // One pass to count them, a second only in a stage that has more than one.
+        let mut count = [0usize; 3];
+        for &j in &s.instructions {
+            if let Some(k) = KINDS.iter().position(|(kw, _)| m.instructions[j].keyword == *kw) {
+                count[k] += 1;
+            }
+        }
+        for (k, &(kw, hadolint)) in KINDS.iter().enumerate() {
+            if count[k] < 2 {
+                continue;
+            }
+            // Every one but the last of the stage is overridden.
+            let overridden = s
                 .instructions
                 .iter()
-                .copied()
-                .filter(|&j| m.instructions[j].keyword == kw)
-                .collect();
-            if let Some((_, earlier)) = list.split_last() {
-                for &j in earlier {
-                    let r = m.instructions[j].keyword_range.clone();
-                    cx.report_as(
-                        "MultipleInstructionsDisallowed",
-                        hadolint,
-                        r,
-                        format!(
-                            "Only the last {kw} of a stage takes effect; this one is overridden"
-                        ),
-                    )
-                    .tags
-                    .push(Tag::Unnecessary);
-                }
+                .filter(|&&j| m.instructions[j].keyword == kw)
+                .take(count[k] - 1);
+            for &j in overridden {
+                let r = m.instructions[j].keyword_range.clone();
+                cx.report_as(
+                    "MultipleInstructionsDisallowed",
+                    hadolint,
+                    r,
+                    format!("Only the last {kw} of a stage takes effect; this one is overridden"),
+                )
+                .tags
+                .push(Tag::Unnecessary);
             }
         }
     }
@@ -573,10 +596,18 @@ fn from_args(cx: &mut Ctx) {
         )
         .with_fix_mut(fix);
     }
-    // InvalidDefaultArgInFrom: with the defaults, the image reference must be valid.
+    // InvalidDefaultArgInFrom: with the defaults, the image reference must be valid. Large
+    // files name the same few images stage after stage: each text is expanded once.
+    let mut seen: FastMap<&str, Option<String>> = FastMap::default();
     for s in &m.stages {
         let Some(im) = &s.image else { continue };
         if !im.text.contains('$') {
+            continue;
+        }
+        if let Some(invalid) = seen.get(im.text.as_str()) {
+            if let Some(expanded) = invalid {
+                report_invalid_default(cx, im, expanded);
+            }
             continue;
         }
         let mut uses_unknown = false;
@@ -591,18 +622,21 @@ fn from_args(cx: &mut Ctx) {
                 .find(|g| g.name == name)
                 .map(|g| g.value.clone().unwrap_or_default())
         });
-        if uses_unknown {
-            continue;
+        let invalid =
+            expanded.filter(|e| !uses_unknown && !crate::dockerfile::image::is_valid_reference(e));
+        if let Some(expanded) = &invalid {
+            report_invalid_default(cx, im, expanded);
         }
-        let Some(expanded) = expanded else { continue };
-        if !crate::dockerfile::image::is_valid_reference(&expanded) {
-            cx.report(
-                "InvalidDefaultArgInFrom",
-                im.range.clone(),
-                format!("With the default build arguments this image is `{expanded}`, which is not a valid reference; give the ARG a default value"),
-            );
-        }
+        seen.insert(&im.text, invalid);
     }
+}
+
+fn report_invalid_default(cx: &mut Ctx, im: &crate::dockerfile::model::ImageRef, expanded: &str) {
+    cx.report(
+        "InvalidDefaultArgInFrom",
+        im.range.clone(),
+        format!("With the default build arguments this image is `{expanded}`, which is not a valid reference; give the ARG a default value"),
+    );
 }
 
 /// Expand `$X`/`${X}` with `lookup` (None when a variable is unknown: the result is then None

@@ -7,7 +7,7 @@
 //! over with the instructions it reuses (`Model::build_from`), and taken from there while the
 //! instruction and its facts are unchanged. Checks that read across instructions run whole-file.
 
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasher, Hash, Hasher};
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -64,7 +64,8 @@ fn names_stages(i: &Instruction) -> bool {
 
 /// A digest of the stage names and bases (never 0).
 fn stages_digest(m: &Model) -> u64 {
-    let mut h = std::hash::DefaultHasher::new();
+    // Hashed on every keystroke: foldhash rather than SipHash.
+    let mut h = foldhash::fast::FixedState::default().build_hasher();
     m.stages.len().hash(&mut h);
     for s in &m.stages {
         s.name.hash(&mut h);
@@ -113,6 +114,28 @@ pub fn facts(m: &Model) -> Vec<Facts> {
         s = m.stages[x].base_stage.filter(|&b| b < x);
     }
 
+    // Where `PIP_NO_CACHE_DIR` becomes defined in each stage (what `is_defined` answers for a
+    // RUN there, without a look-up per RUN): from the start when a base stage sets it, else
+    // from its first declaration in the stage.
+    const PIP: &str = "PIP_NO_CACHE_DIR";
+    let pip_from: Vec<usize> = (0..n)
+        .map(|s| {
+            if m.inherits_env(s, PIP) {
+                return 0;
+            }
+            let decls = m.stage_decls.get(s).map_or(&[][..], Vec::as_slice);
+            decls
+                .iter()
+                .filter(|d| d.name == PIP)
+                .map(|d| d.visible_from)
+                .min()
+                .unwrap_or(usize::MAX)
+        })
+        .collect();
+    let pip_env = |i: &Instruction| match m.stage_at(i.range.start) {
+        Some(s) if s < n && i.keyword != "FROM" => pip_from[s] <= i.range.start,
+        _ => m.is_defined(i.range.start, PIP),
+    };
     let mut out = Vec::with_capacity(ins.len());
     // Running state within the current stage.
     let mut cur: Option<usize> = None;
@@ -131,7 +154,7 @@ pub fn facts(m: &Model) -> Vec<Facts> {
             posix: m.escape != '`' && (cur.is_none() || posix),
             pipefail: stage_known.is_some() && pipefail,
             stage_has_shell: stage_known.is_some_and(|s| shell[s]),
-            pip_env: i.keyword == "RUN" && m.is_defined(i.range.start, "PIP_NO_CACHE_DIR"),
+            pip_env: i.keyword == "RUN" && pip_env(i),
             in_final: stage_known.is_some_and(|s| in_final[s]),
             workdir_set: stage_known.is_some() && wd,
             abs_workdir_set: stage_known.is_some() && wd_abs,
@@ -193,15 +216,30 @@ impl Cache {
     /// The table of a model whose instructions are `old`'s `keep` first ones, then `fresh` new
     /// ones, then `old`'s from `tail` on.
     pub fn carried(old: &Cache, keep: usize, fresh: usize, tail: Option<usize>) -> Cache {
-        let old = old.lock();
-        let get = |i: usize| old.entries.get(i).cloned().flatten();
-        let mut entries: Vec<Option<Arc<Entry>>> = (0..keep).map(get).collect();
-        entries.resize(keep + fresh, None);
-        if let Some(j) = tail {
-            entries.extend((j..old.entries.len()).map(get));
-        }
-        Cache(Mutex::new(Table { path: old.path.clone(), entries }))
+        old.clone().carry(keep, fresh, tail)
     }
+
+    /// [`Cache::carried`] taking the old table over: its entries are moved, not copied.
+    pub fn carry(self, keep: usize, fresh: usize, tail: Option<usize>) -> Cache {
+        let mut table = self.0.into_inner().unwrap_or_else(|e| e.into_inner());
+        table.entries = splice_entries(table.entries, keep, fresh, tail);
+        Cache(Mutex::new(table))
+    }
+}
+
+/// Entries `..keep` kept, `fresh` empty ones, then those from `tail` on (none without a tail).
+fn splice_entries<T: Clone>(
+    mut entries: Vec<Option<T>>,
+    keep: usize,
+    fresh: usize,
+    tail: Option<usize>,
+) -> Vec<Option<T>> {
+    if entries.len() < keep {
+        entries.resize(keep, None);
+    }
+    let j = tail.unwrap_or(usize::MAX).clamp(keep, entries.len());
+    entries.splice(keep..j, std::iter::repeat_n(None, fresh));
+    entries
 }
 
 impl Clone for Cache {
@@ -223,6 +261,58 @@ impl std::fmt::Debug for Cache {
     }
 }
 
+/// Values kept per instruction across versions, like [`Cache`], for a value that reads the
+/// text up to the next instruction (the syntax errors of an instruction's chunk, see
+/// `crate::syntax`): the last instruction kept before an edit loses its value too, since the
+/// edit may have changed the lines after it. A cache: models compare equal whatever it holds.
+pub struct Carried<T>(Mutex<Vec<Option<T>>>);
+
+impl<T: Clone> Carried<T> {
+    pub fn lock(&self) -> MutexGuard<'_, Vec<Option<T>>> {
+        crate::util::lock(&self.0)
+    }
+
+    /// As [`Cache::carried`].
+    pub fn copied(old: &Carried<T>, keep: usize, fresh: usize, tail: Option<usize>) -> Carried<T> {
+        old.clone().carry(keep, fresh, tail)
+    }
+
+    /// [`Carried::copied`] taking the old values over: moved, not copied.
+    pub fn carry(self, keep: usize, fresh: usize, tail: Option<usize>) -> Carried<T> {
+        let entries = self.0.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut entries = splice_entries(entries, keep, fresh, tail);
+        if let Some(last_kept) = keep.checked_sub(1) {
+            entries[last_kept] = None;
+        }
+        Carried(Mutex::new(entries))
+    }
+}
+
+impl<T> Default for Carried<T> {
+    fn default() -> Self {
+        Carried(Mutex::new(Vec::new()))
+    }
+}
+
+impl<T: Clone> Clone for Carried<T> {
+    fn clone(&self) -> Carried<T> {
+        Carried(Mutex::new(self.lock().clone()))
+    }
+}
+
+impl<T> PartialEq for Carried<T> {
+    fn eq(&self, _: &Carried<T>) -> bool {
+        true
+    }
+}
+impl<T> Eq for Carried<T> {}
+
+impl<T> std::fmt::Debug for Carried<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Carried")
+    }
+}
+
 /// Move every range of a finding by `delta`.
 pub fn shift(d: &mut Diagnostic, delta: isize) {
     let sh = |r: &mut std::ops::Range<usize>| {
@@ -235,6 +325,31 @@ pub fn shift(d: &mut Diagnostic, delta: isize) {
     for f in &mut d.fixes {
         for e in &mut f.edits {
             sh(&mut e.range);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::dockerfile::model::Model;
+
+    /// `Facts::pip_env`, worked out per stage, says what a look-up at each RUN says.
+    #[test]
+    fn pip_env_agrees_with_is_defined() {
+        let texts = [
+            "RUN pip install a\nFROM python AS base\nRUN pip install b\nENV PIP_NO_CACHE_DIR=1\n\
+             RUN pip install c\nFROM base AS next\nRUN pip install d\nFROM python\nARG PIP_NO_CACHE_DIR\n\
+             RUN pip install e\nFROM next\nRUN pip install f\n",
+            "ARG PIP_NO_CACHE_DIR=1\nFROM python\nRUN pip install a\nARG PIP_NO_CACHE_DIR\nRUN x\n",
+            "FROM a AS a\nENV PIP_NO_CACHE_DIR=1 \\\n  X=2\nFROM a\nRUN y\nFROM b\nENV X=1\nRUN z\n",
+        ];
+        for text in texts {
+            let m = Model::build(text);
+            let facts = super::facts(&m);
+            for (i, f) in m.instructions.iter().zip(&facts) {
+                let want = i.keyword == "RUN" && m.is_defined(i.range.start, "PIP_NO_CACHE_DIR");
+                assert_eq!(f.pip_env, want, "{text:?} at {:?}", i.range);
+            }
         }
     }
 }

@@ -3,11 +3,11 @@
 //! here applies `# check=skip=…`/`# check=error=true`, `# hadolint ignore=…` and the set of
 //! enabled rules.
 
-use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
 use crate::diagnostics::{Diagnostic, Fix, RuleInfo, Severity};
+use crate::util::FastMap;
 use crate::workspace::{Document, Snapshot};
 
 use super::model::Model;
@@ -91,7 +91,7 @@ impl<'a> Ctx<'a> {
 
 pub fn rule(code: &str) -> Option<&'static RuleInfo> {
     // Looked up for every diagnostic, several times: an index instead of a linear scan.
-    static BY_CODE: OnceLock<HashMap<&'static str, &'static RuleInfo>> = OnceLock::new();
+    static BY_CODE: OnceLock<FastMap<&'static str, &'static RuleInfo>> = OnceLock::new();
     BY_CODE.get_or_init(|| RULES.iter().map(|r| (r.code, r)).collect()).get(code).copied()
 }
 
@@ -124,43 +124,83 @@ pub fn diagnostics_with(
     berth::check(&mut cx);
     let raw = std::mem::take(&mut cx.out);
     let mut out = Vec::with_capacity(raw.len());
-    // A file has hundreds of findings under a handful of codes: ask the configuration once
-    // per code.
-    let mut enabled_memo: HashMap<&str, bool> = HashMap::new();
-    let mut enabled =
-        |code: &'static str| *enabled_memo.entry(code).or_insert_with(|| enabled(code));
-    for (mut d, equivalent) in raw {
-        let skipped = |code: &str| {
-            is_buildkit(code)
-                && (m.check_skip_all || m.check_skip.iter().any(|s| s.eq_ignore_ascii_case(code)))
+    // A file has hundreds of findings under a handful of codes: what the configuration and the
+    // file's `# check=` directive say about a code is worked out once per code (a short list:
+    // most findings share the very same `&'static str`, compared by address first).
+    let mut memo: Vec<(&'static str, CodeInfo)> = Vec::new();
+    let mut info = |code: &'static str| -> CodeInfo {
+        let same = |c: &&'static str| std::ptr::eq(*c, code) || **c == *code;
+        if let Some((_, i)) = memo.iter().find(|(c, _)| same(c)) {
+            return *i;
+        }
+        let buildkit = is_buildkit(code);
+        let i = CodeInfo {
+            enabled: enabled(code),
+            skipped: buildkit
+                && (m.check_skip_all || m.check_skip.iter().any(|s| s.eq_ignore_ascii_case(code))),
+            buildkit,
+            severity: severity_of(code),
         };
-        if skipped(d.code) {
+        memo.push((code, i));
+        i
+    };
+    // Most files have no `# hadolint ignore=` at all: then no finding needs a look-up.
+    let any_ignore = !m.hadolint_global_ignore.is_empty()
+        || m.instructions.iter().any(|i| !i.hadolint_ignore.is_empty());
+    for (mut d, equivalent) in raw {
+        let code = info(d.code);
+        if code.skipped {
             continue;
         }
-        if !enabled(d.code) {
-            match equivalent {
-                Some(e) if enabled(e) => {
+        let code = if code.enabled {
+            code
+        } else {
+            match equivalent.map(|e| (e, info(e))) {
+                Some((e, ei)) if ei.enabled => {
                     d.code = e;
-                    d.severity = severity_of(e);
+                    d.severity = ei.severity;
+                    ei
                 }
                 _ => continue,
             }
-        }
+        };
         let ignored = |code: &str| {
             m.hadolint_global_ignore.iter().any(|c| c == code)
                 || m.instruction_at(d.range.start)
                     .is_some_and(|i| m.instructions[i].hadolint_ignore.iter().any(|c| c == code))
         };
-        if ignored(d.code) || equivalent.is_some_and(ignored) {
+        if any_ignore && (ignored(d.code) || equivalent.is_some_and(ignored)) {
             continue;
         }
-        if m.check_error && is_buildkit(d.code) && d.severity == Severity::Warning {
+        if m.check_error && code.buildkit && d.severity == Severity::Warning {
             d.severity = Severity::Error;
         }
         out.push(d);
     }
-    out.sort_by_key(|d| (d.range.start, d.range.end));
-    out
+    sort_by_range(out)
+}
+
+/// The findings ordered by range, equal ranges in the order found (`sort_by_key` would move
+/// the large findings around many times; here an index is sorted, and each finding moves once).
+fn sort_by_range(out: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut order: Vec<(usize, usize, usize)> =
+        out.iter().enumerate().map(|(k, d)| (d.range.start, d.range.end, k)).collect();
+    if order.is_sorted() {
+        return out;
+    }
+    order.sort_unstable();
+    let mut slots: Vec<Option<Diagnostic>> = out.into_iter().map(Some).collect();
+    order.iter().filter_map(|&(_, _, k)| slots[k].take()).collect()
+}
+
+/// What the driver needs to know about one code.
+#[derive(Clone, Copy)]
+struct CodeInfo {
+    enabled: bool,
+    /// Turned off by `# check=skip=…`.
+    skipped: bool,
+    buildkit: bool,
+    severity: Severity,
 }
 
 /// The checks that read one instruction (and its [`cache::Facts`]), taken from the model's
@@ -175,27 +215,27 @@ fn per_instruction(cx: &mut Ctx, file: cache::FileFacts) {
     }
     table.entries.resize(m.instructions.len(), None);
     for (idx, (i, f)) in m.instructions.iter().zip(&facts).enumerate() {
-        let base = i.range.start as isize;
-        let cached = table.entries[idx].as_ref().filter(|e| e.facts == *f && e.file == file);
-        let entry = match cached {
-            Some(e) => e.clone(),
-            None => {
-                let mut one = Ctx { out: Vec::new(), ..*cx };
-                buildkit::check_instruction(&mut one, i, f);
-                hadolint::check_instruction(&mut one, i, f);
-                berth::check_instruction(&mut one, i);
-                let mut found = one.out;
-                for (d, _) in &mut found {
-                    cache::shift(d, -base);
-                }
-                let e = Arc::new(cache::Entry { facts: *f, file, found });
-                table.entries[idx] = Some(e.clone());
-                e
-            }
-        };
+        let slot = &mut table.entries[idx];
+        if slot.as_ref().is_some_and(|e| e.facts == *f && e.file == file) {
+            continue;
+        }
+        let mut one = Ctx { out: Vec::new(), ..*cx };
+        buildkit::check_instruction(&mut one, i, f);
+        hadolint::check_instruction(&mut one, i, f);
+        berth::check_instruction(&mut one, i);
+        let mut found = one.out;
+        for (d, _) in &mut found {
+            cache::shift(d, -(i.range.start as isize));
+        }
+        *slot = Some(Arc::new(cache::Entry { facts: *f, file, found }));
+    }
+    // Every entry is filled now; the whole-file checks add a few more findings.
+    let count: usize = table.entries.iter().flatten().map(|e| e.found.len()).sum();
+    cx.out.reserve(count + 64);
+    for (i, entry) in m.instructions.iter().zip(table.entries.iter().flatten()) {
         for (d, e) in &entry.found {
             let mut d = d.clone();
-            cache::shift(&mut d, base);
+            cache::shift(&mut d, i.range.start as isize);
             cx.out.push((d, *e));
         }
     }
