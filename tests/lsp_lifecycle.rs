@@ -180,3 +180,53 @@ fn configuration_is_read_reloaded_and_checked() {
     assert!(c.diagnostics(&uri(&cfg), None).is_empty());
     c.shutdown();
 }
+
+/// Editors built on libuv (VS Code) give the server a socket pair for its standard streams,
+/// others pipes; run by hand, input may be a file. Each is served: a request gets its answer,
+/// and `exit` ends the process.
+#[cfg(unix)]
+#[test]
+fn served_over_a_socket_pair_and_from_a_file() {
+    use std::io::{Read, Write};
+    use std::os::unix::net::UnixStream;
+    use std::process::{Command, Stdio};
+
+    let frame = |v: serde_json::Value| {
+        let body = v.to_string();
+        format!("Content-Length: {}\r\n\r\n{body}", body.len())
+    };
+    let script = [
+        frame(json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}})),
+        frame(json!({"jsonrpc": "2.0", "method": "initialized", "params": {}})),
+        frame(json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"})),
+        frame(json!({"jsonrpc": "2.0", "method": "exit"})),
+    ]
+    .concat();
+    let answered = |out: &str| out.contains(r#""id":1"#) && out.contains(r#""id":2"#);
+
+    let (mut ours, theirs) = UnixStream::pair().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_berth"))
+        .arg("lsp")
+        .stdin(Stdio::from(std::os::fd::OwnedFd::from(theirs.try_clone().unwrap())))
+        .stdout(Stdio::from(std::os::fd::OwnedFd::from(theirs)))
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    ours.write_all(script.as_bytes()).unwrap();
+    ours.shutdown(std::net::Shutdown::Write).unwrap();
+    let mut out = String::new();
+    ours.read_to_string(&mut out).unwrap();
+    assert!(child.wait().unwrap().success());
+    assert!(answered(&out), "{out}");
+
+    let dir = TempDir::new("stdin-file");
+    let input = dir.write("input", &script);
+    let done = Command::new(env!("CARGO_BIN_EXE_berth"))
+        .arg("lsp")
+        .stdin(std::fs::File::open(input).unwrap())
+        .stderr(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(done.status.success());
+    assert!(answered(&String::from_utf8_lossy(&done.stdout)));
+}
