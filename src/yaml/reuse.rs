@@ -106,9 +106,8 @@ impl Pieces {
     /// with which shift. Entries holding content written elsewhere (aliases, merges) count
     /// only when unmoved: what was derived from that content must not be moved by a shift.
     pub fn reused(&self, start: usize) -> Option<isize> {
-        self.get(start)
-            .and_then(|p| p.reused)
-            .filter(|&d| d == 0 || !self.get(start).is_some_and(Piece::shares))
+        let p = self.get(start)?;
+        p.reused.filter(|&d| d == 0 || !p.shares())
     }
 }
 

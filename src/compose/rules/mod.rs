@@ -73,25 +73,25 @@ pub fn diagnostics(snap: &Snapshot, doc: &Document) -> Vec<Diagnostic> {
     let services = project::merged_services_shared(snap, &project);
     let ctx = Ctx { snap, doc, model: model::model(doc), project, services };
     // Two halves of about equal cost (on a 500-service file), one per core.
-    let (mut out, disk_and_schema) = rayon::join(
+    let (mut out, second) = rayon::join(
         || {
             let mut out = Vec::new();
             simple::check(&ctx, &mut out);
             anchors::check(&ctx, &mut out);
             undefined::check(&ctx, &mut out);
             cycle::check(&ctx, &mut out);
-            conflicts::check(&ctx, &mut out);
-            build_refs::check(&ctx, &mut out);
             out
         },
         || {
             let mut out = Vec::new();
+            conflicts::check(&ctx, &mut out);
             missing_file::check(&ctx, &mut out);
+            build_refs::check(&ctx, &mut out);
             schema_check::check(&ctx, &mut out);
             out
         },
     );
-    out.extend(disk_and_schema);
+    out.extend(second);
     out.sort_by_key(|d| (d.range.start, d.code));
     dedup(out)
 }
@@ -116,24 +116,47 @@ fn dedup(out: Vec<Diagnostic>) -> Vec<Diagnostic> {
 
 /// The closest name to `name` among `candidates`, when it is close enough to be a likely typo.
 pub fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let candidates: Vec<&str> = candidates.filter(|c| *c != name).collect();
-    if candidates.len() < MEMO_FROM {
-        return closest_among(name, &candidates).map(|i| candidates[i]);
+    Candidates::new(candidates.collect()).closest(name)
+}
+
+/// A list of names asked for the closest to several names (the services of a project, for
+/// each unknown reference): its digest for the memo is taken once.
+pub struct Candidates<'a> {
+    list: Vec<&'a str>,
+    digest: std::cell::OnceCell<u128>,
+}
+
+impl<'a> Candidates<'a> {
+    pub fn new(list: Vec<&'a str>) -> Candidates<'a> {
+        Candidates { list, digest: Default::default() }
     }
-    // A project's hundreds of services, checked again on every keystroke for each unknown
-    // reference: remember the answer for this name among exactly these candidates.
-    let key = memo_key(name, &candidates);
+
+    /// [`closest`] among these names.
+    pub fn closest(&self, name: &str) -> Option<&'a str> {
+        if self.list.len() < MEMO_FROM {
+            return closest_among(name, &self.list).map(|i| self.list[i]);
+        }
+        // Hundreds of names, asked again on every keystroke for each unknown reference:
+        // remember the answer for this name among exactly these names.
+        let list = *self.digest.get_or_init(|| digest(&self.list, None));
+        memoised(digest(&[name], Some(list)), || closest_among(name, &self.list))
+            .map(|i| self.list[i])
+    }
+}
+
+/// The remembered answer under `key`, else `find`'s (remembered).
+fn memoised(key: u128, find: impl FnOnce() -> Option<usize>) -> Option<usize> {
     let memo = CLOSEST_MEMO.get_or_init(Default::default);
     if let Some(&hit) = crate::util::lock(memo).get(&key) {
-        return hit.map(|i| candidates[i as usize]);
+        return hit.map(|i| i as usize);
     }
-    let found = closest_among(name, &candidates);
+    let found = find();
     let mut memo = crate::util::lock(memo);
     if memo.len() >= MEMO_CAPACITY {
         memo.clear();
     }
     memo.insert(key, found.map(|i| i as u32));
-    found.map(|i| candidates[i])
+    found
 }
 
 /// Lists shorter than this are scored directly.
@@ -144,29 +167,31 @@ const MEMO_CAPACITY: usize = 4096;
 type ClosestMemo = std::sync::Mutex<crate::util::FastMap<u128, Option<u32>>>;
 static CLOSEST_MEMO: std::sync::OnceLock<ClosestMemo> = std::sync::OnceLock::new();
 
-/// A 128-bit digest of the name and the candidate list (order included: the answer is an
-/// index), under two independent random seeds.
-fn memo_key(name: &str, candidates: &[&str]) -> u128 {
+/// A 128-bit digest of a list of names (order included: the answer is an index) and of the
+/// digest of another list, under two independent random seeds.
+fn digest(names: &[&str], of: Option<u128>) -> u128 {
     use std::hash::{BuildHasher, Hash, Hasher};
     static SEEDS: std::sync::OnceLock<[foldhash::quality::RandomState; 2]> =
         std::sync::OnceLock::new();
     let seeds = SEEDS.get_or_init(Default::default);
     let digest = |seed: &foldhash::quality::RandomState| {
         let mut h = seed.build_hasher();
-        name.hash(&mut h);
-        candidates.hash(&mut h);
+        names.hash(&mut h);
+        of.hash(&mut h);
         h.finish()
     };
     (u128::from(digest(&seeds[0])) << 64) | u128::from(digest(&seeds[1]))
 }
 
-/// The index of the best-scoring candidate at or above the typo threshold.
+/// The index of the best-scoring candidate other than `name` itself at or above the typo
+/// threshold.
 fn closest_among(name: &str, candidates: &[&str]) -> Option<usize> {
     // The name is folded once, and a candidate only when it has something to fold.
     let folded = name.to_lowercase();
     candidates
         .iter()
         .enumerate()
+        .filter(|(_, c)| **c != name)
         .map(|(i, c)| (strsim::jaro_winkler(&folded, &fold(c)), i))
         .filter(|(score, _)| *score >= 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))

@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use super::{Ctx, closest};
+use super::{Candidates, Ctx};
 use crate::compose::model::{DeclKind, MountKind, Service, Str};
 use crate::diagnostics::{Diagnostic, Fix, RuleInfo, Severity};
 
@@ -73,16 +73,17 @@ type FastSet<'a> = crate::util::FastSet<&'a str>;
 
 /// The names a file's references are checked against.
 struct Names<'a> {
-    services: Vec<&'a str>,
+    services: Candidates<'a>,
     /// The same, as a set: a project has hundreds of services, each with references to check.
     service_set: FastSet<'a>,
     /// Per kind, in [`DeclKind::ALL`] order: the declared names, as a list and as a set.
-    declared: Vec<(DeclKind, Vec<&'a str>, FastSet<'a>)>,
+    declared: Vec<(DeclKind, Candidates<'a>, FastSet<'a>)>,
 }
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
     let services: Vec<&str> = ctx.services.iter().map(|s| s.name.as_str()).collect();
     let service_set = services.iter().copied().collect();
+    let services = Candidates::new(services);
     let models = ctx.project_models();
     let declared = DeclKind::ALL
         .iter()
@@ -92,7 +93,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
                 .flat_map(|(_, m)| m.decls(k).iter().map(|d| d.name.as_str()))
                 .collect();
             let set = names.iter().copied().collect();
-            (k, names, set)
+            (k, Candidates::new(names), set)
         })
         .collect();
     let names = Names { services, service_set, declared };
@@ -153,7 +154,7 @@ fn service_ref(
         UNDEFINED_SERVICE.code,
         format!("`{}` {verb} `{}`, which is not a service of this project", svc.name, r.text),
     );
-    if let Some(c) = closest(&r.text, names.services.iter().copied()) {
+    if let Some(c) = names.services.closest(&r.text) {
         d = d.with_fix(super::change_to(ctx, r.range.clone(), c));
     }
     out.push(d);
@@ -178,7 +179,7 @@ fn declared_ref(ctx: &Ctx, names: &Names, kind: DeclKind, r: &Str, out: &mut Vec
             kind.section()
         ),
     );
-    let near = closest(&r.text, list.iter().copied());
+    let near = list.closest(&r.text);
     if let Some(c) = near {
         d = d.with_fix(super::change_to(ctx, r.range.clone(), c));
     }
