@@ -619,10 +619,11 @@ fn interpolations(
         return;
     }
     match &node.value {
-        Value::Scalar(s) => {
-            let raw = text.get(s.content.clone()).unwrap_or("");
+        Value::Scalar(_) => {
+            let content = node.content_range();
+            let raw = text.get(content.clone()).unwrap_or("");
             if raw.contains('$') {
-                let p = interpolate::parse_interpolations(raw, s.content.start);
+                let p = interpolate::parse_interpolations(raw, content.start);
                 out.vars.extend(p.vars);
                 out.errors.extend(p.errors);
             }

@@ -340,7 +340,7 @@ impl<'a> Builder<'a> {
             matches!(&node.value, Value::Scalar(s) if s.style == Style::Plain && s.text == "<<");
         match &node.value {
             Value::Scalar(s) if node.alias.is_none() => {
-                (s.text.clone(), range, s.content.clone(), is_merge)
+                (s.text.clone(), range, node.content_range(), is_merge)
             }
             Value::Scalar(s) => (s.text.clone(), range.clone(), range, false),
             Value::Null => ("null".into(), range.clone(), range, false),
@@ -671,8 +671,8 @@ fn scalar_node(
     content: Range<usize>,
 ) -> Node {
     Node {
+        value: Value::Scalar(Arc::new(Scalar::new(text, style, ty, range.start, content))),
         range,
-        value: Value::Scalar(Arc::new(Scalar { text, style, ty, content })),
         tag: None,
         anchor: None,
         alias: None,

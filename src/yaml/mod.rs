@@ -53,8 +53,30 @@ pub struct Scalar {
     pub text: String,
     pub style: Style,
     pub ty: ScalarType,
-    /// The source span of the content: inside the quotes, after a block scalar's header.
-    pub content: Range<usize>,
+    /// The source span of the content (inside the quotes, after a block scalar's header),
+    /// relative to the start of the node written with it: a scalar is left alone when an edit
+    /// moves its node (most nodes are scalars, each behind its own pointer), see
+    /// [`Node::content_range`].
+    content: Range<usize>,
+}
+
+impl Scalar {
+    pub fn new(
+        text: String,
+        style: Style,
+        ty: ScalarType,
+        node_start: usize,
+        content: Range<usize>,
+    ) -> Scalar {
+        let rel = content.start.wrapping_sub(node_start)..content.end.wrapping_sub(node_start);
+        Scalar { text, style, ty, content: rel }
+    }
+
+    /// The content's span in the source, for the node written with this scalar starting at
+    /// `node_start`.
+    fn content_at(&self, node_start: usize) -> Range<usize> {
+        self.content.start.wrapping_add(node_start)..self.content.end.wrapping_add(node_start)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -210,7 +232,7 @@ impl Node {
     /// whole node.
     pub fn content_range(&self) -> Range<usize> {
         match (&self.value, &self.alias) {
-            (Value::Scalar(s), None) => s.content.clone(),
+            (Value::Scalar(s), None) => s.content_at(self.range.start),
             _ => self.range.clone(),
         }
     }

@@ -209,7 +209,8 @@ impl Node {
         }
         match &mut self.value {
             Value::Null => {}
-            Value::Scalar(s) => shift_mut(&mut Arc::make_mut(s).content, delta),
+            // Its content is kept relative to this node's start.
+            Value::Scalar(_) => {}
             Value::Map(m) => Arc::make_mut(m).entries.iter_mut().for_each(|e| e.shift(delta)),
             Value::Seq(s) => Arc::make_mut(s).items.iter_mut().for_each(|n| n.shift(delta)),
         }
