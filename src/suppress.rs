@@ -6,8 +6,7 @@ use crate::diagnostics::Diagnostic;
 use crate::workspace::Document;
 
 pub fn retain_unsuppressed(doc: &Document, diags: &mut Vec<Diagnostic>) {
-    // Asked on every keystroke of a file of any size: memchr's vectorised search.
-    if memchr::memmem::find(doc.text.as_bytes(), b"berth:").is_none() {
+    if !doc.mentions_berth() {
         return;
     }
     diags.retain(|d| !suppressed(doc, d.range.start, d.code));

@@ -1,6 +1,6 @@
 //! A service wrapper that turns a panic inside any handler into an error response (or, for a
 //! notification, a logged message), so one bad request cannot take the whole server down.
-//! Handlers that run analysis already catch panics on their blocking thread; this covers the
+//! Handlers that run analysis already catch panics on the analysis pool; this covers the
 //! rest (document sync, custom methods, tower-lsp-server's own dispatch).
 
 use std::future::Future;

@@ -37,7 +37,12 @@ pub struct Document {
     /// The model of an earlier version and the edits made since, until this version's model
     /// is built: lets a model reuse the parts of the old one that the edits did not touch.
     prev: Arc<Mutex<Option<PrevModel>>>,
+    /// See [`Document::mentions_berth`].
+    mentions_berth: OnceLock<bool>,
 }
+
+/// What every `# berth: …` comment contains.
+const BERTH_MARK: &[u8] = b"berth:";
 
 type AnyModel = Arc<dyn Any + Send + Sync>;
 
@@ -128,6 +133,7 @@ impl Clone for Document {
             tree: self.tree.clone(),
             model: self.model.clone(),
             prev: self.prev.clone(),
+            mentions_berth: self.mentions_berth.clone(),
         }
     }
 }
@@ -221,6 +227,7 @@ impl Document {
             tree: Arc::new(LazyTree::parsed(tree)),
             model: Default::default(),
             prev: Default::default(),
+            mentions_berth: OnceLock::new(),
         }
     }
 
@@ -236,6 +243,15 @@ impl Document {
                 tree.or_else(|| parse(self.kind, &self.text, None))
             })
             .as_ref()
+    }
+
+    /// Whether the text contains `berth:` anywhere, as every `# berth: ignore` comment does:
+    /// asked on every keystroke (files without one skip the suppression pass), answered for an
+    /// edited version from the previous one's answer and the edit.
+    pub fn mentions_berth(&self) -> bool {
+        *self
+            .mentions_berth
+            .get_or_init(|| memchr::memmem::find(self.text.as_bytes(), BERTH_MARK).is_some())
     }
 
     /// Whether this version's tree has been parsed: a request that can do with less (compose
@@ -296,6 +312,16 @@ impl Document {
                 (p.changes.len() <= MAX_PENDING_CHANGES).then_some(p)
             }),
         };
+        // Without `berth:` before, the text has it now only if the edit wrote it: look around
+        // the new text rather than through the whole file again.
+        let mentions_berth = OnceLock::new();
+        if self.mentions_berth.get() == Some(&false) {
+            let lo = range.start.saturating_sub(BERTH_MARK.len() - 1);
+            let hi = (new_end_byte + BERTH_MARK.len() - 1).min(text.len());
+            if memchr::memmem::find(&text.as_bytes()[lo..hi], BERTH_MARK).is_none() {
+                let _ = mentions_berth.set(false);
+            }
+        }
         Document {
             path: self.path.clone(),
             kind: self.kind,
@@ -305,6 +331,7 @@ impl Document {
             tree: Arc::new(LazyTree::pending(pending)),
             model: Default::default(),
             prev: Arc::new(Mutex::new(prev)),
+            mentions_berth,
         }
     }
 
@@ -485,6 +512,41 @@ mod tests {
         // A replaced text has no predecessor.
         let r = d3.replace_all("B=2\n", Some(4));
         assert_eq!(*r.model_from_prev(build), (4, vec![]));
+    }
+
+    proptest::proptest! {
+        /// Whether the text mentions `berth:`, carried from version to version by the edits,
+        /// is whether it does: also when an edit splits or completes the mark, and when some
+        /// versions were never asked.
+        #[test]
+        fn mentions_berth_follows_the_edits(
+            edits in proptest::collection::vec(
+                (0.0f64..1.0, 0usize..8, "(berth|ber|th:|:|h|x|é|\n){0,3}", proptest::bool::ANY),
+                1..20,
+            ),
+        ) {
+            let mut doc = Document::new(
+                Path::new("/w/compose.yaml").into(),
+                FileKind::Compose,
+                None,
+                "services: # bert\n  a: {}\n",
+            );
+            for (at, len, insert, ask) in edits {
+                let mut start = (at * doc.text.len() as f64) as usize;
+                while !doc.text.is_char_boundary(start) {
+                    start -= 1;
+                }
+                let mut end = (start + len).min(doc.text.len());
+                while !doc.text.is_char_boundary(end) {
+                    end -= 1;
+                }
+                doc = doc.edit(start..end, &insert, None);
+                if ask {
+                    proptest::prop_assert_eq!(doc.mentions_berth(), doc.text.contains("berth:"));
+                }
+            }
+            proptest::prop_assert_eq!(doc.mentions_berth(), doc.text.contains("berth:"));
+        }
     }
 
     #[test]
