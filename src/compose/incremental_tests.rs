@@ -285,3 +285,13 @@ fn typing_takes_over_the_previous_model_beside_a_django_project() {
     let _ = crate::analysis::diagnostics(&snap, &doc);
     assert_eq!(std::sync::Arc::as_ptr(model::model(&doc).service("c").unwrap()), c_before);
 }
+
+/// Cases proptest found. A line typed into the last entry of the text makes its value a block
+/// mapping, which at the end of a text takes the trailing line break in (the entry is left to
+/// the whole-file parse); a deletion inside a value of the last service moves the sections
+/// after it.
+#[test]
+fn edits_at_the_end_of_a_text_and_of_its_services() {
+    check(&plain_services(6), &[(0.998713822659906, 0.0, "\n    x: 1".to_string(), true)]);
+    check(&plain_services(8), &[(0.9209967324812125, 0.0012661884543270553, String::new(), false)]);
+}

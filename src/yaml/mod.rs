@@ -11,6 +11,7 @@ mod entry;
 mod path;
 mod reuse;
 mod scalar;
+mod scalar_edit;
 mod splice;
 #[cfg(test)]
 mod tests;

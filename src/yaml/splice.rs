@@ -21,6 +21,12 @@ use crate::workspace::document::{self, MAX_PARSED_BYTES};
 
 pub(super) fn splice(text: &str, prev: &mut Option<(Yaml, Window)>) -> Option<Yaml> {
     let (old, w) = prev.as_ref()?;
+    // A keystroke inside a value needs no parse of the service at all.
+    if let Some(edit) = super::scalar_edit::find(text, old, *w) {
+        let (mut old, w) = prev.take()?;
+        super::scalar_edit::apply(&mut old, edit, w);
+        return Some(old);
+    }
     let (i, entry, records) = fresh_entry(text, old, *w)?;
     let (mut old, w) = prev.take()?;
     apply(&mut old, i, entry, records, w);
@@ -37,8 +43,11 @@ fn fresh_entry(text: &str, old: &Yaml, w: Window) -> Option<(usize, Entry, Yaml)
     let i = list.partition_point(|p| p.range.start < w.lo).checked_sub(1)?;
     let p = &list[i];
     // Anchors after the entry's start would move (or be in it): what aliases and merge keys
-    // copied from them would have to move too.
+    // copied from them would have to move too. The last entry of a text is left to the whole
+    // parse: there a block collection takes the text's trailing blanks in, which its lines
+    // parsed with a sibling after them do not.
     if p.depth != 1
+        || i + 1 == list.len()
         || w.old_hi > p.range.end
         || p.shares()
         || old.anchors.iter().any(|a| a.node_range.end > p.range.start)
@@ -139,12 +148,16 @@ fn apply(old: &mut Yaml, i: usize, entry: Entry, records: Yaml, w: Window) {
 
 /// Offsets of the old text at or after the old entry's end move by the edit's length.
 #[derive(Clone, Copy)]
-struct Move {
+pub(super) struct Move {
     end: usize,
     delta: isize,
 }
 
 impl Move {
+    pub(super) fn new(end: usize, delta: isize) -> Move {
+        Move { end, delta }
+    }
+
     fn at(self, x: usize) -> usize {
         if x >= self.end { x.wrapping_add_signed(self.delta) } else { x }
     }
@@ -169,7 +182,7 @@ fn splice_records<T>(
 
 /// Walk down to the entry whose key starts at `at`, put `slot`'s entry there, and move what
 /// lies after it. Nodes on the way contain it: only their ends move.
-fn put(node: &mut Node, at: usize, mv: Move, slot: &mut Option<Entry>) {
+pub(super) fn put(node: &mut Node, at: usize, mv: Move, slot: &mut Option<Entry>) {
     node.range = mv.range(&node.range);
     match &mut node.value {
         Value::Map(m) => {

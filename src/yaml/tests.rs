@@ -267,3 +267,34 @@ fn a_refused_splice_leaves_the_previous_tree_as_it_was() {
         }
     }
 }
+
+/// Every one-character edit at every offset of a small compose text: what the previous value
+/// tree is turned into (a scalar's new value, a service parsed again) equals a fresh parse; a
+/// character typed inside a value is taken without parsing.
+#[test]
+fn one_character_edits_everywhere_equal_a_fresh_parse() {
+    let base = "name: demo\nservices:\n  web:\n    image: \"python:3.12\"\n    ports: ['80:80', 8000]\n    command: [gunicorn, app]\n    environment:\n      DEBUG: 'true'\n      URL: pg://db/x\n  db:\n    image: postgres\n    restart: always\nvolumes:\n  data: {}\n";
+    let old = parse_text(base);
+    let mut fast = 0;
+    for at in 0..=base.len() {
+        for typed in ["a", "7", " ", ":", "#", "\"", "'", "\n", "-", ",", "~", ""] {
+            let end = if typed.is_empty() { (at + 1).min(base.len()) } else { at };
+            let text = format!("{}{typed}{}", &base[..at], &base[end..]);
+            let change = crate::workspace::document::TextChange {
+                start: at,
+                old_end: end,
+                new_end: at + typed.len(),
+            };
+            let w = Window::of(&[change]).unwrap();
+            if super::scalar_edit::find(&text, &old, w).is_some() {
+                fast += 1;
+            }
+            let mut prev = Some((old.clone(), w));
+            if let Some(spliced) = splice(&text, &mut prev) {
+                assert_eq!(spliced, parse_text(&text), "{typed:?} at {at}:\n{text}");
+            }
+        }
+    }
+    // Letters and digits typed inside `python:3.12`, `gunicorn`, `pg://db/x`, `postgres`, ….
+    assert!(fast > 100, "{fast}");
+}
