@@ -117,12 +117,25 @@ pub fn diagnostics_with(
 ) -> Vec<Diagnostic> {
     let m = super::model(doc);
     let file = cache::FileFacts::of(&m, &doc.text);
-    let mut cx = Ctx { snap, doc, m: &m, text: &doc.text, crlf: file.crlf, out: Vec::new() };
-    per_instruction(&mut cx, file);
-    buildkit::check(&mut cx);
-    hadolint::check(&mut cx);
-    berth::check(&mut cx);
-    let raw = std::mem::take(&mut cx.out);
+    let crlf = file.crlf;
+    let cx = || Ctx { snap, doc, m: &m, text: &doc.text, crlf, out: Vec::new() };
+    // The per-instruction checks and the whole-file ones cost about the same on a long file:
+    // one per core, their findings joined in the order a single pass gives.
+    let (mut raw, whole) = rayon::join(
+        || {
+            let mut cx = cx();
+            per_instruction(&mut cx, file);
+            cx.out
+        },
+        || {
+            let mut cx = cx();
+            buildkit::check(&mut cx);
+            hadolint::check(&mut cx);
+            berth::check(&mut cx);
+            cx.out
+        },
+    );
+    raw.extend(whole);
     let mut out = Vec::with_capacity(raw.len());
     // A file has hundreds of findings under a handful of codes: what the configuration and the
     // file's `# check=` directive say about a code is worked out once per code (a short list:
