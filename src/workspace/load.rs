@@ -79,7 +79,20 @@ fn read_bounded(path: &Path) -> Result<Vec<u8>, Skip> {
 }
 
 pub fn load_file(path: &Path, kind: FileKind) -> Result<Loaded, Skip> {
+    load_file_if(path, kind, |_| true)
+}
+
+/// [`load_file`], when `wanted` says yes to the text: decided before any parse, so a YAML
+/// file that turns out not to be a compose file costs a read, not a syntax tree.
+fn load_file_if(
+    path: &Path,
+    kind: FileKind,
+    wanted: impl Fn(&str) -> bool,
+) -> Result<Loaded, Skip> {
     let (text, lossy) = decode_owned(read_bounded(path)?)?;
+    if !wanted(&text) {
+        return Err(Skip::NotRelevant);
+    }
     let path: Arc<Path> = Arc::from(path);
     Ok(Loaded { doc: document_from_disk(path, kind, &text), lossy })
 }
@@ -201,13 +214,7 @@ pub fn scan_except(
             let r = if skip(&path) {
                 Err(Skip::NotRelevant)
             } else if kind_from_name(&path).is_none() {
-                load_file(&path, kind).and_then(|l| {
-                    if crate::workspace::kind::has_top_level_services(&l.doc.text) {
-                        Ok(l)
-                    } else {
-                        Err(Skip::NotRelevant)
-                    }
-                })
+                load_file_if(&path, kind, crate::workspace::kind::has_top_level_services)
             } else {
                 load_file(&path, kind)
             };
