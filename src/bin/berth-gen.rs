@@ -45,6 +45,18 @@ enum What {
         #[arg(long)]
         file: Option<PathBuf>,
     },
+    /// Scan DIR as the server does at start-up (`workspace::load::scan`), N times, and print
+    /// the mean time and what was found (a target for callgrind / perf).
+    #[command(hide = true)]
+    Scan {
+        dir: PathBuf,
+        #[arg(long, default_value_t = 1)]
+        iters: u32,
+        /// Then time, on one thread, what the scan's documents cost afterwards: each kind's
+        /// trees and models, and the first diagnostics of a compose file (the cross-file graph).
+        #[arg(long)]
+        breakdown: bool,
+    },
     /// A monorepo of about N files in DIR (which should be empty or absent).
     Workspace {
         dir: PathBuf,
@@ -63,6 +75,10 @@ fn main() {
             std::io::stdout().write_all(berth::bench_gen::compose(services).as_bytes())
         }
         What::Profile { kind, op, iters, file } => profile(&kind, &op, iters, file),
+        What::Scan { dir, iters, breakdown } => {
+            scan(&dir, iters, breakdown);
+            Ok(())
+        }
         What::Workspace { dir, files } => berth::bench_gen::workspace(&dir, files).map(|n| {
             eprintln!("berth-gen: wrote {n} files under {}", dir.display());
         }),
@@ -70,6 +86,78 @@ fn main() {
     if let Err(e) = result {
         eprintln!("berth-gen: {e}");
         std::process::exit(2);
+    }
+}
+
+fn scan(dir: &std::path::Path, iters: u32, breakdown: bool) {
+    use berth::workspace::{FileKind, Snapshot};
+    use std::time::Instant;
+
+    // As the server does: tree-sitter's nodes from the slabs.
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    berth::workspace::node_alloc::install();
+    let start = Instant::now();
+    let mut last = None;
+    for _ in 0..iters.max(1) {
+        last = Some(berth::workspace::load::scan(&[dir.to_path_buf()], &|_, _| {}));
+    }
+    let mean = start.elapsed() / iters.max(1);
+    let scan = last.expect("at least one scan");
+    eprintln!(
+        "berth-gen: scan found {} files ({} skipped), {mean:?} per scan",
+        scan.docs.len(),
+        scan.skipped.len()
+    );
+    if !breakdown {
+        // As in the server, the documents stay: their teardown is no part of a scan.
+        std::mem::forget(scan);
+        return;
+    }
+    let t = Instant::now();
+    let (files, _) = berth::workspace::load::discover(dir);
+    eprintln!("  discover: {} files in {:?}", files.len(), t.elapsed());
+    let t = Instant::now();
+    let texts: Vec<String> =
+        files.iter().map(|(p, _)| std::fs::read_to_string(p).unwrap_or_default()).collect();
+    eprintln!("  read: {:?}", t.elapsed());
+    let t = Instant::now();
+    let ropes: Vec<ropey::Rope> = texts.iter().map(|t| ropey::Rope::from_str(t)).collect();
+    eprintln!("  ropes: {:?}", t.elapsed());
+    drop((ropes, texts));
+    let mut snap = Snapshot::new(vec![dir.to_path_buf()]);
+    for d in scan.docs {
+        snap.insert(d);
+    }
+    let doc = snap.of_kind(FileKind::Compose).next().expect("a compose file").clone();
+    let t = Instant::now();
+    let n = berth::analysis::diagnostics(&snap, &doc).len();
+    eprintln!(
+        "  first diagnostics of {} (the cross-file model, its documents' models): {n} in {:?}",
+        doc.path.display(),
+        t.elapsed()
+    );
+    let t = Instant::now();
+    let n = berth::analysis::diagnostics(&snap, &doc).len();
+    eprintln!("  again: {n} in {:?}", t.elapsed());
+    for kind in [FileKind::Dockerfile, FileKind::Compose, FileKind::Python, FileKind::Dotenv] {
+        let docs: Vec<_> = snap.of_kind(kind).collect();
+        let bytes: usize = docs.iter().map(|d| d.text.len()).sum();
+        let t = Instant::now();
+        for d in &docs {
+            drop(berth::workspace::document::parse(kind, &d.text, None));
+        }
+        let parse = t.elapsed();
+        let t = Instant::now();
+        for d in &docs {
+            let _ = d.tree();
+        }
+        let tree = t.elapsed();
+        eprintln!(
+            "  {:<14} {:>5} files {:>9} bytes: parse {parse:?}, then tree() {tree:?}",
+            kind.name(),
+            docs.len(),
+            bytes
+        );
     }
 }
 

@@ -48,24 +48,75 @@ pub struct Loaded {
 
 /// Decode bytes as text; binary content (a NUL byte early on) is refused.
 pub fn decode(bytes: &[u8]) -> Result<(String, bool), Skip> {
-    if bytes[..bytes.len().min(8192)].contains(&0) {
+    decode_owned(bytes.to_vec())
+}
+
+/// [`decode`], taking the bytes over: valid UTF-8 (nearly every file) is not copied.
+fn decode_owned(bytes: Vec<u8>) -> Result<(String, bool), Skip> {
+    if memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some() {
         return Err(Skip::Binary);
     }
-    match String::from_utf8(bytes.to_vec()) {
+    match String::from_utf8(bytes) {
         Ok(s) => Ok((s, false)),
         Err(e) => Ok((String::from_utf8_lossy(e.as_bytes()).into_owned(), true)),
     }
 }
 
-pub fn load_file(path: &Path, kind: FileKind) -> Result<Loaded, Skip> {
-    let meta = std::fs::metadata(path).map_err(|e| Skip::Unreadable(e.to_string()))?;
-    if meta.len() > MAX_SCANNED_BYTES {
-        return Err(Skip::TooLarge(meta.len()));
+/// The bytes of a file of at most [`MAX_SCANNED_BYTES`]: one open, its size from the open
+/// file (no second walk of the path), one buffer of that size.
+fn read_bounded(path: &Path) -> Result<Vec<u8>, Skip> {
+    use std::io::Read;
+    let unreadable = |e: std::io::Error| Skip::Unreadable(e.to_string());
+    let mut file = std::fs::File::open(path).map_err(unreadable)?;
+    let len = file.metadata().map_err(unreadable)?.len();
+    if len > MAX_SCANNED_BYTES {
+        return Err(Skip::TooLarge(len));
     }
-    let bytes = std::fs::read(path).map_err(|e| Skip::Unreadable(e.to_string()))?;
-    let (text, lossy) = decode(&bytes)?;
+    // One byte more than the size, so that reading to the end needs no second allocation.
+    let mut bytes = Vec::with_capacity(len as usize + 1);
+    file.read_to_end(&mut bytes).map_err(unreadable)?;
+    Ok(bytes)
+}
+
+pub fn load_file(path: &Path, kind: FileKind) -> Result<Loaded, Skip> {
+    load_file_if(path, kind, |_| true)
+}
+
+/// [`load_file`], when `wanted` says yes to the text: decided before any parse, so a YAML
+/// file that turns out not to be a compose file costs a read, not a syntax tree.
+fn load_file_if(
+    path: &Path,
+    kind: FileKind,
+    wanted: impl Fn(&str) -> bool,
+) -> Result<Loaded, Skip> {
+    let (text, lossy) = decode_owned(read_bounded(path)?)?;
+    if !wanted(&text) {
+        return Err(Skip::NotRelevant);
+    }
     let path: Arc<Path> = Arc::from(path);
-    Ok(Loaded { doc: Document::new(path, kind, None, &text), lossy })
+    Ok(Loaded { doc: document_from_disk(path, kind, &text), lossy })
+}
+
+/// The document of a file read from disk. A Dockerfile's tree is parsed on first use, not
+/// now: no analysis of another file reads it (the cross-file model uses the Dockerfile model,
+/// which works on lines), so in a workspace scan only the few the editor opens ever need one.
+/// Compose files and Python modules are parsed now, in the scan's parallel workers: the
+/// cross-file model that the first diagnostics build needs the model of every one, and those
+/// are built from the tree.
+pub fn document_from_disk(path: Arc<Path>, kind: FileKind, text: &str) -> Document {
+    match kind {
+        FileKind::Dockerfile => unparsed(path, kind, text),
+        _ => Document::new(path, kind, None, text),
+    }
+}
+
+/// A document (no version) whose tree is parsed on first use. `Document::new` parses at once
+/// unless the kind has no grammar; an edit leaves the parse to the first `tree()` (from
+/// scratch, since there was no tree to continue from).
+fn unparsed(path: Arc<Path>, kind: FileKind, text: &str) -> Document {
+    let mut doc = Document::new(path, FileKind::Dotenv, None, text);
+    doc.kind = kind;
+    doc.edit(0..0, "", None)
 }
 
 /// Everything a scan found.
@@ -163,13 +214,7 @@ pub fn scan_except(
             let r = if skip(&path) {
                 Err(Skip::NotRelevant)
             } else if kind_from_name(&path).is_none() {
-                load_file(&path, kind).and_then(|l| {
-                    if crate::workspace::kind::has_top_level_services(&l.doc.text) {
-                        Ok(l)
-                    } else {
-                        Err(Skip::NotRelevant)
-                    }
-                })
+                load_file_if(&path, kind, crate::workspace::kind::has_top_level_services)
             } else {
                 load_file(&path, kind)
             };
@@ -206,6 +251,34 @@ mod tests {
         assert!(lossy);
         assert_eq!(text, "FROM caf\u{fffd}\n");
         assert!(!decode(b"FROM x\n").unwrap().1);
+    }
+
+    #[test]
+    fn dockerfiles_from_disk_are_parsed_on_first_use_into_the_same_tree() {
+        let texts = [
+            "FROM python:3.12 AS base\nRUN pip install x \\\n  && echo $HOME\nCMD [\"x\"]\n",
+            "FROM x\r\nRUN a\r\n",
+            "",
+            "FROM \u{e9}t\u{e9}\nRUN [\n",
+        ];
+        for text in texts {
+            let path: Arc<Path> = Arc::from(Path::new("/w/Dockerfile"));
+            let lazy = document_from_disk(path.clone(), FileKind::Dockerfile, text);
+            assert!(!lazy.has_parsed_tree(), "{text:?}");
+            assert_eq!((lazy.kind, lazy.version), (FileKind::Dockerfile, None));
+            assert_eq!((lazy.text.as_str(), lazy.rope.to_string().as_str()), (text, text));
+            let eager = Document::new(path, FileKind::Dockerfile, None, text);
+            let sexp = |d: &Document| d.tree().map(|t| t.root_node().to_sexp());
+            assert_eq!(sexp(&lazy), sexp(&eager), "{text:?}");
+            assert!(lazy.has_parsed_tree());
+        }
+        // Other kinds keep their tree from the start.
+        let compose = document_from_disk(
+            Arc::from(Path::new("/w/compose.yaml")),
+            FileKind::Compose,
+            "services: {}\n",
+        );
+        assert!(compose.has_parsed_tree());
     }
 
     #[test]
