@@ -231,6 +231,28 @@ impl Document {
         }
     }
 
+    /// A document whose tree is parsed on first use: a file read from disk that no analysis
+    /// may need the tree of (a Dockerfile's model reads lines; only its own diagnostics and
+    /// requests parse it), so a workspace scan does not parse it up front.
+    pub fn unparsed(
+        path: Arc<Path>,
+        kind: FileKind,
+        version: Option<i32>,
+        text: String,
+    ) -> Document {
+        Document {
+            path,
+            kind,
+            version,
+            rope: Rope::from_str(&text),
+            text: Arc::new(text),
+            tree: Arc::new(LazyTree::pending(None)),
+            model: Default::default(),
+            prev: Default::default(),
+            mentions_berth: OnceLock::new(),
+        }
+    }
+
     /// The tree-sitter tree of this version, parsed (incrementally where possible) on first
     /// use. None for dotenv files (parsed by hand: the format is a line list), for text past
     /// the size and depth guards, and when a parse was cancelled.

@@ -94,7 +94,7 @@ fn load_file_if(
         return Err(Skip::NotRelevant);
     }
     let path: Arc<Path> = Arc::from(path);
-    Ok(Loaded { doc: document_from_disk(path, kind, &text), lossy })
+    Ok(Loaded { doc: document_from_disk(path, kind, text), lossy })
 }
 
 /// The document of a file read from disk. A Dockerfile's tree is parsed on first use, not
@@ -103,20 +103,11 @@ fn load_file_if(
 /// Compose files and Python modules are parsed now, in the scan's parallel workers: the
 /// cross-file model that the first diagnostics build needs the model of every one, and those
 /// are built from the tree.
-pub fn document_from_disk(path: Arc<Path>, kind: FileKind, text: &str) -> Document {
+pub fn document_from_disk(path: Arc<Path>, kind: FileKind, text: String) -> Document {
     match kind {
-        FileKind::Dockerfile => unparsed(path, kind, text),
-        _ => Document::new(path, kind, None, text),
+        FileKind::Dockerfile => Document::unparsed(path, kind, None, text),
+        _ => Document::new(path, kind, None, &text),
     }
-}
-
-/// A document (no version) whose tree is parsed on first use. `Document::new` parses at once
-/// unless the kind has no grammar; an edit leaves the parse to the first `tree()` (from
-/// scratch, since there was no tree to continue from).
-fn unparsed(path: Arc<Path>, kind: FileKind, text: &str) -> Document {
-    let mut doc = Document::new(path, FileKind::Dotenv, None, text);
-    doc.kind = kind;
-    doc.edit(0..0, "", None)
 }
 
 /// Everything a scan found.
@@ -129,9 +120,6 @@ pub struct Scan {
     pub lossy: Vec<PathBuf>,
 }
 
-/// Paths of relevant files under `root`, honouring `.gitignore`, `.ignore` and global git
-/// ignores (hidden files are included: `.env` is hidden). Symlinks are not followed, so loops
-/// cannot trap the walk.
 /// A `.yaml`/`.yml` file whose name says nothing: read it to see whether it is a compose file.
 fn yaml_to_sniff(path: &Path) -> Option<FileKind> {
     let ext = path.extension()?.to_str()?;
@@ -142,6 +130,9 @@ fn yaml_to_sniff(path: &Path) -> Option<FileKind> {
 /// Files found (with their kind) and places that could not be read (with why).
 pub type Discovered = (Vec<(PathBuf, FileKind)>, Vec<(PathBuf, String)>);
 
+/// Paths of relevant files under `root`, honouring `.gitignore`, `.ignore` and global git
+/// ignores (hidden files are included: `.env` is hidden). Symlinks are not followed, so loops
+/// cannot trap the walk.
 pub fn discover(root: &Path) -> Discovered {
     let mut found = Vec::new();
     let mut errors = Vec::new();
@@ -263,7 +254,7 @@ mod tests {
         ];
         for text in texts {
             let path: Arc<Path> = Arc::from(Path::new("/w/Dockerfile"));
-            let lazy = document_from_disk(path.clone(), FileKind::Dockerfile, text);
+            let lazy = document_from_disk(path.clone(), FileKind::Dockerfile, text.to_string());
             assert!(!lazy.has_parsed_tree(), "{text:?}");
             assert_eq!((lazy.kind, lazy.version), (FileKind::Dockerfile, None));
             assert_eq!((lazy.text.as_str(), lazy.rope.to_string().as_str()), (text, text));
@@ -276,7 +267,7 @@ mod tests {
         let compose = document_from_disk(
             Arc::from(Path::new("/w/compose.yaml")),
             FileKind::Compose,
-            "services: {}\n",
+            "services: {}\n".to_string(),
         );
         assert!(compose.has_parsed_tree());
     }
