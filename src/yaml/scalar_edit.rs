@@ -30,22 +30,8 @@ pub(super) struct ScalarEdit {
 
 /// The scalar edit that the changes since `old` (covered by `w`) amount to, when they are one.
 pub(super) fn find(text: &str, old: &Yaml, w: Window) -> Option<ScalarEdit> {
-    if !old.clean || w.lo > w.old_hi {
-        return None;
-    }
-    let list = &old.pieces.list;
-    let i = list.partition_point(|p| p.range.start < w.lo).checked_sub(1)?;
-    let p = &list[i];
-    // As for a splice: nothing in the piece is shared with, or copied to, other places, and
-    // it is not the text's last entry.
-    if p.depth != 1
-        || i + 1 == list.len()
-        || w.old_hi > p.range.end
-        || p.shares()
-        || old.anchors.iter().any(|a| a.node_range.end > p.range.start)
-    {
-        return None;
-    }
+    let i = super::splice::editable_piece(text, old, w)?;
+    let p = &old.pieces.list[i];
     let entry = piece_entry(old.root.as_ref()?, p)?;
     let node = scalar_at(&entry.value, w)?;
     let Value::Scalar(s) = &node.value else { return None };

@@ -33,27 +33,32 @@ pub(super) fn splice(text: &str, prev: &mut Option<(Yaml, Window)>) -> Option<Ya
     Some(old)
 }
 
-/// The piece the changes lie in (its index in `old.pieces`) and its entry built again from its
-/// lines of `text`, offsets in `text`.
-fn fresh_entry(text: &str, old: &Yaml, w: Window) -> Option<(usize, Entry, Yaml)> {
-    if !old.clean || old.root.is_none() || text.len() > MAX_PARSED_BYTES {
+/// The piece (its index in `old.pieces`: an entry of a top-level section, a service) that
+/// holds every change covered by `w`, when it can be rebuilt on its own: the document is
+/// clean, and nothing in the piece is shared with other places. Anchors after the entry's start
+/// would move (or be in it): what aliases and merge keys copied from them would have to move
+/// too. The last entry of a text is left to the whole parse: there a block collection takes
+/// the text's trailing blanks in, which its lines parsed with a sibling after them do not.
+pub(super) fn editable_piece(text: &str, old: &Yaml, w: Window) -> Option<usize> {
+    if !old.clean || old.root.is_none() || text.len() > MAX_PARSED_BYTES || w.lo > w.old_hi {
         return None;
     }
     let list = &old.pieces.list;
     let i = list.partition_point(|p| p.range.start < w.lo).checked_sub(1)?;
     let p = &list[i];
-    // Anchors after the entry's start would move (or be in it): what aliases and merge keys
-    // copied from them would have to move too. The last entry of a text is left to the whole
-    // parse: there a block collection takes the text's trailing blanks in, which its lines
-    // parsed with a sibling after them do not.
-    if p.depth != 1
-        || i + 1 == list.len()
-        || w.old_hi > p.range.end
-        || p.shares()
-        || old.anchors.iter().any(|a| a.node_range.end > p.range.start)
-    {
-        return None;
-    }
+    let editable = p.depth == 1
+        && i + 1 < list.len()
+        && w.old_hi <= p.range.end
+        && !p.shares()
+        && old.anchors.iter().all(|a| a.node_range.end <= p.range.start);
+    editable.then_some(i)
+}
+
+/// The piece the changes lie in (its index in `old.pieces`) and its entry built again from its
+/// lines of `text`, offsets in `text`.
+fn fresh_entry(text: &str, old: &Yaml, w: Window) -> Option<(usize, Entry, Yaml)> {
+    let i = editable_piece(text, old, w)?;
+    let p = &old.pieces.list[i];
     // Text before `w.lo` is unchanged: the entry's line starts where it did.
     let new_end = p.range.end.checked_add_signed(w.delta())?;
     let c = entry::chunk(text, p.line_start, p.range.start, new_end)?;
