@@ -98,6 +98,14 @@ RUN echo $A\nFROM base AS build\nARG TARGETOS=linux\nENV C=${A}\nRUN make\n\n# c
 FROM build AS test\nENV D=4 \\\n  E=5\nRUN test $D\nFROM alpine:3 AS other\nARG PY\n\
 COPY --from=build /a /b\nFROM base AS Final\nENV F=6\nFROM final\nARG Q\nCMD [\"x\"]\n";
 
+/// `doc` with edit `i`: the text from fraction `at` of it, `len` of it long, replaced.
+fn edited(doc: &Document, at: f64, len: f64, text: &str, i: usize) -> Document {
+    let n = doc.text.len();
+    let start = floor_boundary(&doc.text, (at * n as f64) as usize);
+    let end = floor_boundary(&doc.text, start + (len * n as f64) as usize);
+    doc.edit(start..end, text, Some(i as i32 + 1))
+}
+
 fn check(edits: &[(f64, f64, String, bool)]) {
     check_on(BASE, edits)
 }
@@ -109,10 +117,7 @@ fn check_on(base: &str, edits: &[(f64, f64, String, bool)]) {
     // of taking it over (both paths are exercised).
     let mut _held = None;
     for (i, (at, len, text, ask)) in edits.iter().enumerate() {
-        let n = doc.text.len();
-        let start = floor_boundary(&doc.text, (at * n as f64) as usize);
-        let end = floor_boundary(&doc.text, start + (len * n as f64) as usize);
-        doc = doc.edit(start..end, text, Some(i as i32 + 1));
+        doc = edited(&doc, *at, *len, text, i);
         if *ask {
             let got: Arc<Model> = super::model(&doc);
             assert_eq!(*got, Model::build(&doc.text), "after edit {i}: {:?}", doc.text);
@@ -143,10 +148,7 @@ fn check_diagnostics(base: &str, edits: &[(f64, f64, String, bool)]) {
         Arc::new(Document::new(path_arc("/w/Dockerfile"), FileKind::Dockerfile, Some(0), base));
     let _ = diagnostics(&doc);
     for (i, (at, len, text, ask)) in edits.iter().enumerate() {
-        let n = doc.text.len();
-        let start = floor_boundary(&doc.text, (at * n as f64) as usize);
-        let end = floor_boundary(&doc.text, start + (len * n as f64) as usize);
-        doc = Arc::new(doc.edit(start..end, text, Some(i as i32 + 1)));
+        doc = Arc::new(edited(&doc, *at, *len, text, i));
         if *ask {
             let _ = diagnostics(&doc);
         }
@@ -162,10 +164,7 @@ fn check_syntax(base: &str, edits: &[(f64, f64, String, bool)]) {
     let _ = crate::syntax::diagnostics(&doc);
     let mut _held = None;
     for (i, (at, len, text, ask)) in edits.iter().enumerate() {
-        let n = doc.text.len();
-        let start = floor_boundary(&doc.text, (at * n as f64) as usize);
-        let end = floor_boundary(&doc.text, start + (len * n as f64) as usize);
-        doc = doc.edit(start..end, text, Some(i as i32 + 1));
+        doc = edited(&doc, *at, *len, text, i);
         if *ask {
             let _ = crate::syntax::diagnostics(&doc);
             _held = (i % 2 == 0).then(|| super::model(&doc));
