@@ -217,9 +217,9 @@ fn typing_in_a_service_reuses_the_others() {
     let doc = doc.edit(at..at, "y", Some(2));
     let after = model::model(&doc);
     let start = |m: &ComposeModel, name: &str| m.service(name).unwrap().entry_range.start;
-    assert_eq!(after.yaml.reused(start(&after, "a")), Some(0));
+    assert_eq!(after.yaml.reused(start(&after, "a")).map(|m| m.delta), Some(0));
     assert_eq!(after.yaml.reused(start(&after, "b")), None);
-    assert_eq!(after.yaml.reused(start(&after, "c")), Some(1));
+    assert_eq!(after.yaml.reused(start(&after, "c")).map(|m| m.delta), Some(1));
     assert!(std::sync::Arc::ptr_eq(before.service("a").unwrap(), after.service("a").unwrap()));
     assert_eq!(after.service("b").unwrap().image.as_ref().unwrap().text, "yy");
     assert_eq!(after.service("c").unwrap().image.as_ref().unwrap().range, 63..64);
@@ -251,10 +251,37 @@ fn typing_takes_over_the_previous_model() {
     assert_eq!(c.name_range, 49..50);
 }
 
+/// A service that merges an anchored map (`<<: *base`) is taken over too: its own ranges move
+/// with it, those of the entries merged from the anchor (written before the edit) stay.
+#[test]
+fn typing_takes_over_a_service_that_merges_an_anchor() {
+    let path = path_arc("/w/compose.yaml");
+    let text = "x-base: &base\n  restart: always\nservices:\n  a:\n    image: x\n  c:\n    <<: *base\n    image: z\n";
+    let first = Document::new(path.clone(), FileKind::Compose, Some(1), text);
+    let c_before = std::sync::Arc::as_ptr(model::model(&first).service("c").unwrap());
+    let at = text.find("x\n").unwrap();
+    let doc = first.edit(at..at, "y", Some(2));
+    drop(first);
+    let after = model::model(&doc);
+    let c = after.service("c").unwrap();
+    assert_eq!(std::sync::Arc::as_ptr(c), c_before);
+    let fresh = model::build(&Document::new(path, FileKind::Compose, None, &doc.text));
+    let fresh_c = fresh.service("c").unwrap();
+    assert_eq!(c.restart, fresh_c.restart);
+    assert_eq!(&doc.text[c.restart.as_ref().unwrap().range.clone()], "always");
+    assert_eq!(&doc.text[c.image.as_ref().unwrap().range.clone()], "z");
+    assert_eq!(format!("{c:?}"), format!("{fresh_c:?}"));
+}
+
 /// With Python next to it the env graph is cached, and it holds its snapshot: it must let go of
 /// the previous version before the new one's model is built, or the model is copied.
 #[test]
 fn typing_takes_over_the_previous_model_beside_a_django_project() {
+    takes_over_beside_a_django_project(false);
+    takes_over_beside_a_django_project(true);
+}
+
+fn takes_over_beside_a_django_project(settings_first: bool) {
     let text = "services:\n  a:\n    image: x\n  web:\n    build: .\n    command: python manage.py runserver\n    environment:\n      DJANGO_SETTINGS_MODULE: app.settings\n  c:\n    image: z\n";
     let mut snap = Snapshot::new(vec!["/w".into()]);
     for (p, t) in [
@@ -282,7 +309,9 @@ fn typing_takes_over_the_previous_model_beside_a_django_project() {
     let doc = std::sync::Arc::new(first.edit(at..at, "y", Some(2)));
     drop(first);
     snap.insert_arc(doc.clone());
-    let _ = crate::analysis::diagnostics(&snap, &doc);
+    // The settings module's cross-file diagnostics first: they build the new compose model.
+    let first_analysed = if settings_first { &settings } else { &doc };
+    let _ = crate::analysis::diagnostics(&snap, first_analysed);
     assert_eq!(std::sync::Arc::as_ptr(model::model(&doc).service("c").unwrap()), c_before);
 }
 

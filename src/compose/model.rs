@@ -7,6 +7,7 @@ use std::sync::{Arc, OnceLock};
 use super::interpolate::{self, Interpolations, SyntaxError, Var};
 use crate::workspace::Document;
 use crate::workspace::document::TextChange;
+pub(crate) use crate::yaml::Move;
 use crate::yaml::{self, Entry, Node, Value, Window, Yaml};
 
 /// A string value and where it is written (the content, inside quotes).
@@ -418,20 +419,19 @@ fn services(yaml: &Yaml, v: &Node, old: Vec<Arc<Service>>) -> Vec<Arc<Service>> 
         .iter()
         .map(|e| {
             let start = e.key_range.start;
-            let delta = yaml.reused(start).filter(|_| e.merged_from.is_none());
-            let taken = delta.and_then(|d| {
-                let s = old.remove(&start.wrapping_add_signed(-d))?;
-                (s.name == e.key).then_some((s, d))
+            let moved = yaml.reused(start).filter(|_| e.merged_from.is_none());
+            let taken = moved.and_then(|by| {
+                let s = old.remove(&start.wrapping_add_signed(-by.delta))?;
+                (s.name == e.key).then_some((s, by))
             });
             match taken {
-                Some((s, 0)) => s,
-                Some((mut s, d)) => match Arc::get_mut(&mut s) {
-                    Some(svc) => {
-                        svc.shift(d);
-                        s
-                    }
-                    None => Arc::new(service(e)),
-                },
+                Some((s, by)) if by.delta == 0 => s,
+                // Copied first when someone else still holds it (a copy costs less than
+                // reading the entry again).
+                Some((mut s, by)) => {
+                    Arc::make_mut(&mut s).shift(by);
+                    s
+                }
                 None => Arc::new(service(e)),
             }
         })
@@ -440,112 +440,112 @@ fn services(yaml: &Yaml, v: &Node, old: Vec<Arc<Service>>) -> Vec<Arc<Service>> 
 
 /// Moving what was read from an entry along with the entry (see [`services`]).
 pub(crate) trait Shift {
-    fn shift(&mut self, delta: isize);
+    fn shift(&mut self, by: Move);
 }
 
 impl Shift for Range<usize> {
-    fn shift(&mut self, delta: isize) {
-        *self = shifted(self, delta);
+    fn shift(&mut self, by: Move) {
+        *self = by.range(self);
     }
 }
 
 impl<T: Shift> Shift for Option<T> {
-    fn shift(&mut self, delta: isize) {
+    fn shift(&mut self, by: Move) {
         if let Some(x) = self {
-            x.shift(delta);
+            x.shift(by);
         }
     }
 }
 
 impl<A, T: Shift> Shift for (A, T) {
-    fn shift(&mut self, delta: isize) {
-        self.1.shift(delta);
+    fn shift(&mut self, by: Move) {
+        self.1.shift(by);
     }
 }
 
 impl<T: Shift> Shift for Vec<T> {
-    fn shift(&mut self, delta: isize) {
-        self.iter_mut().for_each(|x| x.shift(delta));
+    fn shift(&mut self, by: Move) {
+        self.iter_mut().for_each(|x| x.shift(by));
     }
 }
 
 impl Shift for Str {
-    fn shift(&mut self, delta: isize) {
-        self.range.shift(delta);
+    fn shift(&mut self, by: Move) {
+        self.range.shift(by);
     }
 }
 
 impl Shift for KeyValue {
-    fn shift(&mut self, delta: isize) {
-        self.key_range.shift(delta);
-        self.value.shift(delta);
-        self.range.shift(delta);
+    fn shift(&mut self, by: Move) {
+        self.key_range.shift(by);
+        self.value.shift(by);
+        self.range.shift(by);
     }
 }
 
 impl Shift for Build {
-    fn shift(&mut self, delta: isize) {
+    fn shift(&mut self, by: Move) {
         let Build { range, context, dockerfile, dockerfile_inline: _, target, args, args_range } =
             self;
-        range.shift(delta);
-        context.shift(delta);
-        dockerfile.shift(delta);
-        target.shift(delta);
-        args.shift(delta);
-        args_range.shift(delta);
+        range.shift(by);
+        context.shift(by);
+        dockerfile.shift(by);
+        target.shift(by);
+        args.shift(by);
+        args_range.shift(by);
     }
 }
 
 impl Shift for Command {
-    fn shift(&mut self, delta: isize) {
+    fn shift(&mut self, by: Move) {
         match self {
-            Command::Shell(s) => s.shift(delta),
+            Command::Shell(s) => s.shift(by),
             Command::Exec { range, args } => {
-                range.shift(delta);
-                args.shift(delta);
+                range.shift(by);
+                args.shift(by);
             }
         }
     }
 }
 
 impl Shift for EnvFile {
-    fn shift(&mut self, delta: isize) {
-        self.path.shift(delta);
-        self.format.shift(delta);
+    fn shift(&mut self, by: Move) {
+        self.path.shift(by);
+        self.format.shift(by);
     }
 }
 
 impl Shift for Dependency {
-    fn shift(&mut self, delta: isize) {
-        self.service.shift(delta);
-        self.condition.shift(delta);
+    fn shift(&mut self, by: Move) {
+        self.service.shift(by);
+        self.condition.shift(by);
     }
 }
 
 impl Shift for Port {
-    fn shift(&mut self, delta: isize) {
-        self.range.shift(delta);
+    fn shift(&mut self, by: Move) {
+        self.range.shift(by);
     }
 }
 
 impl Shift for Mount {
-    fn shift(&mut self, delta: isize) {
-        self.range.shift(delta);
-        self.source.shift(delta);
-        self.target.shift(delta);
+    fn shift(&mut self, by: Move) {
+        self.range.shift(by);
+        self.source.shift(by);
+        self.target.shift(by);
     }
 }
 
 impl Shift for Extends {
-    fn shift(&mut self, delta: isize) {
-        self.service.shift(delta);
-        self.file.shift(delta);
+    fn shift(&mut self, by: Move) {
+        self.service.shift(by);
+        self.file.shift(by);
     }
 }
 
 impl Service {
-    /// Move every range by `delta`. Destructured, so that a new field cannot be forgotten.
-    fn shift(&mut self, delta: isize) {
+    /// Move every range by `by`. Destructured, so that a new field cannot be forgotten.
+    fn shift(&mut self, by: Move) {
         let Service {
             name: _,
             name_range,
@@ -575,29 +575,29 @@ impl Service {
             resets: _,
             overrides: _,
         } = self;
-        name_range.shift(delta);
-        range.shift(delta);
-        entry_range.shift(delta);
-        image.shift(delta);
-        build.shift(delta);
-        command.shift(delta);
-        entrypoint.shift(delta);
-        environment.shift(delta);
-        env_file.shift(delta);
-        depends_on.shift(delta);
-        ports.shift(delta);
-        volumes.shift(delta);
-        networks.shift(delta);
-        network_mode.shift(delta);
-        links.shift(delta);
-        volumes_from.shift(delta);
-        extends.shift(delta);
-        profiles.shift(delta);
-        secrets.shift(delta);
-        configs.shift(delta);
-        container_name.shift(delta);
-        restart.shift(delta);
-        keys.shift(delta);
+        name_range.shift(by);
+        range.shift(by);
+        entry_range.shift(by);
+        image.shift(by);
+        build.shift(by);
+        command.shift(by);
+        entrypoint.shift(by);
+        environment.shift(by);
+        env_file.shift(by);
+        depends_on.shift(by);
+        ports.shift(by);
+        volumes.shift(by);
+        networks.shift(by);
+        network_mode.shift(by);
+        links.shift(by);
+        volumes_from.shift(by);
+        extends.shift(by);
+        profiles.shift(by);
+        secrets.shift(by);
+        configs.shift(by);
+        container_name.shift(by);
+        restart.shift(by);
+        keys.shift(by);
     }
 }
 
@@ -631,7 +631,9 @@ fn interpolations(
         _ if depth >= yaml::MAX_DEPTH => {}
         Value::Map(m) => {
             for e in m.entries.iter().filter(|e| e.merged_from.is_none()) {
-                match old.and_then(|(o, y)| Some((o, y.reused(e.key_range.start)?))) {
+                match old.and_then(|(o, y)| Some((o, y.reused(e.key_range.start)?.delta))) {
+                    // Only the entry's own text is read here (aliases and merged entries are
+                    // skipped), and all of it moved by the same amount.
                     Some((o, delta)) => {
                         let end = e.value.range.end.max(e.key_range.end);
                         let from = e.key_range.start.wrapping_add_signed(-delta);

@@ -503,10 +503,10 @@ pub(crate) fn carry_single_file_merge(
         .iter()
         .map(|s| {
             let start = s.entry_range.start;
-            let carried = m.yaml.reused(start).and_then(|d| {
-                let mut o = old.take(start.wrapping_add_signed(-d))?;
+            let carried = m.yaml.reused(start).and_then(|by| {
+                let mut o = old.take(start.wrapping_add_signed(-by.delta))?;
                 (o.name == s.name).then(|| {
-                    o.shift(d);
+                    o.shift(by);
                     o
                 })
             });
@@ -526,7 +526,7 @@ pub(crate) fn carry_single_file_merge(
 
 impl super::model::Shift for MergedService {
     /// Destructured, so that a new field cannot be forgotten.
-    fn shift(&mut self, delta: isize) {
+    fn shift(&mut self, by: super::model::Move) {
         let MergedService {
             name: _,
             definitions: _,
@@ -545,20 +545,20 @@ impl super::model::Shift for MergedService {
             profiles,
             container_name,
         } = self;
-        image.shift(delta);
-        build.shift(delta);
-        command.shift(delta);
-        entrypoint.shift(delta);
-        environment.shift(delta);
-        env_file.shift(delta);
-        depends_on.shift(delta);
-        ports.shift(delta);
-        volumes.shift(delta);
-        networks.shift(delta);
-        secrets.shift(delta);
-        configs.shift(delta);
-        profiles.shift(delta);
-        container_name.shift(delta);
+        image.shift(by);
+        build.shift(by);
+        command.shift(by);
+        entrypoint.shift(by);
+        environment.shift(by);
+        env_file.shift(by);
+        depends_on.shift(by);
+        ports.shift(by);
+        volumes.shift(by);
+        networks.shift(by);
+        secrets.shift(by);
+        configs.shift(by);
+        profiles.shift(by);
+        container_name.shift(by);
     }
 }
 

@@ -21,7 +21,7 @@ use std::sync::Arc;
 
 pub use entry::EntryTree;
 pub use path::{PathAt, PathSeg, Position};
-pub use reuse::Window;
+pub use reuse::{Move, Window};
 
 /// Nesting deeper than this is cut off (read as null) rather than recursed into.
 pub const MAX_DEPTH: usize = 128;
@@ -302,9 +302,9 @@ impl Yaml {
     }
 
     /// When the mapping entry whose key starts at `start` (a top-level section or an entry of
-    /// one) was carried over from the previous version by [`parse_incremental`]: the shift of
-    /// its ranges. Such an entry is the old one, moved.
-    pub fn reused(&self, start: usize) -> Option<isize> {
+    /// one) was carried over from the previous version by [`parse_incremental`]: how the old
+    /// ranges of what it holds map to new ones. Such an entry is the old one, moved.
+    pub fn reused(&self, start: usize) -> Option<Move> {
         self.pieces.reused(start)
     }
 

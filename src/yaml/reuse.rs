@@ -103,11 +103,35 @@ impl Pieces {
     }
 
     /// Whether the entry starting at `start` was carried over from the previous version, and
-    /// with which shift. Entries holding content written elsewhere (aliases, merges) count
-    /// only when unmoved: what was derived from that content must not be moved by a shift.
-    pub fn reused(&self, start: usize) -> Option<isize> {
+    /// how its old offsets map to new ones. Content it holds that was written elsewhere (an
+    /// anchored node that an alias or merge key copied in) lies before it, ahead of every
+    /// change, and stays put; its own text moves with it.
+    pub fn reused(&self, start: usize) -> Option<Move> {
         let p = self.get(start)?;
-        p.reused.filter(|&d| d == 0 || !p.shares())
+        let delta = p.reused?;
+        Some(Move { from: p.range.start.wrapping_add_signed(-delta), delta })
+    }
+}
+
+/// How offsets of an old text map to a new one: those at or after `from` move by `delta`,
+/// those before it stay.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Move {
+    pub from: usize,
+    pub delta: isize,
+}
+
+impl Move {
+    pub fn new(from: usize, delta: isize) -> Move {
+        Move { from, delta }
+    }
+
+    pub fn at(self, x: usize) -> usize {
+        if x >= self.from { x.wrapping_add_signed(self.delta) } else { x }
+    }
+
+    pub fn range(self, r: &Range<usize>) -> Range<usize> {
+        self.at(r.start)..self.at(r.end)
     }
 }
 

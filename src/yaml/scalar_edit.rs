@@ -76,7 +76,7 @@ pub(super) fn apply(old: &mut Yaml, edit: ScalarEdit, w: Window) {
         super::splice::put(
             root,
             p.range.start,
-            super::splice::Move::new(p.range.end, delta),
+            super::reuse::Move::new(p.range.end, delta),
             &mut None,
         );
         let entry = piece_entry_mut(root, &p);

@@ -14,7 +14,7 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use super::reuse::{Piece, Window};
+use super::reuse::{Move, Piece, Window};
 use super::{Entry, Node, Value, Yaml, build, entry};
 use crate::workspace::FileKind;
 use crate::workspace::document::{self, MAX_PARSED_BYTES};
@@ -95,7 +95,8 @@ fn apply(old: &mut Yaml, i: usize, entry: Entry, records: Yaml, w: Window) {
     let p = old.pieces.list[i].clone();
     let delta = w.delta();
     // Every range kept lies wholly before the old entry or ends at or after its end.
-    let mv = Move { end: p.range.end, delta };
+    // Offsets of the old text at or after the old entry's end move by the edit's length.
+    let mv = Move::new(p.range.end, delta);
     if let Some(root) = &mut old.root {
         let mut slot = Some(entry);
         put(root, p.range.start, mv, &mut slot);
@@ -151,27 +152,6 @@ fn apply(old: &mut Yaml, i: usize, entry: Entry, records: Yaml, w: Window) {
     debug_assert!(old.pieces.list.is_sorted_by_key(|q: &Piece| q.range.start));
 }
 
-/// Offsets of the old text at or after the old entry's end move by the edit's length.
-#[derive(Clone, Copy)]
-pub(super) struct Move {
-    end: usize,
-    delta: isize,
-}
-
-impl Move {
-    pub(super) fn new(end: usize, delta: isize) -> Move {
-        Move { end, delta }
-    }
-
-    fn at(self, x: usize) -> usize {
-        if x >= self.end { x.wrapping_add_signed(self.delta) } else { x }
-    }
-
-    fn range(self, r: &Range<usize>) -> Range<usize> {
-        self.at(r.start)..self.at(r.end)
-    }
-}
-
 /// Replace `records[old]` with `new` (already in new offsets) and move the others.
 fn splice_records<T>(
     records: &mut Vec<T>,
@@ -197,7 +177,7 @@ pub(super) fn put(node: &mut Node, at: usize, mv: Move, slot: &mut Option<Entry>
                 if let Some(r) = e.merged_from.as_mut().filter(|_| anchored) {
                     // Copied from an anchor before the entry: only the `<<` source may move.
                     *r = mv.range(r);
-                } else if e.key_range.start >= mv.end {
+                } else if e.key_range.start >= mv.from {
                     e.shift(mv.delta);
                 } else if e.key_range.start == at {
                     if let Some(new) = slot.take() {
@@ -210,7 +190,7 @@ pub(super) fn put(node: &mut Node, at: usize, mv: Move, slot: &mut Option<Entry>
         }
         Value::Seq(s) => {
             for item in Arc::make_mut(s).items.iter_mut() {
-                if item.range.start >= mv.end {
+                if item.range.start >= mv.from {
                     item.shift(mv.delta);
                 } else if item.range.start <= at && at < item.range.end {
                     put(item, at, mv, slot);

@@ -70,10 +70,6 @@ struct Walker<'c, 'o> {
 /// per entry, matching the pieces the YAML build reuses.
 const CACHED_DEPTH: usize = 1;
 
-fn shift(r: &Range<usize>, delta: isize) -> Range<usize> {
-    r.start.wrapping_add_signed(delta)..r.end.wrapping_add_signed(delta)
-}
-
 impl<'a> Walker<'_, '_> {
     /// Check `node` written for `spec` at `path`; `key` is the key it is the value of.
     fn node(
@@ -167,8 +163,8 @@ impl<'a> Walker<'_, '_> {
     /// the model carried the entry over from it.
     fn reuse(&mut self, e: &Entry, section: &str) -> bool {
         let Some(prev) = self.prev else { return false };
-        let Some(delta) = self.ctx.model.yaml.reused(e.key_range.start) else { return false };
-        let old_start = e.key_range.start.wrapping_add_signed(-delta);
+        let Some(by) = self.ctx.model.yaml.reused(e.key_range.start) else { return false };
+        let old_start = e.key_range.start.wrapping_add_signed(-by.delta);
         let Some((old_section, found)) = prev.by_entry.get(&old_start) else { return false };
         if &**old_section != section {
             return false;
@@ -176,15 +172,15 @@ impl<'a> Walker<'_, '_> {
         let path = self.ctx.path();
         for d in &prev.all[found.clone()] {
             let mut d = d.clone();
-            d.range = shift(&d.range, delta);
+            d.range = by.range(&d.range);
             for edit in d.fixes.iter_mut().flat_map(|f| f.edits.iter_mut()) {
                 if edit.path == *path {
-                    edit.range = shift(&edit.range, delta);
+                    edit.range = by.range(&edit.range);
                 }
             }
             for r in &mut d.related {
                 if r.location.path == *path {
-                    r.location.range = shift(&r.location.range, delta);
+                    r.location.range = by.range(&r.location.range);
                 }
             }
             self.out.push(d);
