@@ -89,7 +89,7 @@ pub fn diagnostics(snap: &Snapshot, doc: &Document) -> Vec<Diagnostic> {
         ));
         return out;
     }
-    crate::env::release_stale(snap, doc);
+    crate::env::release_stale(snap);
     if doc.kind == FileKind::Compose {
         // The syntax check, the rules and the env model all start from the compose model.
         // Built here first, its own parallel parts have both cores; inside the join below,

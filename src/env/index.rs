@@ -6,7 +6,6 @@
 //! file, env file or Dockerfile changed (what each service runs is redone for Python edits).
 
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock, Mutex, OnceLock, Weak};
@@ -238,49 +237,44 @@ struct Cached {
 
 static CACHE: Mutex<Option<Cached>> = Mutex::new(None);
 
-/// Let go of a cached graph, and cached service environments, made from an earlier version of
-/// `doc`, before `doc`'s model is built: the graph holds its snapshot, and both hold the earlier
-/// version's services, so its model could not be taken over and would be copied. O(1) unless
-/// there is such a version (a keystroke's first analysis), so `berth check` pays nothing.
-pub fn release_stale(snap: &Snapshot, doc: &Document) {
-    let Some(current) = snap.get(&doc.path) else { return };
+/// Let go of the cached graph and service environments when they were made from other
+/// documents than `snap` holds, before any model of `snap` is built: the graph holds its
+/// snapshot, and both hold the services of the compose models they read, so the previous
+/// model of an edited file could not be taken over and would be copied. That holds whichever
+/// file is analysed first: a settings module's cross-file diagnostics build the edited compose
+/// file's model too. O(1) when nothing is stale (see [`Snapshot::identity`]).
+pub fn release_stale(snap: &Snapshot) {
     let stale = {
         let mut guard = lock(&CACHE);
-        let old_version = guard.as_ref().and_then(|c| c.graph.snap.get(&doc.path).cloned());
-        match old_version {
-            Some(old) if !Arc::ptr_eq(&old, current) => guard.take().map(|c| (c, old)),
-            _ => None,
-        }
+        if guard.as_ref().is_some_and(|c| c.key != fingerprint(snap)) { guard.take() } else { None }
     };
-    let Some((cached, old)) = stale else { return };
-    match Arc::try_unwrap(cached.graph) {
-        Ok(mut g) => {
-            // The snapshot goes now (the documents it alone held, with it), and so do the
-            // services' shares of the compose services; the rest of the graph, which can be
-            // large, off the keystroke path.
-            drop(std::mem::replace(&mut g.snap, Snapshot::new(Vec::new())));
-            let mut garbage = Vec::new();
-            let services = g.services.take().map(|(s, _)| s).into_iter().flatten();
-            let running = g.running.take().into_iter().flatten().flatten();
-            for s in services.chain(running) {
-                release_env(s.env, &mut garbage);
+    if let Some(cached) = stale {
+        match Arc::try_unwrap(cached.graph) {
+            Ok(mut g) => {
+                // The snapshot goes now (the documents it alone held, with it), and so do the
+                // services' shares of the compose services; the rest of the graph, which can
+                // be large, off the keystroke path.
+                drop(std::mem::replace(&mut g.snap, Snapshot::new(Vec::new())));
+                let mut garbage = Vec::new();
+                let services = g.services.take().map(|(s, _)| s).into_iter().flatten();
+                let running = g.running.take().into_iter().flatten().flatten();
+                for s in services.chain(running) {
+                    release_env(s.env, &mut garbage);
+                }
+                crate::util::drop_later((g, garbage));
             }
-            crate::util::drop_later((g, garbage));
+            Err(shared) => crate::util::drop_later(shared),
         }
-        Err(shared) => crate::util::drop_later(shared),
     }
-    release_envs_of(&old);
+    release_stale_envs(snap);
 }
 
-/// Let go of cached service environments made from `old` (an earlier version of a document):
-/// their merged services share its compose services.
-fn release_envs_of(old: &Arc<Document>) {
+/// Let go of the cached service environments when they were made from other documents than
+/// `snap`'s (Python files aside, which they never read).
+fn release_stale_envs(snap: &Snapshot) {
     let stale = {
         let mut guard = lock(&ENVS);
-        let made_from_old = guard
-            .as_ref()
-            .is_some_and(|c| c.docs.iter().any(|w| std::ptr::eq(w.as_ptr(), Arc::as_ptr(old))));
-        if made_from_old { guard.take() } else { None }
+        if guard.as_ref().is_some_and(|c| c.key != envs_key(snap)) { guard.take() } else { None }
     };
     let Some(old) = stale else { return };
     match Arc::try_unwrap(old.envs) {
@@ -328,26 +322,10 @@ pub fn graph(snap: &Snapshot) -> Arc<Graph> {
     g
 }
 
-/// Order-independent hash of the identity of every document and of the workspace roots: a new
-/// version of any file is a new `Arc`, so any edit changes it.
+/// Which documents `snap` holds, and its workspace roots: a new version of any file is a new
+/// `Arc`, so any edit changes it.
 fn fingerprint(snap: &Snapshot) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    (fingerprint_of(snap.documents()), snap.roots.as_slice()).hash(&mut h);
-    h.finish()
-}
-
-/// Order-independent hash of the identities of `docs` and of their number.
-pub(crate) fn fingerprint_of<'a>(docs: impl Iterator<Item = &'a Arc<Document>>) -> u64 {
-    let (mut sum, mut n) = (0u64, 0usize);
-    for d in docs {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        (Arc::as_ptr(d) as usize).hash(&mut h);
-        sum = sum.wrapping_add(h.finish());
-        n += 1;
-    }
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    (sum, n).hash(&mut h);
-    h.finish()
+    snap.identity(|_| true)
 }
 
 fn build_services(
@@ -409,7 +387,7 @@ struct CachedEnvs {
 static ENVS: Mutex<Option<CachedEnvs>> = Mutex::new(None);
 
 fn envs_key(snap: &Snapshot) -> u64 {
-    fingerprint_of(snap.documents().filter(|d| d.kind != FileKind::Python))
+    snap.identity(|k| k != FileKind::Python)
 }
 
 fn service_envs(snap: &Snapshot) -> Arc<ServiceEnvs> {

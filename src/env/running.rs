@@ -15,7 +15,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex, Weak};
 
 use super::graph::service_env;
-use super::index::{Graph, Service, fingerprint_of};
+use super::index::{Graph, Service};
 use crate::compose::model::{Extends, Service as ComposeService};
 use crate::compose::project::{Project, merged_service, project_of};
 use crate::util::lock;
@@ -155,7 +155,7 @@ fn from_scratch(g: &Graph, snap: &Snapshot) -> Running {
     let state = State {
         config: snap.config.clone(),
         roots: snap.roots.clone(),
-        others_key: fingerprint_of(non_compose(snap)),
+        others_key: snap.identity(|k| k != FileKind::Compose),
         _others: non_compose(snap).map(Arc::downgrade).collect(),
         compose,
         projects,
@@ -172,7 +172,7 @@ fn incremental(g: &Graph, snap: &Snapshot) -> Option<Running> {
     let state = guard.as_mut()?;
     if !Arc::ptr_eq(&state.config, &snap.config)
         || state.roots != snap.roots
-        || state.others_key != fingerprint_of(non_compose(snap))
+        || state.others_key != snap.identity(|k| k != FileKind::Compose)
     {
         return None;
     }

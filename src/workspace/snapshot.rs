@@ -18,6 +18,35 @@ pub struct Snapshot {
     /// Workspace folders; files outside them are never read from disk.
     pub roots: Arc<Vec<PathBuf>>,
     pub config: Arc<Config>,
+    identity: Identity,
+}
+
+/// Which document versions a snapshot holds, per file kind: an order-independent digest (the
+/// sum of a hash of each document's address) and a count, kept by `insert` and `remove`. The
+/// caches keyed on "exactly these documents" compare it in O(1) on every request, rather than
+/// hashing each document of a 10,000-file workspace.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]
+struct Identity {
+    sums: [u64; KINDS],
+    counts: [usize; KINDS],
+}
+
+const KINDS: usize = 4;
+
+impl Identity {
+    fn add(&mut self, doc: &Arc<Document>, sign: i8) {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (Arc::as_ptr(doc) as usize).hash(&mut h);
+        let k = doc.kind as usize;
+        if sign > 0 {
+            self.sums[k] = self.sums[k].wrapping_add(h.finish());
+            self.counts[k] += 1;
+        } else {
+            self.sums[k] = self.sums[k].wrapping_sub(h.finish());
+            self.counts[k] -= 1;
+        }
+    }
 }
 
 impl Snapshot {
@@ -27,6 +56,7 @@ impl Snapshot {
             dirs: Default::default(),
             roots: Arc::new(roots),
             config: Default::default(),
+            identity: Identity::default(),
         }
     }
 
@@ -40,15 +70,20 @@ impl Snapshot {
 
     pub fn insert_arc(&mut self, doc: Arc<Document>) {
         let path = doc.path.clone();
-        if self.files.insert(path.clone(), doc).is_none() {
-            for dir in path.ancestors().skip(1) {
-                *self.dirs.entry(Arc::from(dir)).or_insert(0) += 1;
+        self.identity.add(&doc, 1);
+        match self.files.insert(path.clone(), doc) {
+            Some(old) => self.identity.add(&old, -1),
+            None => {
+                for dir in path.ancestors().skip(1) {
+                    *self.dirs.entry(Arc::from(dir)).or_insert(0) += 1;
+                }
             }
         }
     }
 
     pub fn remove(&mut self, path: &Path) -> Option<Arc<Document>> {
         let removed = self.files.remove(path)?;
+        self.identity.add(&removed, -1);
         for dir in path.ancestors().skip(1) {
             match self.dirs.get_mut(dir) {
                 Some(n) if *n > 1 => *n -= 1,
@@ -76,6 +111,23 @@ impl Snapshot {
 
     pub fn documents(&self) -> impl Iterator<Item = &Arc<Document>> {
         self.files.values()
+    }
+
+    /// A digest of which versions of the documents of the kinds `include` accepts this snapshot
+    /// holds (each version is its own `Arc`, so any edit changes it), and of the workspace
+    /// folders. Equal digests mean the same documents for as long as the documents are kept
+    /// alive (an address is reused only after its allocation is freed).
+    pub fn identity(&self, include: impl Fn(FileKind) -> bool) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for kind in [FileKind::Dockerfile, FileKind::Compose, FileKind::Dotenv, FileKind::Python] {
+            if include(kind) {
+                let k = kind as usize;
+                (k, self.identity.sums[k], self.identity.counts[k]).hash(&mut h);
+            }
+        }
+        self.roots.hash(&mut h);
+        h.finish()
     }
 
     pub fn of_kind(&self, kind: FileKind) -> impl Iterator<Item = &Arc<Document>> {
@@ -113,5 +165,33 @@ mod dir_index_tests {
         assert!(!under(&s, "/w") && !under(&s, "/"));
         // Snapshots are values: the earlier one is unchanged.
         assert!(under(&before, "/w/a/b"));
+    }
+
+    #[test]
+    fn identity_follows_the_documents_held() {
+        let all = |s: &Snapshot| s.identity(|_| true);
+        let no_python = |s: &Snapshot| s.identity(|k| k != FileKind::Python);
+        let mut s = Snapshot::new(Vec::new());
+        let empty = all(&s);
+        let env = Arc::new(doc("/w/.env"));
+        s.insert_arc(env.clone());
+        let one = (all(&s), no_python(&s));
+        assert_ne!(one.0, empty);
+        // The same version again changes nothing; another version of the file does.
+        s.insert_arc(env.clone());
+        assert_eq!((all(&s), no_python(&s)), one);
+        s.insert(doc("/w/.env"));
+        assert_ne!(all(&s), one.0);
+        s.insert_arc(env.clone());
+        assert_eq!(all(&s), one.0);
+        // A Python file counts only where Python is included; removing it restores the digest.
+        let py = Document::new(Arc::from(Path::new("/w/app.py")), FileKind::Python, None, "");
+        s.insert(py);
+        assert_ne!(all(&s), one.0);
+        assert_eq!(no_python(&s), one.1);
+        s.remove(Path::new("/w/app.py"));
+        assert_eq!(all(&s), one.0);
+        s.remove(Path::new("/w/.env"));
+        assert_eq!(all(&s), empty);
     }
 }
