@@ -7,7 +7,9 @@ use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
-use super::model::{self, ComposeModel, Dependency, EnvFile, KeyValue, Mount, Port, Service, Str};
+use super::model::{
+    self, ComposeModel, Dependency, EnvFile, KeyValue, Mount, Move, Port, Service, Str,
+};
 use crate::workspace::{Document, FileKind, Snapshot};
 
 /// Default file names, in the order `docker compose` looks for them.
@@ -472,12 +474,15 @@ pub(crate) struct CarriedMerge {
 }
 
 impl CarriedMerge {
-    fn take(&mut self, start: usize) -> Option<MergedService> {
+    /// The index in `services` of the one whose entry started at `start`, when not yet claimed
+    /// (each is taken at most once).
+    fn index(&mut self, start: usize) -> Option<usize> {
         let at = self.by_start.binary_search_by_key(&start, |(s, _)| *s).ok()?;
-        if std::mem::replace(&mut self.taken[at], true) {
-            return None;
-        }
-        Some(std::mem::take(&mut self.services[self.by_start[at].1]))
+        (!std::mem::replace(&mut self.taken[at], true)).then_some(self.by_start[at].1)
+    }
+
+    fn take(&mut self, i: usize) -> Option<MergedService> {
+        self.services.get_mut(i).map(std::mem::take)
     }
 }
 
@@ -498,35 +503,65 @@ pub(crate) fn carry_single_file_merge(
     if !m.services.iter().all(|s| names.insert(s.name.as_str())) {
         return;
     }
-    let merged = m
+    let fresh = |s: &Arc<Service>| {
+        let mut fresh = MergedService { name: s.name.clone(), ..Default::default() };
+        fresh.apply(path, s);
+        fresh.definitions.clear();
+        fresh
+    };
+    // Where each service's merged form was in the old merge, and how it moved.
+    let found: Vec<Option<(usize, Move)>> = m
         .services
         .iter()
         .map(|s| {
             let start = s.entry_range.start;
-            let carried = m.yaml.reused(start).and_then(|by| {
-                let mut o = old.take(start.wrapping_add_signed(-by.delta))?;
-                (o.name == s.name).then(|| {
-                    o.shift(by);
-                    o
-                })
-            });
-            let mut o = carried.unwrap_or_else(|| {
-                let mut fresh = MergedService { name: s.name.clone(), ..Default::default() };
-                fresh.apply(path, s);
-                fresh.definitions.clear();
-                fresh
-            });
-            o.definitions.push((path.clone(), s.clone()));
-            o
+            let by = m.yaml.reused(start)?;
+            let i = old.index(start.wrapping_add_signed(-by.delta))?;
+            (old.services[i].name == s.name).then_some((i, by))
         })
         .collect();
-    crate::util::drop_later(old.services);
+    let merged = if found.iter().enumerate().all(|(i, f)| f.is_none_or(|(j, _)| i == j)) {
+        // The usual case while typing: every carried service is where it was (several hundred
+        // bytes each, hundreds of them), so it is moved and completed in place.
+        let mut merged = std::mem::take(&mut old.services);
+        merged.resize_with(m.services.len(), MergedService::default);
+        for ((o, s), f) in merged.iter_mut().zip(&m.services).zip(found) {
+            match f {
+                Some((_, by)) => o.shift(by),
+                None => *o = fresh(s),
+            }
+            o.definitions.push((path.clone(), s.clone()));
+        }
+        merged
+    } else {
+        let merged = m
+            .services
+            .iter()
+            .zip(found)
+            .map(|(s, f)| {
+                let mut o = match f.and_then(|(i, by)| Some((old.take(i)?, by))) {
+                    Some((mut o, by)) => {
+                        o.shift(by);
+                        o
+                    }
+                    None => fresh(s),
+                };
+                o.definitions.push((path.clone(), s.clone()));
+                o
+            })
+            .collect();
+        crate::util::drop_later(std::mem::take(&mut old.services));
+        merged
+    };
     *crate::util::lock(&m.merged) = Some((vec![(path.clone(), m.id)], Arc::new(merged)));
 }
 
 impl super::model::Shift for MergedService {
     /// Destructured, so that a new field cannot be forgotten.
-    fn shift(&mut self, by: super::model::Move) {
+    fn shift(&mut self, by: Move) {
+        if by.delta == 0 {
+            return;
+        }
         let MergedService {
             name: _,
             definitions: _,
