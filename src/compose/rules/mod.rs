@@ -72,21 +72,23 @@ pub fn diagnostics(snap: &Snapshot, doc: &Document) -> Vec<Diagnostic> {
     let project = project::project_of(snap, &doc.path);
     let services = project::merged_services_shared(snap, &project);
     let ctx = Ctx { snap, doc, model: model::model(doc), project, services };
-    // Two halves of about equal cost (on a 500-service file), one per core.
+    // Two halves of about equal cost, one per core. Measured per rule on a keystroke in a
+    // 500-service file: undefined references ~300 µs, the rest 50–150 µs each (simple and
+    // anchors ~0).
     let (mut out, second) = rayon::join(
         || {
             let mut out = Vec::new();
             simple::check(&ctx, &mut out);
             anchors::check(&ctx, &mut out);
             undefined::check(&ctx, &mut out);
-            cycle::check(&ctx, &mut out);
+            build_refs::check(&ctx, &mut out);
             out
         },
         || {
             let mut out = Vec::new();
             conflicts::check(&ctx, &mut out);
             missing_file::check(&ctx, &mut out);
-            build_refs::check(&ctx, &mut out);
+            cycle::check(&ctx, &mut out);
             schema_check::check(&ctx, &mut out);
             out
         },
