@@ -127,27 +127,17 @@ fn benches(c: &mut Criterion) {
 
     // The whole keystroke as the server runs it: the edited file's diagnostics, then the other
     // open file's, whose cross-file findings changed.
+    let both = |snap: &Snapshot, doc: &Document| {
+        black_box(analysis::diagnostics(snap, doc));
+        black_box(analysis::diagnostics(snap, &ws.settings))
+    };
     g.bench_function("compose-typing/compose-then-settings-diagnostics", |b| {
-        b.iter_batched(
-            || typed(&ws),
-            |(snap, doc)| {
-                black_box(analysis::diagnostics(&snap, &doc));
-                black_box(analysis::diagnostics(&snap, &ws.settings))
-            },
-            BatchSize::PerIteration,
-        );
+        b.iter_batched(|| typed(&ws), |(snap, doc)| both(&snap, &doc), BatchSize::PerIteration);
     });
 
     // The same order with the previous version still held elsewhere, so its model is copied.
     g.bench_function("compose-edit/compose-then-settings-diagnostics", |b| {
-        b.iter_batched(
-            || edited(&ws),
-            |(snap, doc)| {
-                black_box(analysis::diagnostics(&snap, &doc));
-                black_box(analysis::diagnostics(&snap, &ws.settings))
-            },
-            BatchSize::SmallInput,
-        );
+        b.iter_batched(|| edited(&ws), |(snap, doc)| both(&snap, &doc), BatchSize::SmallInput);
     });
 
     // The settings module's env diagnostics alone, once the compose model exists.

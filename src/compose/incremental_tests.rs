@@ -233,18 +233,27 @@ fn typing_in_a_service_reuses_the_others() {
     assert!(doc.has_parsed_tree());
 }
 
+/// Open `text` as a compose file, type "y" before the first `marker` and drop the first
+/// version, as an editor does: the new version, its model, and where service `c` was.
+fn type_y_before(
+    text: &str,
+    marker: &str,
+) -> (Document, std::sync::Arc<ComposeModel>, *const model::Service) {
+    let first = Document::new(path_arc("/w/compose.yaml"), FileKind::Compose, Some(1), text);
+    let c_before = std::sync::Arc::as_ptr(model::model(&first).service("c").unwrap());
+    let at = text.find(marker).unwrap();
+    let doc = first.edit(at..at, "y", Some(2));
+    drop(first);
+    let after = model::model(&doc);
+    (doc, after, c_before)
+}
+
 /// While typing, no one else holds the previous version's model: its services after the edit
 /// are moved into the new model (same allocation, ranges shifted), not read again.
 #[test]
 fn typing_takes_over_the_previous_model() {
-    let path = path_arc("/w/compose.yaml");
     let text = "services:\n  a:\n    image: x\n  b:\n    image: y\n  c:\n    image: z\n";
-    let first = Document::new(path, FileKind::Compose, Some(1), text);
-    let c_before = std::sync::Arc::as_ptr(model::model(&first).service("c").unwrap());
-    let at = text.find("y\n").unwrap();
-    let doc = first.edit(at..at, "y", Some(2));
-    drop(first);
-    let after = model::model(&doc);
+    let (_, after, c_before) = type_y_before(text, "y\n");
     let c = after.service("c").unwrap();
     assert_eq!(std::sync::Arc::as_ptr(c), c_before);
     assert_eq!(c.image.as_ref().unwrap().range, 63..64);
@@ -255,17 +264,11 @@ fn typing_takes_over_the_previous_model() {
 /// with it, those of the entries merged from the anchor (written before the edit) stay.
 #[test]
 fn typing_takes_over_a_service_that_merges_an_anchor() {
-    let path = path_arc("/w/compose.yaml");
     let text = "x-base: &base\n  restart: always\nservices:\n  a:\n    image: x\n  c:\n    <<: *base\n    image: z\n";
-    let first = Document::new(path.clone(), FileKind::Compose, Some(1), text);
-    let c_before = std::sync::Arc::as_ptr(model::model(&first).service("c").unwrap());
-    let at = text.find("x\n").unwrap();
-    let doc = first.edit(at..at, "y", Some(2));
-    drop(first);
-    let after = model::model(&doc);
+    let (doc, after, c_before) = type_y_before(text, "x\n");
     let c = after.service("c").unwrap();
     assert_eq!(std::sync::Arc::as_ptr(c), c_before);
-    let fresh = model::build(&Document::new(path, FileKind::Compose, None, &doc.text));
+    let fresh = model::build(&Document::new(doc.path.clone(), FileKind::Compose, None, &doc.text));
     let fresh_c = fresh.service("c").unwrap();
     assert_eq!(c.restart, fresh_c.restart);
     assert_eq!(&doc.text[c.restart.as_ref().unwrap().range.clone()], "always");

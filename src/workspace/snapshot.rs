@@ -34,18 +34,24 @@ struct Identity {
 const KINDS: usize = 4;
 
 impl Identity {
-    fn add(&mut self, doc: &Arc<Document>, sign: i8) {
+    fn add(&mut self, doc: &Arc<Document>) {
+        let (k, h) = Identity::of(doc);
+        self.sums[k] = self.sums[k].wrapping_add(h);
+        self.counts[k] += 1;
+    }
+
+    fn remove(&mut self, doc: &Arc<Document>) {
+        let (k, h) = Identity::of(doc);
+        self.sums[k] = self.sums[k].wrapping_sub(h);
+        self.counts[k] -= 1;
+    }
+
+    /// The document's kind (its slot) and a hash of its address.
+    fn of(doc: &Arc<Document>) -> (usize, u64) {
         use std::hash::{Hash, Hasher};
         let mut h = std::collections::hash_map::DefaultHasher::new();
         (Arc::as_ptr(doc) as usize).hash(&mut h);
-        let k = doc.kind as usize;
-        if sign > 0 {
-            self.sums[k] = self.sums[k].wrapping_add(h.finish());
-            self.counts[k] += 1;
-        } else {
-            self.sums[k] = self.sums[k].wrapping_sub(h.finish());
-            self.counts[k] -= 1;
-        }
+        (doc.kind as usize, h.finish())
     }
 }
 
@@ -70,9 +76,9 @@ impl Snapshot {
 
     pub fn insert_arc(&mut self, doc: Arc<Document>) {
         let path = doc.path.clone();
-        self.identity.add(&doc, 1);
+        self.identity.add(&doc);
         match self.files.insert(path.clone(), doc) {
-            Some(old) => self.identity.add(&old, -1),
+            Some(old) => self.identity.remove(&old),
             None => {
                 for dir in path.ancestors().skip(1) {
                     *self.dirs.entry(Arc::from(dir)).or_insert(0) += 1;
@@ -83,7 +89,7 @@ impl Snapshot {
 
     pub fn remove(&mut self, path: &Path) -> Option<Arc<Document>> {
         let removed = self.files.remove(path)?;
-        self.identity.add(&removed, -1);
+        self.identity.remove(&removed);
         for dir in path.ancestors().skip(1) {
             match self.dirs.get_mut(dir) {
                 Some(n) if *n > 1 => *n -= 1,
