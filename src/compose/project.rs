@@ -520,17 +520,21 @@ pub(crate) fn carry_single_file_merge(
             (old.services[i].name == s.name).then_some((i, by))
         })
         .collect();
+    // A carried service moves; any other is merged afresh. Either way it gains its definition.
+    let complete = |o: &mut MergedService, s: &Arc<Service>, by: Option<Move>| {
+        match by {
+            Some(by) => o.shift(by),
+            None => *o = fresh(s),
+        }
+        o.definitions.push((path.clone(), s.clone()));
+    };
     let merged = if found.iter().enumerate().all(|(i, f)| f.is_none_or(|(j, _)| i == j)) {
         // The usual case while typing: every carried service is where it was (several hundred
-        // bytes each, hundreds of them), so it is moved and completed in place.
+        // bytes each, hundreds of them), so it is completed in place.
         let mut merged = std::mem::take(&mut old.services);
         merged.resize_with(m.services.len(), MergedService::default);
         for ((o, s), f) in merged.iter_mut().zip(&m.services).zip(found) {
-            match f {
-                Some((_, by)) => o.shift(by),
-                None => *o = fresh(s),
-            }
-            o.definitions.push((path.clone(), s.clone()));
+            complete(o, s, f.map(|(_, by)| by));
         }
         merged
     } else {
@@ -539,14 +543,11 @@ pub(crate) fn carry_single_file_merge(
             .iter()
             .zip(found)
             .map(|(s, f)| {
-                let mut o = match f.and_then(|(i, by)| Some((old.take(i)?, by))) {
-                    Some((mut o, by)) => {
-                        o.shift(by);
-                        o
-                    }
-                    None => fresh(s),
+                let (mut o, by) = match f.and_then(|(i, by)| Some((old.take(i)?, by))) {
+                    Some((o, by)) => (o, Some(by)),
+                    None => (MergedService::default(), None),
                 };
-                o.definitions.push((path.clone(), s.clone()));
+                complete(&mut o, s, by);
                 o
             })
             .collect();
