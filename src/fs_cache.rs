@@ -176,6 +176,11 @@ pub struct Dir {
 }
 
 impl Dir {
+    /// A folder that is not read: nothing is in it.
+    pub fn unread() -> Dir {
+        Dir { path: Path::new("").into(), listing: None }
+    }
+
     /// What the entry `name` of this directory is (a symlink is statted).
     fn kind(&self, name: &OsStr) -> Option<Kind> {
         match self.listing.as_ref()?.entries.get(name)? {
@@ -203,6 +208,20 @@ fn kind_of(m: &std::fs::Metadata) -> Kind {
     } else {
         Kind::Other
     }
+}
+
+/// Whether `path` is a directory (`dir`) or a file, from a `stat` of `path` itself rather than
+/// its parent's listing: for a workspace folder, whose parent lies outside the workspace and
+/// is not read. That parent is often large and busy (`/tmp`, a home directory): its listing
+/// was read again on every pass while its last change was recent.
+pub fn stat_is(path: &Path, dir: bool) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| if dir { m.is_dir() } else { m.is_file() })
+}
+
+/// Whether the cache holds a listing of `dir` (for tests that check what was read).
+#[cfg(test)]
+pub fn is_cached(dir: &Path) -> bool {
+    crate::util::lock(cache()).contains_key(key(dir))
 }
 
 /// Like `Path::exists` (symlinks followed), from the cached listing of the parent directory.

@@ -43,7 +43,14 @@ pub fn exists(snap: &Snapshot, path: &Path, dir: bool, disk: &crate::fs_cache::B
     if !snap.in_workspace(path) {
         return Exists::Unknown;
     }
-    let found = if dir { disk.is_dir(path) } else { disk.is_file(path) };
+    let found = if path.parent().is_some_and(|p| !snap.in_workspace(p)) {
+        // A workspace folder itself (`build: .` at the top): its parent is not read.
+        crate::fs_cache::stat_is(path, dir)
+    } else if dir {
+        disk.is_dir(path)
+    } else {
+        disk.is_file(path)
+    };
     if found || (dir && snap.has_documents_under(path)) { Exists::Yes } else { Exists::No }
 }
 
@@ -76,10 +83,12 @@ impl<'a> Probe<'a> {
     }
 
     fn folder(&self, folder: &Path) -> Folder {
+        let in_workspace = self.snap.in_workspace(folder);
         Folder {
-            in_workspace: self.snap.in_workspace(folder),
+            in_workspace,
             documents: self.snap.has_documents_under(folder),
-            disk: self.disk.dir(folder),
+            // A folder outside the workspace is not read (see `answer`).
+            disk: if in_workspace { self.disk.dir(folder) } else { crate::fs_cache::Dir::unread() },
         }
     }
 
@@ -131,10 +140,13 @@ impl<'a> Probe<'a> {
             return Exists::Yes;
         }
         // A path under a workspace folder is in it; the folder itself may be a root's parent.
-        if !f.in_workspace && !self.snap.in_workspace(path().as_ref()) {
+        let found = if f.in_workspace {
+            if dir { f.disk.is_dir(name) } else { f.disk.is_file(name) }
+        } else if self.snap.in_workspace(path().as_ref()) {
+            crate::fs_cache::stat_is(path().as_ref(), dir)
+        } else {
             return Exists::Unknown;
-        }
-        let found = if dir { f.disk.is_dir(name) } else { f.disk.is_file(name) };
+        };
         let documents = || f.documents && self.snap.has_documents_under(path().as_ref());
         if found || (dir && documents()) { Exists::Yes } else { Exists::No }
     }
@@ -266,6 +278,24 @@ mod tests {
             let slow = crate::compose::project::normalize(&dir.join(rel.trim()));
             prop_assert_eq!(resolve_in(&dir, &rel), slow, "{:?} {:?}", dir, rel);
         }
+    }
+
+    #[test]
+    fn a_workspace_folder_is_checked_without_reading_its_parent() {
+        let outer = std::env::temp_dir().join(format!("berth-parent-{}", std::process::id()));
+        let root = outer.join("proj");
+        std::fs::create_dir_all(&root).unwrap();
+        let snap = Snapshot::new(vec![root.clone()]);
+        let mut probe = Probe::new(&snap, &root);
+        assert_eq!(probe.exists_written(".", true), Exists::Yes);
+        assert_eq!(probe.exists(&root, true), Exists::Yes);
+        assert_eq!(probe.exists(&root, false), Exists::No);
+        let disk = crate::fs_cache::Batch::default();
+        assert_eq!(exists(&snap, &root, true, &disk), Exists::Yes);
+        assert_eq!(probe.exists(&outer.join("other"), true), Exists::Unknown);
+        // The parent (in real use often `/tmp` or a busy home directory) was never listed.
+        assert!(!crate::fs_cache::is_cached(&outer));
+        std::fs::remove_dir_all(&outer).unwrap();
     }
 
     proptest! {

@@ -44,9 +44,27 @@ impl<'a> BuildContext<'a> {
         self.fs.is_file(p)
     }
 
+    /// The path of a source in the context. BuildKit reads sources inside the context only:
+    /// a leading `/` is its root and `..` stops there (`../x` is the context's `x`).
     pub fn resolve(&self, src: &str) -> PathBuf {
-        let rel = src.trim_start_matches("./").trim_start_matches('/');
-        if rel.is_empty() || rel == "." { self.dir.clone() } else { self.dir.join(rel) }
+        let mut p = self.dir.clone();
+        let mut depth = 0usize;
+        for seg in src.split('/') {
+            match seg {
+                "" | "." => {}
+                ".." => {
+                    if depth > 0 {
+                        p.pop();
+                        depth -= 1;
+                    }
+                }
+                name => {
+                    p.push(name);
+                    depth += 1;
+                }
+            }
+        }
+        p
     }
 
     pub fn is_ignored(&self, src: &str) -> bool {
@@ -74,6 +92,11 @@ impl<'a> BuildContext<'a> {
 
     fn look_up(&self, src: &str) -> bool {
         let p = self.resolve(src);
+        if p == self.dir {
+            // `COPY . .`: the context itself, listable (see `of`). Its parent, often outside
+            // the workspace and large (`/tmp`, a home directory), is never read.
+            return true;
+        }
         let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         if !name.contains(['*', '?', '[']) {
             return self.fs.exists(&p)

@@ -899,6 +899,32 @@ fn berth_invalid_arguments() {
 }
 
 #[test]
+fn sources_stay_in_the_context_and_its_parent_is_never_read() {
+    use crate::workspace::{Document, FileKind, Snapshot};
+    let outer = std::env::temp_dir().join(format!("berth-ctx-parent-{}", std::process::id()));
+    let dir = outer.join("app");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("requirements.txt"), "django\n").unwrap();
+    std::fs::write(outer.join("outside.txt"), "").unwrap();
+    // `..` stops at the context's root, as BuildKit reads it: `../requirements.txt` is the
+    // context's own file, and `../outside.txt` is not in the context.
+    let text = "FROM a:1\nCOPY . .\nCOPY ../requirements.txt ./\nCOPY ../outside.txt /x\n";
+    let path = crate::diagnostics::path_arc(dir.join("Dockerfile"));
+    let doc = Document::new(path, FileKind::Dockerfile, None, text);
+    let mut snap = Snapshot::new(vec![dir.clone()]);
+    snap.insert(doc.clone());
+    let got: Vec<_> = super::diagnostics(&snap, &doc)
+        .iter()
+        .filter(|d| d.code == "copy-source-missing")
+        .map(|d| text[d.range.clone()].to_string())
+        .collect();
+    let parent_read = crate::fs_cache::is_cached(&outer);
+    let _ = std::fs::remove_dir_all(&outer);
+    assert_eq!(got, ["../outside.txt"]);
+    assert!(!parent_read, "the folder above the context was listed");
+}
+
+#[test]
 fn build_context_rules() {
     use crate::workspace::{Document, FileKind, Snapshot};
     let dir = std::env::temp_dir().join(format!("berth-ctx-{}", std::process::id()));
