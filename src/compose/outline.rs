@@ -84,12 +84,15 @@ fn service_keys(m: &model::ComposeModel, s: &model::Service) -> Vec<Symbol> {
 
 pub fn folds(doc: &Document) -> Vec<Fold> {
     let m = model::model(doc);
-    let mut out: Vec<Fold> = Vec::new();
+    // With the line each starts on: found once per fold, for the dedup below (a 500-service
+    // file has thousands of folds, and each line lookup walks the rope).
+    let mut out: Vec<(usize, Fold)> = Vec::new();
     let text = &doc.text;
     let mut add = |start: usize, end: usize| {
         let end = text[..end.min(text.len())].trim_end().len();
-        if end > start && doc.line_of(start) < doc.line_of(end) {
-            out.push(Fold { range: start..end, kind: FoldKind::Region });
+        let line = doc.line_of(start);
+        if end > start && line < doc.line_of(end) {
+            out.push((line, Fold { range: start..end, kind: FoldKind::Region }));
         }
     };
     // Each entry or item whose value spans lines folds from its key (or `-`) to its end.
@@ -110,9 +113,9 @@ pub fn folds(doc: &Document) -> Vec<Fold> {
             }
         });
     }
-    out.sort_by_key(|f| (f.range.start, std::cmp::Reverse(f.range.end)));
-    out.dedup_by(|a, b| doc.line_of(a.range.start) == doc.line_of(b.range.start));
-    out
+    out.sort_by_key(|(_, f)| (f.range.start, std::cmp::Reverse(f.range.end)));
+    out.dedup_by_key(|(line, _)| *line);
+    out.into_iter().map(|(_, f)| f).collect()
 }
 
 pub fn links(snap: &Snapshot, doc: &Document) -> Vec<Link> {
