@@ -3,7 +3,7 @@
 mod common;
 
 use common::{Client, TempDir, pos, range, uri};
-use serde_json::json;
+use serde_json::{Value, json};
 
 #[test]
 fn open_change_diagnostics_shutdown() {
@@ -229,4 +229,71 @@ fn served_over_a_socket_pair_and_from_a_file() {
         .unwrap();
     assert!(done.status.success());
     assert!(answered(&String::from_utf8_lossy(&done.stdout)));
+}
+
+/// Symbols, folding ranges and links go to the wire pre-serialised (a placeholder answer has its
+/// result swapped in on the way out): the client gets the whole result, in its encoding.
+#[test]
+fn symbols_and_folds_arrive_whole() {
+    let dir = TempDir::new("spliced");
+    let text = "services:\n  web:\n    image: \"café:1\"\n    ports:\n      - \"80:80\"\n  db:\n    image: postgres\n    env_file: é.env\n";
+    let f = dir.write("compose.yaml", text);
+    let mut c = Client::spawn();
+    c.initialize(Some(&dir.0), &["utf-16"]);
+    let u = uri(&f);
+    c.open(&u, "dockercompose", text);
+    c.diagnostics(&u, Some(1));
+    let symbols = c.request("textDocument/documentSymbol", json!({"textDocument": {"uri": u}}));
+    let folds = c.request("textDocument/foldingRange", json!({"textDocument": {"uri": u}}));
+    let links = c.request("textDocument/documentLink", json!({"textDocument": {"uri": u}}));
+    c.shutdown();
+    // One line per symbol, depth first: name, kind, range, selection (UTF-16 columns: `é` is
+    // two bytes and one unit, so the first `image` ends at 19, not 20).
+    fn outline(syms: &Value, depth: usize, out: &mut Vec<String>) {
+        let at = |r: &Value| {
+            let p = |p: &Value| format!("{}:{}", p["line"], p["character"]);
+            format!("{}-{}", p(&r["start"]), p(&r["end"]))
+        };
+        for s in syms.as_array().unwrap() {
+            out.push(format!(
+                "{}{} {} {} {}",
+                "  ".repeat(depth),
+                s["name"].as_str().unwrap(),
+                s["kind"],
+                at(&s["range"]),
+                at(&s["selectionRange"]),
+            ));
+            if let Some(children) = s.get("children") {
+                outline(children, depth + 1, out);
+            }
+        }
+    }
+    let mut got = Vec::new();
+    outline(&symbols, 0, &mut got);
+    assert_eq!(
+        got,
+        [
+            "services 3 0:0-8:0 0:0-0:8",
+            "  web 5 1:2-4:15 1:2-1:5",
+            "    image 7 2:4-2:19 2:4-2:9",
+            "    ports 7 3:4-4:15 3:4-3:9",
+            "  db 5 5:2-8:0 5:2-5:4",
+            "    image 7 6:4-6:19 6:4-6:9",
+            "    env_file 7 7:4-7:19 7:4-7:12",
+        ],
+        "{symbols}"
+    );
+    assert_eq!(symbols[0]["children"][0]["detail"], "café:1");
+    let lines: Vec<(u64, u64)> = folds
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["startLine"].as_u64().unwrap(), f["endLine"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(lines, [(0, 7), (1, 4), (3, 4), (5, 7)], "{folds}");
+    assert_eq!(links.as_array().map(Vec::len), Some(1), "{links}");
+    assert_eq!(links[0]["range"], range(7, 14, 7, 19), "{links}");
+    let target = links[0]["target"].as_str().unwrap();
+    assert!(target.starts_with("file://") && target.ends_with("/%C3%A9.env"), "{links}");
+    assert!(!format!("{symbols}{folds}{links}").contains("berth-parked"));
 }

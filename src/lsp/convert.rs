@@ -35,6 +35,15 @@ pub fn range(doc: &Document, enc: Encoding, r: &Range<usize>) -> lsp::Range {
     lsp::Range { start: pos(doc, enc, r.start), end: pos(doc, enc, r.end) }
 }
 
+/// Many ranges of one document, converted in one pass over its text (see
+/// [`position::line_cols`]).
+pub fn ranges(doc: &Document, enc: Encoding, rs: &[Range<usize>]) -> Vec<lsp::Range> {
+    let offsets: Vec<usize> = rs.iter().flat_map(|r| [r.start, r.end]).collect();
+    let at = |lc: LineCol| lsp::Position { line: lc.line, character: lc.col };
+    let lcs = position::line_cols(&doc.text, enc, &offsets);
+    lcs.chunks_exact(2).map(|p| lsp::Range { start: at(p[0]), end: at(p[1]) }).collect()
+}
+
 pub fn severity(s: Severity) -> lsp::DiagnosticSeverity {
     match s {
         Severity::Error => lsp::DiagnosticSeverity::ERROR,
@@ -501,33 +510,72 @@ pub fn symbol_kind(k: ide::SymbolKind) -> lsp::SymbolKind {
     }
 }
 
-#[allow(deprecated)] // `deprecated` is a required field of DocumentSymbol.
+/// One symbol and its children.
 pub fn symbol(doc: &Document, enc: Encoding, s: &ide::Symbol) -> lsp::DocumentSymbol {
-    let full = range(doc, enc, &s.range);
-    let mut sel = range(doc, enc, &s.selection);
-    // LSP requires the selection inside the full range.
-    if sel.start < full.start || sel.end > full.end {
-        sel = full;
-    }
-    lsp::DocumentSymbol {
-        name: if s.name.is_empty() { "?".to_string() } else { s.name.clone() },
-        detail: s.detail.clone(),
-        kind: symbol_kind(s.kind),
-        tags: None,
-        deprecated: None,
-        range: full,
-        selection_range: sel,
-        children: if s.children.is_empty() {
-            None
-        } else {
-            Some(s.children.iter().map(|c| symbol(doc, enc, c)).collect())
-        },
-    }
+    let mut one = symbols(doc, enc, std::slice::from_ref(s));
+    one.pop().expect("one symbol in, one out")
 }
 
-pub fn fold(doc: &Document, f: &ide::Fold) -> Option<lsp::FoldingRange> {
-    let start = doc.line_of(f.range.start) as u32;
-    let end = doc.line_of(f.range.end) as u32;
+/// Document symbols, nested, with all their positions converted in one pass over the text. A 500-service compose file has thousands of symbols,
+/// and a rope walk per position cost more than building them.
+pub fn symbols(doc: &Document, enc: Encoding, syms: &[ide::Symbol]) -> Vec<lsp::DocumentSymbol> {
+    fn offsets(syms: &[ide::Symbol], out: &mut Vec<usize>) {
+        for s in syms {
+            out.extend([s.range.start, s.range.end, s.selection.start, s.selection.end]);
+            offsets(&s.children, out);
+        }
+    }
+    #[allow(deprecated)] // `deprecated` is a required field of DocumentSymbol.
+    fn build(
+        syms: &[ide::Symbol],
+        at: &mut impl Iterator<Item = LineCol>,
+    ) -> Vec<lsp::DocumentSymbol> {
+        // One position per offset collected, in the same order: never short.
+        fn range(at: &mut impl Iterator<Item = LineCol>) -> lsp::Range {
+            let mut next = || {
+                let lc = at.next().unwrap_or(LineCol { line: 0, col: 0 });
+                lsp::Position { line: lc.line, character: lc.col }
+            };
+            lsp::Range { start: next(), end: next() }
+        }
+        syms.iter()
+            .map(|s| {
+                let full = range(at);
+                let mut sel = range(at);
+                // LSP requires the selection inside the full range.
+                if sel.start < full.start || sel.end > full.end {
+                    sel = full;
+                }
+                lsp::DocumentSymbol {
+                    name: if s.name.is_empty() { "?".to_string() } else { s.name.clone() },
+                    detail: s.detail.clone(),
+                    kind: symbol_kind(s.kind),
+                    tags: None,
+                    deprecated: None,
+                    range: full,
+                    selection_range: sel,
+                    children: (!s.children.is_empty()).then(|| build(&s.children, at)),
+                }
+            })
+            .collect()
+    }
+    let mut all = Vec::new();
+    offsets(syms, &mut all);
+    build(syms, &mut position::line_cols(&doc.text, enc, &all).into_iter())
+}
+
+/// Every folding range of a document, with the lines found in one pass over the text.
+pub fn folds(doc: &Document, folds: &[ide::Fold]) -> Vec<lsp::FoldingRange> {
+    let offsets: Vec<usize> = folds.iter().flat_map(|f| [f.range.start, f.range.end]).collect();
+    let lines = position::line_cols(&doc.text, Encoding::Utf8, &offsets);
+    folds
+        .iter()
+        .zip(lines.chunks_exact(2))
+        .filter_map(|(f, lc)| fold_lines(f, lc[0].line, lc[1].line))
+        .collect()
+}
+
+fn fold_lines(f: &ide::Fold, start: u32, end: u32) -> Option<lsp::FoldingRange> {
     if end <= start {
         return None;
     }

@@ -923,52 +923,79 @@ impl LanguageServer for Backend {
         &self,
         params: DocumentSymbolParams,
     ) -> Result<Option<DocumentSymbolResponse>> {
-        let hierarchical = self.caps().hierarchical_symbols;
         let uri = params.text_document.uri.clone();
-        self.with_doc(&params.text_document.uri, move |_, doc, enc| {
-            let syms = analysis::symbols(doc);
-            if hierarchical {
-                return Some(DocumentSymbolResponse::Nested(
-                    syms.iter().map(|s| convert::symbol(doc, enc, s)).collect(),
-                ));
-            }
-            let mut flat = Vec::new();
-            flatten_symbols(doc, enc, &uri, &syms, None, &mut flat);
-            Some(DocumentSymbolResponse::Flat(flat))
-        })
-        .await
+        if !self.caps().hierarchical_symbols {
+            return self
+                .with_doc(&params.text_document.uri, move |_, doc, enc| {
+                    let mut flat = Vec::new();
+                    flatten_symbols(doc, enc, &uri, &analysis::symbols(doc), None, &mut flat);
+                    Some(DocumentSymbolResponse::Flat(flat))
+                })
+                .await;
+        }
+        let json = self
+            .with_doc(&params.text_document.uri, move |_, doc, enc| {
+                serde_json::to_vec(&convert::symbols(doc, enc, &analysis::symbols(doc))).ok()
+            })
+            .await?;
+        // Thousands of symbols in a long file: written to the wire directly (see `splice`).
+        Ok(json.map(|json| {
+            #[allow(deprecated)] // `deprecated` is a required field of DocumentSymbol.
+            let placeholder = DocumentSymbol {
+                name: self.splices.park_result(json),
+                detail: None,
+                kind: SymbolKind::FILE,
+                tags: None,
+                deprecated: None,
+                range: Range::default(),
+                selection_range: Range::default(),
+                children: None,
+            };
+            DocumentSymbolResponse::Nested(vec![placeholder])
+        }))
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
-        self.with_doc(&params.text_document.uri, move |_, doc, _| {
-            Some(analysis::folds(doc).iter().filter_map(|f| convert::fold(doc, f)).collect())
-        })
-        .await
+        let json = self
+            .with_doc(&params.text_document.uri, move |_, doc, _| {
+                serde_json::to_vec(&convert::folds(doc, &analysis::folds(doc))).ok()
+            })
+            .await?;
+        // Written to the wire directly, like the symbols.
+        Ok(json.map(|json| {
+            vec![FoldingRange {
+                collapsed_text: Some(self.splices.park_result(json)),
+                ..Default::default()
+            }]
+        }))
     }
 
     async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
-        self.with_doc(&params.text_document.uri, move |snap, doc, enc| {
-            let links = analysis::links(snap, doc);
-            Some(
-                links
+        let json = self
+            .with_doc(&params.text_document.uri, move |snap, doc, enc| {
+                let links = analysis::links(snap, doc);
+                let ranges: Vec<_> = links.iter().map(|l| l.range.clone()).collect();
+                let links: Vec<_> = links
                     .iter()
-                    .filter_map(|l| {
+                    .zip(convert::ranges(doc, enc, &ranges))
+                    .filter_map(|(l, range)| {
                         let target = if l.target.contains("://") {
                             l.target.parse::<Uri>().ok()?
                         } else {
                             uri_of(Path::new(&l.target))?
                         };
-                        Some(DocumentLink {
-                            range: convert::range(doc, enc, &l.range),
-                            target: Some(target),
-                            tooltip: l.tooltip.clone(),
-                            data: None,
-                        })
+                        let tooltip = l.tooltip.clone();
+                        Some(DocumentLink { range, target: Some(target), tooltip, data: None })
                     })
-                    .collect(),
-            )
-        })
-        .await
+                    .collect();
+                serde_json::to_vec(&links).ok()
+            })
+            .await?;
+        // Written to the wire directly, like the symbols.
+        Ok(json.map(|json| {
+            let tooltip = Some(self.splices.park_result(json));
+            vec![DocumentLink { range: Range::default(), target: None, tooltip, data: None }]
+        }))
     }
 
     async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {

@@ -5,9 +5,15 @@
 //! itself, parks the bytes here under the report's result id, and answers with the same report
 //! minus its items; the output side puts the bytes back before the frame leaves the process.
 //!
-//! Result ids are unique per report, so a parked entry can only match its own response. An
+//! Other large results (the symbols or folding ranges of a long file) take the same way: the
+//! handler serialises the typed result itself, parks it under a fresh token, and answers with
+//! a one-element placeholder holding the token in a string field (see [`Splices::park_result`]);
+//! the output side swaps the placeholder result for the parked bytes.
+//!
+//! Result ids and tokens are unique, so a parked entry can only match its own response. An
 //! entry whose response never comes (the request was cancelled) is dropped once newer ones
-//! push it out.
+//! push it out; a placeholder whose entry was pushed out is answered with `ContentModified`,
+//! which clients answer by asking again.
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -15,9 +21,17 @@ use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
 
-/// Parked reports kept at most; more than a handful are only in flight when requests are
-/// cancelled.
-const MAX_PARKED: usize = 8;
+/// Parked results kept at most; an editor asks for a handful at once after an edit (symbols,
+/// folding ranges, diagnostics), and more are only in flight when requests are cancelled.
+const MAX_PARKED: usize = 32;
+
+/// Starts the token of a placeholder result. A control character, which serde_json writes
+/// escaped (`\u0001`), so the escaped form is what a frame is searched for.
+const MARK: &str = "\u{1}berth-parked:";
+const MARK_ESCAPED: &[u8] = b"\\u0001berth-parked:";
+
+/// Placeholder frames are short: a response with one small object and a token.
+const PLACEHOLDER_MAX: usize = 1024;
 
 #[derive(Default)]
 pub struct Splices {
@@ -36,6 +50,21 @@ impl Splices {
         self.len.store(parked.len(), Ordering::Release);
     }
 
+    /// Park a serialised result (JSON) and return the token for its placeholder: the handler
+    /// answers with a one-element array whose object holds the token in a string field.
+    pub fn park_result(&self, json: Vec<u8>) -> String {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        static SECRET: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+        // Random per process, so that no text in a document can name a parked result.
+        let secret = SECRET.get_or_init(|| {
+            use std::hash::{BuildHasher, Hasher};
+            std::collections::hash_map::RandomState::new().build_hasher().finish()
+        });
+        let token = format!("{MARK}{secret:016x}-{}", NEXT.fetch_add(1, Ordering::Relaxed));
+        self.park(&token, Arc::new(json));
+        token
+    }
+
     fn take(&self, result_id: &str) -> Option<Arc<Vec<u8>>> {
         let mut parked = crate::util::lock(&self.parked);
         let at = parked.iter().position(|(id, _)| id == result_id)?;
@@ -48,6 +77,9 @@ impl Splices {
     /// back into a full diagnostic report that was answered without them. One buffer either
     /// way: a report can be hundreds of kilobytes.
     pub fn frame(&self, body: &[u8]) -> Vec<u8> {
+        if let Some(framed) = self.placeholder_replaced(body) {
+            return framed;
+        }
         let Some((msg, items)) = self.spliced(body) else { return super::transport::frame(body) };
         let Some((head, tail)) = msg.rsplit_once("[]") else {
             return super::transport::frame(body);
@@ -60,6 +92,34 @@ impl Splices {
         out.extend_from_slice(&items);
         out.extend_from_slice(tail.as_bytes());
         out
+    }
+
+    /// The frame for a response whose result is a placeholder (see [`Splices::park_result`]):
+    /// the parked result in its place, or `ContentModified` when it was pushed out.
+    fn placeholder_replaced(&self, body: &[u8]) -> Option<Vec<u8>> {
+        // Not gated on anything being parked: a placeholder whose entry is gone must still be
+        // answered with an error rather than go out as a result.
+        if body.len() > PLACEHOLDER_MAX || memchr::memmem::find(body, MARK_ESCAPED).is_none() {
+            return None;
+        }
+        let Ok(Value::Object(msg)) = serde_json::from_slice::<Value>(body) else { return None };
+        let Some(Value::Array(result)) = msg.get("result") else { return None };
+        let [Value::Object(only)] = result.as_slice() else { return None };
+        let token = only.values().find_map(|v| v.as_str().filter(|t| t.starts_with(MARK)))?;
+        let id = serde_json::to_string(msg.get("id")?).ok()?;
+        let body = match self.take(token) {
+            Some(json) => {
+                let mut out = format!("{{\"jsonrpc\":\"2.0\",\"id\":{id},\"result\":").into_bytes();
+                out.extend_from_slice(&json);
+                out.push(b'}');
+                out
+            }
+            None => format!(
+                "{{\"jsonrpc\":\"2.0\",\"id\":{id},\"error\":{{\"code\":-32801,\"message\":\"berth: the result was dropped; ask again\"}}}}"
+            )
+            .into_bytes(),
+        };
+        Some(super::transport::frame(&body))
     }
 
     /// For a full report answered without its parked items: the message re-serialised with its
@@ -138,6 +198,49 @@ mod tests {
         );
         // Used once: the same id again is left alone.
         assert_eq!(body(s.frame(&response("3", "[]"))), response("3", "[]"));
+    }
+
+    /// A response whose result is a placeholder holding `token` (as serde_json writes one).
+    fn placeholder(id: i64, token: &str) -> Vec<u8> {
+        serde_json::to_vec(&serde_json::json!({"jsonrpc": "2.0", "id": id,
+            "result": [{"name": token, "kind": 1}]}))
+        .unwrap()
+    }
+
+    #[test]
+    fn placeholder_results_are_swapped_for_the_parked_ones() {
+        let s = Splices::default();
+        let token = s.park_result(br#"[{"name":"web"}]"#.to_vec());
+        let other = s.park_result(b"[1,2]".to_vec());
+        let out: Value = serde_json::from_slice(&body(s.frame(&placeholder(4, &token)))).unwrap();
+        assert_eq!(
+            out,
+            serde_json::json!({"jsonrpc": "2.0", "id": 4, "result": [{"name": "web"}]})
+        );
+        let out: Value = serde_json::from_slice(&body(s.frame(&placeholder(5, &other)))).unwrap();
+        assert_eq!(out["result"], serde_json::json!([1, 2]));
+        // Used once: the same token again finds nothing, and the client is told to ask again.
+        let out: Value = serde_json::from_slice(&body(s.frame(&placeholder(6, &token)))).unwrap();
+        assert_eq!(out["error"]["code"], -32801, "{out}");
+        assert_eq!(out["id"], 6);
+    }
+
+    #[test]
+    fn text_that_only_looks_like_a_placeholder_is_left_alone() {
+        let s = Splices::default();
+        let token = s.park_result(b"[1]".to_vec());
+        // A name with the mark but another process's secret, and two-element results.
+        let forged = format!("{MARK}0000000000000000-0");
+        let two = serde_json::to_vec(&serde_json::json!({"jsonrpc": "2.0", "id": 1,
+            "result": [{"name": token}, {"name": "x"}]}))
+        .unwrap();
+        for frame in [placeholder(1, "web"), two] {
+            assert_eq!(body(s.frame(&frame)), frame);
+        }
+        let out: Value = serde_json::from_slice(&body(s.frame(&placeholder(2, &forged)))).unwrap();
+        assert_eq!(out["error"]["code"], -32801, "a forged token is never served another's result");
+        let out: Value = serde_json::from_slice(&body(s.frame(&placeholder(3, &token)))).unwrap();
+        assert_eq!(out["result"], serde_json::json!([1]));
     }
 
     #[test]
