@@ -138,6 +138,14 @@ fn editor_features_over_the_wire() {
     let folds = c.request("textDocument/foldingRange", json!({"textDocument": {"uri": u}}));
     assert!(folds.is_array());
 
+    // FROM, python (type), AS, base (namespace); COPY, --from (parameter), base.
+    let tokens = c.request("textDocument/semanticTokens/full", json!({"textDocument": {"uri": u}}));
+    assert_eq!(
+        tokens,
+        json!({"data": [0, 0, 4, 0, 0, 0, 5, 6, 9, 0, 0, 12, 2, 0, 0, 0, 3, 4, 8, 0,
+                        1, 0, 4, 0, 0, 0, 5, 6, 2, 0, 0, 7, 4, 8, 0]})
+    );
+
     let edits = c.request(
         "textDocument/formatting",
         json!({"textDocument": {"uri": u}, "options": {"tabSize": 4, "insertSpaces": true}}),

@@ -636,34 +636,37 @@ pub fn semantic_tokens(
     let mut out = Vec::with_capacity(sorted.len());
     let (mut prev_line, mut prev_col) = (0u32, 0u32);
     let mut last_end = 0usize;
+    // One forward walk over the lines: a token per word of a long Dockerfile, and a rope walk
+    // for each of its positions cost milliseconds.
+    let text = doc.text.as_str();
+    let mut lines = position::Lines::new(text);
     for t in sorted {
         if t.range.start < last_end || t.range.is_empty() {
             continue; // overlapping tokens are not allowed
         }
         last_end = t.range.end;
-        let first = doc.line_of(t.range.start);
-        let last = doc.line_of(t.range.end);
-        for line in first..=last {
-            let lr = doc.line_range(line);
-            let s = t.range.start.max(lr.start);
-            let e = t.range.end.min(lr.end);
-            if e <= s {
-                continue;
+        let end = t.range.end.min(text.len());
+        lines.seek(t.range.start);
+        // A token over several lines is sent as one piece per line.
+        loop {
+            let s = t.range.start.max(lines.start);
+            let e = end.min(lines.end);
+            if e > s && text.is_char_boundary(s) && text.is_char_boundary(e) {
+                let col = enc.width(&text[lines.start..s]);
+                let delta_line = lines.line - prev_line;
+                out.push(lsp::SemanticToken {
+                    delta_line,
+                    delta_start: if delta_line == 0 { col - prev_col } else { col },
+                    length: enc.width(&text[s..e]),
+                    token_type: token_index(t.kind),
+                    token_modifiers_bitset: u32::from(t.readonly),
+                });
+                prev_line = lines.line;
+                prev_col = col;
             }
-            let start = pos(doc, enc, s);
-            let end = pos(doc, enc, e);
-            let delta_line = start.line - prev_line;
-            let delta_start =
-                if delta_line == 0 { start.character - prev_col } else { start.character };
-            out.push(lsp::SemanticToken {
-                delta_line,
-                delta_start,
-                length: end.character - start.character,
-                token_type: token_index(t.kind),
-                token_modifiers_bitset: u32::from(t.readonly),
-            });
-            prev_line = start.line;
-            prev_col = start.character;
+            if end <= lines.end || !lines.advance() || lines.start >= end {
+                break;
+            }
         }
     }
     out
@@ -673,6 +676,50 @@ pub fn semantic_tokens(
 mod tests {
     use super::*;
 
+    /// The conversion as it was, a rope walk per position: the reference for the forward walk.
+    fn semantic_tokens_by_rope(
+        doc: &Document,
+        enc: Encoding,
+        tokens: &[ide::SemanticToken],
+    ) -> Vec<lsp::SemanticToken> {
+        let mut sorted: Vec<&ide::SemanticToken> = tokens.iter().collect();
+        sorted.sort_by_key(|t| t.range.start);
+        let mut out = Vec::with_capacity(sorted.len());
+        let (mut prev_line, mut prev_col) = (0u32, 0u32);
+        let mut last_end = 0usize;
+        for t in sorted {
+            if t.range.start < last_end || t.range.is_empty() {
+                continue; // overlapping tokens are not allowed
+            }
+            last_end = t.range.end;
+            let first = doc.line_of(t.range.start);
+            let last = doc.line_of(t.range.end);
+            for line in first..=last {
+                let lr = doc.line_range(line);
+                let s = t.range.start.max(lr.start);
+                let e = t.range.end.min(lr.end);
+                if e <= s {
+                    continue;
+                }
+                let start = pos(doc, enc, s);
+                let end = pos(doc, enc, e);
+                let delta_line = start.line - prev_line;
+                let delta_start =
+                    if delta_line == 0 { start.character - prev_col } else { start.character };
+                out.push(lsp::SemanticToken {
+                    delta_line,
+                    delta_start,
+                    length: end.character - start.character,
+                    token_type: token_index(t.kind),
+                    token_modifiers_bitset: u32::from(t.readonly),
+                });
+                prev_line = start.line;
+                prev_col = start.character;
+            }
+        }
+        out
+    }
+
     struct FixtureResolver<'a>(&'a crate::workspace::Snapshot);
 
     impl Resolver for FixtureResolver<'_> {
@@ -681,6 +728,51 @@ mod tests {
         }
         fn uri(&self, path: &Path) -> Option<lsp::Uri> {
             super::super::store::uri_of(path)
+        }
+    }
+
+    proptest::proptest! {
+        /// The forward walk gives the tokens the rope walk gave, on texts with every kind of
+        /// line break and multi-unit characters, and tokens that overlap, span lines, or end
+        /// past the text.
+        #[test]
+        fn semantic_tokens_agree_with_the_rope(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "a", "bc", "\n", "\r", "\r\n", "é", "世", "😀", "  ", "RUN x\n",
+                ]),
+                0..60,
+            ),
+            spans in proptest::collection::vec((0usize..200, 0usize..40, proptest::bool::ANY), 0..30),
+        ) {
+            let text: String = parts.concat();
+            let doc = Document::new(
+                std::sync::Arc::from(Path::new("/Dockerfile")),
+                crate::workspace::FileKind::Dockerfile,
+                None,
+                &text,
+            );
+            let boundary = |mut o: usize| {
+                o = o.min(text.len() + 3);
+                while o <= text.len() && !text.is_char_boundary(o) {
+                    o += 1;
+                }
+                o
+            };
+            let tokens: Vec<ide::SemanticToken> = spans
+                .iter()
+                .map(|&(start, len, readonly)| ide::SemanticToken {
+                    range: boundary(start)..boundary(start + len).max(boundary(start)),
+                    kind: ide::TokenType::Keyword,
+                    readonly,
+                })
+                .collect();
+            for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+                proptest::prop_assert_eq!(
+                    semantic_tokens(&doc, enc, &tokens),
+                    semantic_tokens_by_rope(&doc, enc, &tokens)
+                );
+            }
         }
     }
 

@@ -23,6 +23,66 @@ impl Encoding {
     }
 }
 
+impl Encoding {
+    /// The width of `s` in this encoding's units.
+    pub fn width(self, s: &str) -> u32 {
+        if self == Encoding::Utf8 || s.is_ascii() {
+            s.len() as u32
+        } else {
+            s.chars().map(|c| self.units(c) as u32).sum()
+        }
+    }
+}
+
+/// Walks a text's lines forward (LSP line breaks: `\n`, `\r\n`, lone `\r`), for converting
+/// many offsets in increasing order without a rope walk per offset.
+pub struct Lines<'a> {
+    text: &'a str,
+    /// The current line: its number, start, and the end of its content (before the break).
+    pub line: u32,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl<'a> Lines<'a> {
+    pub fn new(text: &'a str) -> Lines<'a> {
+        let mut l = Lines { text, line: 0, start: 0, end: 0 };
+        l.end = l.content_end();
+        l
+    }
+
+    fn content_end(&self) -> usize {
+        let rest = &self.text.as_bytes()[self.start..];
+        memchr::memchr2(b'\n', b'\r', rest).map_or(self.text.len(), |i| self.start + i)
+    }
+
+    /// Start of the next line, or None on the last.
+    fn next_start(&self) -> Option<usize> {
+        let bytes = self.text.as_bytes();
+        match bytes.get(self.end)? {
+            b'\r' if bytes.get(self.end + 1) == Some(&b'\n') => Some(self.end + 2),
+            _ => Some(self.end + 1),
+        }
+    }
+
+    /// Move to the next line; false on the last.
+    pub fn advance(&mut self) -> bool {
+        let Some(next) = self.next_start() else { return false };
+        self.line += 1;
+        self.start = next;
+        self.end = self.content_end();
+        true
+    }
+
+    /// Move forward to the line holding `offset` (an offset inside a line break belongs to
+    /// the line it ends). Offsets before the current line stay on it.
+    pub fn seek(&mut self, offset: usize) {
+        while self.next_start().is_some_and(|next| offset >= next) {
+            self.advance();
+        }
+    }
+}
+
 /// A line/column pair in the negotiated encoding (LSP's `Position` without the LSP type).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct LineCol {

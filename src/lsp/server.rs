@@ -1030,11 +1030,17 @@ impl LanguageServer for Backend {
         &self,
         params: SemanticTokensParams,
     ) -> Result<Option<SemanticTokensResult>> {
-        self.with_doc(&params.text_document.uri, move |_, doc, enc| {
-            let data = convert::semantic_tokens(doc, enc, &analysis::semantic_tokens(doc));
-            Some(SemanticTokensResult::Tokens(SemanticTokens { result_id: None, data }))
-        })
-        .await
+        let json = self
+            .with_doc(&params.text_document.uri, move |_, doc, enc| {
+                let data = convert::semantic_tokens(doc, enc, &analysis::semantic_tokens(doc));
+                serde_json::to_vec(&SemanticTokens { result_id: None, data }).ok()
+            })
+            .await?;
+        // Written to the wire directly, like the symbols.
+        Ok(json.map(|json| {
+            let result_id = Some(self.splices.park_result(json));
+            SemanticTokensResult::Tokens(SemanticTokens { result_id, data: Vec::new() })
+        }))
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {

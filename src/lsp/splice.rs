@@ -7,7 +7,8 @@
 //!
 //! Other large results (the symbols or folding ranges of a long file) take the same way: the
 //! handler serialises the typed result itself, parks it under a fresh token, and answers with
-//! a one-element placeholder holding the token in a string field (see [`Splices::park_result`]);
+//! a placeholder (an object, or a one-element array of one) holding the token in a string
+//! field (see [`Splices::park_result`]);
 //! the output side swaps the placeholder result for the parked bytes.
 //!
 //! Result ids and tokens are unique, so a parked entry can only match its own response. An
@@ -51,7 +52,8 @@ impl Splices {
     }
 
     /// Park a serialised result (JSON) and return the token for its placeholder: the handler
-    /// answers with a one-element array whose object holds the token in a string field.
+    /// answers with an object, or a one-element array of one, holding the token in a string
+    /// field.
     pub fn park_result(&self, json: Vec<u8>) -> String {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         static SECRET: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
@@ -103,9 +105,16 @@ impl Splices {
             return None;
         }
         let Ok(Value::Object(msg)) = serde_json::from_slice::<Value>(body) else { return None };
-        let Some(Value::Array(result)) = msg.get("result") else { return None };
-        let [Value::Object(only)] = result.as_slice() else { return None };
-        let token = only.values().find_map(|v| v.as_str().filter(|t| t.starts_with(MARK)))?;
+        let placeholder = match msg.get("result")? {
+            Value::Array(items) => match items.as_slice() {
+                [Value::Object(only)] => only,
+                _ => return None,
+            },
+            Value::Object(result) => result,
+            _ => return None,
+        };
+        let token =
+            placeholder.values().find_map(|v| v.as_str().filter(|t| t.starts_with(MARK)))?;
         let id = serde_json::to_string(msg.get("id")?).ok()?;
         let body = match self.take(token) {
             Some(json) => {
@@ -219,6 +228,12 @@ mod tests {
         );
         let out: Value = serde_json::from_slice(&body(s.frame(&placeholder(5, &other)))).unwrap();
         assert_eq!(out["result"], serde_json::json!([1, 2]));
+        // An object result (semantic tokens) holding the token.
+        let tokens = s.park_result(br#"{"data":[0,1,2,3,0]}"#.to_vec());
+        let msg = serde_json::json!({"jsonrpc": "2.0", "id": 9, "result": {"resultId": tokens, "data": []}});
+        let out: Value =
+            serde_json::from_slice(&body(s.frame(&serde_json::to_vec(&msg).unwrap()))).unwrap();
+        assert_eq!(out["result"], serde_json::json!({"data": [0, 1, 2, 3, 0]}));
         // Used once: the same token again finds nothing, and the client is told to ask again.
         let out: Value = serde_json::from_slice(&body(s.frame(&placeholder(6, &token)))).unwrap();
         assert_eq!(out["error"]["code"], -32801, "{out}");
