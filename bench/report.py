@@ -56,6 +56,29 @@ print(table("Dockerfile, 2,000 lines", load("berth-dockerfile.json"), "docker-la
             load("docker-langserver-dockerfile.json")))
 print(table("Compose file, 500 services", load("berth-compose.json"), "compose-language-service",
             load("compose-language-service-compose.json")))
+def requests_table(title, ours, peer_name, peer):
+    if not ours:
+        return ""
+    lines = ["### " + title, "",
+             "| request after an edit | berth p50 | berth p99 | %s p50 | %s p99 | peer / berth (p50) |"
+             % (peer_name, peer_name), "|---|---:|---:|---:|---:|---:|"]
+    for method, v in ours["methods"].items():
+        p = (peer or {}).get("methods", {}).get(method) or {}
+        ok = lambda r: r.get("p50") is not None and not r.get("error")
+        a, b = (v["p50"], p.get("p50")) if ok(v) else (None, None)
+        ratio = "%.1f×" % (b / a) if ok(p) and a else "–"
+        lines.append("| `%s` | %s | %s | %s | %s | %s |" % (
+            method.split("/", 1)[1], fmt(a), fmt(v["p99"] if ok(v) else None),
+            fmt(p.get("p50") if ok(p) else None), fmt(p.get("p99") if ok(p) else None), ratio))
+    return "\n".join(lines) + "\n"
+
+
+print(requests_table("Editor requests, Dockerfile, 2,000 lines (ms)",
+                     load("berth-dockerfile-requests.json"), "docker-langserver",
+                     load("docker-langserver-dockerfile-requests.json")))
+print(requests_table("Editor requests, compose file, 500 services (ms)",
+                     load("berth-compose-requests.json"), "compose-language-service",
+                     load("compose-language-service-compose-requests.json")))
 idx = load("berth-index.json")
 if idx:
     print("### Workspace indexing (%d files on disk)\n" % idx["files_on_disk"])

@@ -57,6 +57,23 @@ if [ -n "$COMPOSE_BIN" ]; then
     --init-options '{"diagnosticDelay":0}'
 fi
 
+# The requests an editor sends after each edit (outline, folding, highlighting, links, fixes).
+reqs() { # name mode server [extra…]
+  local name=$1 mode=$2 server=$3
+  shift 3
+  echo "== $name requests ($mode)" >&2
+  python3 bench/requests.py --server "$server" --mode "$mode" --lspbench "$LSPBENCH" \
+    --rounds 15 --json-out "$OUT/$name-$mode-requests.json" "$@" >/dev/null ||
+    echo "   ($name $mode requests failed)" >&2
+}
+reqs berth dockerfile "$BERTH lsp"
+reqs berth compose "$BERTH lsp"
+reqs docker-langserver dockerfile "$PEERS/node_modules/.bin/docker-langserver --stdio"
+if [ -n "$COMPOSE_BIN" ]; then
+  reqs compose-language-service compose "$COMPOSE_BIN --stdio" \
+    --init-options '{"diagnosticDelay":0}'
+fi
+
 # Workspace indexing by the real server: initialized → $/progress end.
 WS=/tmp/berth-bench-ws-10000
 if [ ! -e "$WS/.complete" ]; then
