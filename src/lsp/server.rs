@@ -207,6 +207,7 @@ impl Backend {
             store.clone(),
             enc.clone(),
             reported.clone(),
+            splices.clone(),
             rx,
         ));
         Backend {
@@ -1173,6 +1174,7 @@ async fn diagnostics_loop(
     store: Arc<Store>,
     enc: Arc<RwLock<Encoding>>,
     reported: Arc<Reported>,
+    splices: Arc<Splices>,
     mut rx: mpsc::UnboundedReceiver<Option<Arc<Path>>>,
 ) {
     while let Some(first) = rx.recv().await {
@@ -1194,14 +1196,8 @@ async fn diagnostics_loop(
             }
             let Some(doc) = snap.get(&path).cloned() else { continue };
             let s = snap.clone();
-            let computed = on_analysis_pool(move || {
-                let diags = analysis::diagnostics(&s, &doc);
-                let res = SnapResolver(&s);
-                let json = convert::diagnostics_json(&doc, enc, &diags, &res);
-                (json, (!pull).then(|| convert::diagnostics(&doc, enc, &diags, &res)))
-            })
-            .await;
-            let (json, typed) = match computed {
+            let computed = on_analysis_pool(move || diagnostics_json(&s, &doc, enc)).await;
+            let json = match computed {
                 Ok(d) => d,
                 Err(msg) => {
                     tracing_log(&format!("diagnostics for {} failed: {msg}", path.display()));
@@ -1213,9 +1209,15 @@ async fn diagnostics_loop(
             }
             if pull {
                 refresh |= reported.differs(&path, &json);
-            } else if reported.record(&path, &Arc::new(json)).1 || is_changed {
-                let diags = typed.unwrap_or_default();
-                client.publish_diagnostics(uri, diags, Some(version)).await;
+            } else {
+                let json = Arc::new(json);
+                if reported.record(&path, &json).1 || is_changed {
+                    // The items go to the wire directly (see `splice`): a placeholder finding
+                    // holds the token of the parked report.
+                    let token = splices.park_result(Arc::unwrap_or_clone(json));
+                    let placeholder = Diagnostic { message: token, ..Default::default() };
+                    client.publish_diagnostics(uri, vec![placeholder], Some(version)).await;
+                }
             }
             if !rx.is_empty() {
                 break; // newer changes: start over on a fresh snapshot

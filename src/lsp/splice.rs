@@ -22,17 +22,20 @@ use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
 
-/// Parked results kept at most; an editor asks for a handful at once after an edit (symbols,
-/// folding ranges, diagnostics), and more are only in flight when requests are cancelled.
-const MAX_PARKED: usize = 32;
+/// Parked results kept at most. An editor asks for a handful at once after an edit (symbols,
+/// folding ranges, diagnostics), and with push diagnostics an edit reports every open file
+/// whose findings changed, all parked before the first goes out; past this, the oldest go
+/// (a request is then answered `ContentModified`, a report skipped until the next).
+const MAX_PARKED: usize = 256;
 
 /// Starts the token of a placeholder result. A control character, which serde_json writes
 /// escaped (`\u0001`), so the escaped form is what a frame is searched for.
 const MARK: &str = "\u{1}berth-parked:";
 const MARK_ESCAPED: &[u8] = b"\\u0001berth-parked:";
 
-/// Placeholder frames are short: a response with one small object and a token.
-const PLACEHOLDER_MAX: usize = 1024;
+/// Placeholder frames are short: one small object with a token, and a file's URI. A frame
+/// longer than this is never one (paths are at most a few kilobytes).
+const PLACEHOLDER_MAX: usize = 64 * 1024;
 
 #[derive(Default)]
 pub struct Splices {
@@ -104,7 +107,10 @@ impl Splices {
         if body.len() > PLACEHOLDER_MAX || memchr::memmem::find(body, MARK_ESCAPED).is_none() {
             return None;
         }
-        let Ok(Value::Object(msg)) = serde_json::from_slice::<Value>(body) else { return None };
+        let Ok(Value::Object(mut msg)) = serde_json::from_slice::<Value>(body) else { return None };
+        if msg.get("method").and_then(Value::as_str) == Some("textDocument/publishDiagnostics") {
+            return self.notification_replaced(&mut msg);
+        }
         let placeholder = match msg.get("result")? {
             Value::Array(items) => match items.as_slice() {
                 [Value::Object(only)] => only,
@@ -128,6 +134,27 @@ impl Splices {
             )
             .into_bytes(),
         };
+        Some(super::transport::frame(&body))
+    }
+
+    /// A `publishDiagnostics` whose one finding is a placeholder, with the parked findings in
+    /// its place; an empty frame (nothing is sent) when they were pushed out, which leaves the
+    /// client with the file's previous findings until the next report rather than a bogus one.
+    fn notification_replaced(&self, msg: &mut serde_json::Map<String, Value>) -> Option<Vec<u8>> {
+        let Some(Value::Object(params)) = msg.get_mut("params") else { return None };
+        let Some(Value::Array(items)) = params.get("diagnostics") else { return None };
+        let [Value::Object(only)] = items.as_slice() else { return None };
+        let token = only.get("message")?.as_str().filter(|t| t.starts_with(MARK))?.to_string();
+        let Some(json) = self.take(&token) else { return Some(Vec::new()) };
+        params.remove("diagnostics");
+        // `{…}` + `"diagnostics":[]` last, split at that final `[]` for the parked array.
+        params.insert("diagnostics".into(), Value::Array(Vec::new()));
+        let text = serde_json::to_string(&Value::Object(std::mem::take(msg))).ok()?;
+        let at = text.rfind("\"diagnostics\":[]")? + "\"diagnostics\":[".len();
+        let mut body = Vec::with_capacity(text.len() + json.len());
+        body.extend_from_slice(&text.as_bytes()[..at - 1]);
+        body.extend_from_slice(&json);
+        body.extend_from_slice(&text.as_bytes()[at + 1..]);
         Some(super::transport::frame(&body))
     }
 
@@ -238,6 +265,32 @@ mod tests {
         let out: Value = serde_json::from_slice(&body(s.frame(&placeholder(6, &token)))).unwrap();
         assert_eq!(out["error"]["code"], -32801, "{out}");
         assert_eq!(out["id"], 6);
+    }
+
+    #[test]
+    fn pushed_reports_get_their_parked_findings() {
+        let s = Splices::default();
+        let publish = |token: &str| {
+            serde_json::to_vec(&serde_json::json!({"jsonrpc": "2.0",
+                "method": "textDocument/publishDiagnostics",
+                "params": {"uri": "file:///a/compose.yaml", "version": 3,
+                    "diagnostics": [{"range": {"start": {"line": 0, "character": 0},
+                        "end": {"line": 0, "character": 0}}, "message": token}]}}))
+            .unwrap()
+        };
+        let token = s.park_result(br#"[{"message":"x"},{"message":"y"}]"#.to_vec());
+        let out: Value = serde_json::from_slice(&body(s.frame(&publish(&token)))).unwrap();
+        assert_eq!(
+            out,
+            serde_json::json!({"jsonrpc": "2.0", "method": "textDocument/publishDiagnostics",
+                "params": {"uri": "file:///a/compose.yaml", "version": 3,
+                    "diagnostics": [{"message": "x"}, {"message": "y"}]}})
+        );
+        // Its entry gone, the report is not sent at all (never a placeholder finding).
+        assert!(s.frame(&publish(&token)).is_empty());
+        // A report with a real finding goes out as it is.
+        let real = publish("`web` depends on `db`");
+        assert_eq!(body(s.frame(&real)), real);
     }
 
     #[test]
