@@ -62,6 +62,11 @@ def requests_table(title, ours, peer_name, peer):
     lines = ["### " + title, "",
              "| request after an edit | berth p50 | berth p99 | %s p50 | %s p99 | peer / berth (p50) |"
              % (peer_name, peer_name), "|---|---:|---:|---:|---:|---:|"]
+    pushed = lambda r: (r or {}).get("edit_to_pushed_diagnostics") or {}
+    a, b = pushed(ours), pushed(peer)
+    lines.append("| edit → pushed diagnostics | %s | %s | %s | %s | %s |" % (
+        fmt(a.get("p50")), fmt(a.get("p99")), fmt(b.get("p50")), fmt(b.get("p99")),
+        "%.1f×" % (b["p50"] / a["p50"]) if a.get("p50") and b.get("p50") else "–"))
     for method, v in ours["methods"].items():
         p = (peer or {}).get("methods", {}).get(method) or {}
         ok = lambda r: r.get("p50") is not None and not r.get("error")

@@ -5,9 +5,10 @@ quick fixes) on lspbench's generated documents.
     python3 bench/requests.py --server 'target/release/berth lsp' --mode compose \
         --lspbench ../shared/tools/lspbench/lspbench.py --json-out out.json
 
-Each round types one character (at a place lspbench would type), then sends each request in
-turn and waits for its answer; the time is from sending a request to having read its whole
-answer. Large answers are read but not decoded (the client's JSON parsing is not the
+Each round types one character (at a place lspbench would type), waits for the diagnostics
+the server pushes for it (the client declares no pull diagnostics), then sends each request
+in turn and waits for its answer; the time is from sending a request to having read its
+whole answer. Large answers are read but not decoded (the client's JSON parsing is not the
 server's time). Prints one JSON object: per method, median and p99 in ms and the answer's
 size."""
 import argparse, importlib.util, json, os, random, re, shlex, subprocess, sys, tempfile, time
@@ -32,7 +33,7 @@ class Client:
     def __init__(self, server):
         self.p = subprocess.Popen(shlex.split(server), stdin=subprocess.PIPE,
                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        self.buf = b""
+        self.buf = bytearray()
         self.next_id = 0
 
     def send(self, msg):
@@ -41,27 +42,55 @@ class Client:
         self.p.stdin.flush()
 
     def frame(self):
+        # A bytearray grown in place: a megabyte answer arrives in many pipe-sized reads, and
+        # rebuilding an immutable buffer on each would time the client, not the server.
         while True:
             end = self.buf.find(b"\r\n\r\n")
             if end >= 0:
-                m = re.search(rb"(?i)content-length:\s*(\d+)", self.buf[:end])
+                m = re.search(rb"(?i)content-length:\s*(\d+)", bytes(self.buf[:end]))
                 n = int(m.group(1))
-                if len(self.buf) >= end + 4 + n:
-                    body = self.buf[end + 4:end + 4 + n]
-                    self.buf = self.buf[end + 4 + n:]
-                    return body
-            chunk = os.read(self.p.stdout.fileno(), 1 << 20)
-            if not chunk:
-                raise SystemExit("the server closed its output")
-            self.buf += chunk
+                while len(self.buf) < end + 4 + n:
+                    self.fill()
+                body = bytes(self.buf[end + 4:end + 4 + n])
+                del self.buf[:end + 4 + n]
+                return body
+            self.fill()
+
+    def fill(self):
+        chunk = os.read(self.p.stdout.fileno(), 1 << 20)
+        if not chunk:
+            raise SystemExit("the server closed its output")
+        self.buf += chunk
 
     def message(self):
         body = self.frame()
         if len(body) <= 65536:
             return json.loads(body), len(body)
-        # A large answer: its id is near one end (servers write it first or last).
+        # A large message: its id, method and version are near one end or the other.
+        ends = body[:200] + b" " + body[-200:]
         m = re.search(rb'"id":(\d+)', body[:80]) or re.search(rb'"id":(\d+)', body[-80:])
-        return ({"id": int(m.group(1)), "result": True} if m else {"method": "?"}), len(body)
+        if m:
+            return {"id": int(m.group(1)), "result": True}, len(body)
+        method = re.search(rb'"method":"([^"]+)"', ends)
+        version = re.search(rb'"version":(\d+)', body[-120:]) or re.search(rb'"version":(\d+)', body[:200])
+        msg = {"method": method.group(1).decode() if method else "?", "params": {}}
+        if version:
+            msg["params"]["version"] = int(version.group(1))
+        return msg, len(body)
+
+    def published(self, version, timeout=5.0):
+        """Wait for `publishDiagnostics` of `version` (or of any version, for a server that
+        sends none); answer the server's requests meanwhile. False on timeout."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            msg, _ = self.message()
+            if msg.get("method") == "textDocument/publishDiagnostics":
+                v = (msg.get("params") or {}).get("version")
+                if v is None or v == version:
+                    return True
+            elif "method" in msg and "id" in msg:
+                self.send({"jsonrpc": "2.0", "id": msg["id"], "result": None})
+        return False
 
     def request(self, method, params):
         self.next_id += 1
@@ -124,17 +153,24 @@ def main():
     editable = sorted(meta["edit_lines"].items())
     erng = random.Random(17)
     times = {m: [] for m in METHODS}
+    pushes, pushed = True, []
     sizes, errors = {}, {}
     for k in range(args.rounds):
         ln, (mincol, tail) = erng.choice(editable)
         col = erng.randint(mincol, max(mincol, len(lines[ln]) - tail))
         ch = erng.choice("abcdefghijklmnopqrstuvwxyz")
         lines[ln] = lines[ln][:col] + ch + lines[ln][col:]
+        t0 = time.perf_counter()
         c.notify("textDocument/didChange", {
             "textDocument": {"uri": uri, "version": 2 + k},
             "contentChanges": [{"range": {"start": {"line": ln, "character": col},
                                           "end": {"line": ln, "character": col}},
                                 "rangeLength": 0, "text": ch}]})
+        # The client declares no pull diagnostics: the server pushes them.
+        if pushes and c.published(2 + k):
+            pushed.append((time.perf_counter() - t0) * 1000)
+        else:
+            pushes = False
         for m in METHODS:
             params = {"textDocument": {"uri": uri}}
             if m == "textDocument/codeAction":
@@ -155,6 +191,8 @@ def main():
         return v[min(len(v) - 1, int(p * len(v)))]
 
     out = {"server": args.server, "mode": args.mode, "rounds": args.rounds,
+           "edit_to_pushed_diagnostics": {"p50": q(pushed, 0.5), "p99": q(pushed, 0.99)}
+           if pushed and pushes else None,
            "methods": {m: {"p50": q(v, 0.5), "p99": q(v, 0.99), "bytes": sizes.get(m),
                            "error": errors.get(m)} for m, v in times.items()}}
     if args.json_out:
