@@ -1,5 +1,7 @@
 //! Document symbols, folding ranges and file links.
 
+use std::ops::Range;
+
 use super::model;
 use super::project::resolve_path;
 use crate::ide::{Fold, FoldKind, Link, Symbol, SymbolKind};
@@ -84,15 +86,17 @@ fn service_keys(m: &model::ComposeModel, s: &model::Service) -> Vec<Symbol> {
 
 pub fn folds(doc: &Document) -> Vec<Fold> {
     let m = model::model(doc);
-    // With the line each starts on: found once per fold, for the dedup below (a 500-service
-    // file has thousands of folds, and each line lookup walks the rope).
-    let mut out: Vec<(usize, Fold)> = Vec::new();
+    let mut out: Vec<Fold> = Vec::new();
     let text = &doc.text;
+    // Whether a stretch of the text holds a line break (`\n`, `\r\n` or a lone `\r`): a fold
+    // must span lines, and two folds start on one line when none lies between their starts.
+    // A scan of the stretch, where a rope lookup per fold cost milliseconds in a 500-service
+    // file (thousands of folds).
+    let breaks = |r: Range<usize>| memchr::memchr2(b'\n', b'\r', &text.as_bytes()[r]).is_some();
     let mut add = |start: usize, end: usize| {
         let end = text[..end.min(text.len())].trim_end().len();
-        let line = doc.line_of(start);
-        if end > start && line < doc.line_of(end) {
-            out.push((line, Fold { range: start..end, kind: FoldKind::Region }));
+        if end > start && breaks(start..end) {
+            out.push(Fold { range: start..end, kind: FoldKind::Region });
         }
     };
     // Each entry or item whose value spans lines folds from its key (or `-`) to its end.
@@ -113,9 +117,9 @@ pub fn folds(doc: &Document) -> Vec<Fold> {
             }
         });
     }
-    out.sort_by_key(|(_, f)| (f.range.start, std::cmp::Reverse(f.range.end)));
-    out.dedup_by_key(|(line, _)| *line);
-    out.into_iter().map(|(_, f)| f).collect()
+    out.sort_by_key(|f| (f.range.start, std::cmp::Reverse(f.range.end)));
+    out.dedup_by(|later, kept| !breaks(kept.range.start..later.range.start));
+    out
 }
 
 pub fn links(snap: &Snapshot, doc: &Document) -> Vec<Link> {
@@ -172,6 +176,67 @@ pub fn links(snap: &Snapshot, doc: &Document) -> Vec<Link> {
 #[cfg(test)]
 mod tests {
     use expect_test::{Expect, expect};
+
+    use crate::ide::{Fold, FoldKind};
+    use crate::workspace::Document;
+
+    /// The folds as they were found, by a rope lookup per line: the reference for the scans.
+    fn folds_by_rope(doc: &Document) -> Vec<Fold> {
+        let m = super::model::model(doc);
+        // With the line each starts on: found once per fold, for the dedup below (a 500-service
+        // file has thousands of folds, and each line lookup walks the rope).
+        let mut out: Vec<(usize, Fold)> = Vec::new();
+        let text = &doc.text;
+        let mut add = |start: usize, end: usize| {
+            let end = text[..end.min(text.len())].trim_end().len();
+            let line = doc.line_of(start);
+            if end > start && line < doc.line_of(end) {
+                out.push((line, Fold { range: start..end, kind: FoldKind::Region }));
+            }
+        };
+        // Each entry or item whose value spans lines folds from its key (or `-`) to its end.
+        if let Some(root) = &m.yaml.root {
+            crate::yaml::walk(root, &mut |n, _| {
+                if n.alias.is_some() {
+                    return;
+                }
+                for e in n.entries().iter().filter(|e| e.merged_from.is_none()) {
+                    if e.value.alias.is_none() {
+                        add(e.key_range.start, e.value.range.end);
+                    }
+                }
+                for item in n.items() {
+                    if item.alias.is_none() && item.as_scalar().is_none() {
+                        add(item.range.start, item.range.end);
+                    }
+                }
+            });
+        }
+        out.sort_by_key(|(_, f)| (f.range.start, std::cmp::Reverse(f.range.end)));
+        out.dedup_by_key(|(line, _)| *line);
+        out.into_iter().map(|(_, f)| f).collect()
+    }
+
+    proptest::proptest! {
+        /// The same folds as the rope lookups, on generated files with every line break.
+        #[test]
+        fn folds_agree_with_the_rope(
+            services in 1usize..6,
+            eol in proptest::sample::select(vec!["\n", "\r\n", "\r"]),
+            extra in proptest::sample::select(vec![
+                "", "x-a: {b: [1,\n  2]}\n", "notes: |\n  one\n\n  two\n", "k: [\n]\n",
+            ]),
+        ) {
+            let text = format!("{}{extra}", crate::bench_gen::compose(services)).replace('\n', eol);
+            let doc = Document::new(
+                std::sync::Arc::from(std::path::Path::new("/w/compose.yaml")),
+                crate::workspace::FileKind::Compose,
+                None,
+                &text,
+            );
+            proptest::prop_assert_eq!(super::folds(&doc), folds_by_rope(&doc));
+        }
+    }
 
     use crate::ide::Symbol;
     use crate::testing::fixture;
