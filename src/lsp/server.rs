@@ -819,16 +819,23 @@ impl LanguageServer for Backend {
         let p = params.text_document_position;
         let ClientCaps { snippets, resolve_docs, .. } = self.caps();
         let held = resolve_docs.then(|| self.held_docs.clone());
-        self.with_doc(&p.text_document.uri, move |snap, doc, enc| {
-            let offset = convert::offset(doc, enc, p.position);
-            let items = analysis::complete(snap, doc, offset);
-            let mut items = convert::completions(doc, enc, items, snippets);
-            if let Some(held) = held {
-                held.hold(&mut items);
-            }
-            Some(CompletionResponse::List(CompletionList { is_incomplete: false, items }))
-        })
-        .await
+        let json = self
+            .with_doc(&p.text_document.uri, move |snap, doc, enc| {
+                let offset = convert::offset(doc, enc, p.position);
+                let items = analysis::complete(snap, doc, offset);
+                let mut items = convert::completions(doc, enc, items, snippets);
+                if let Some(held) = held {
+                    held.hold(&mut items);
+                }
+                serde_json::to_vec(&CompletionList { is_incomplete: false, items }).ok()
+            })
+            .await?;
+        // Hundreds of items where a service or variable name goes: written to the wire
+        // directly, like the symbols.
+        Ok(json.map(|json| {
+            let label = self.splices.park_result(json);
+            CompletionResponse::Array(vec![CompletionItem { label, ..Default::default() }])
+        }))
     }
 
     async fn completion_resolve(&self, item: CompletionItem) -> Result<CompletionItem> {
