@@ -35,13 +35,17 @@ pub fn range(doc: &Document, enc: Encoding, r: &Range<usize>) -> lsp::Range {
     lsp::Range { start: pos(doc, enc, r.start), end: pos(doc, enc, r.end) }
 }
 
+fn lsp_position(lc: LineCol) -> lsp::Position {
+    lsp::Position { line: lc.line, character: lc.col }
+}
+
 /// Many ranges of one document, converted in one pass over its text (see
 /// [`position::line_cols`]).
 pub fn ranges(doc: &Document, enc: Encoding, rs: &[Range<usize>]) -> Vec<lsp::Range> {
     let offsets: Vec<usize> = rs.iter().flat_map(|r| [r.start, r.end]).collect();
-    let at = |lc: LineCol| lsp::Position { line: lc.line, character: lc.col };
     let lcs = position::line_cols(&doc.text, enc, &offsets);
-    lcs.chunks_exact(2).map(|p| lsp::Range { start: at(p[0]), end: at(p[1]) }).collect()
+    let range = |p: &[LineCol]| lsp::Range { start: lsp_position(p[0]), end: lsp_position(p[1]) };
+    lcs.chunks_exact(2).map(range).collect()
 }
 
 pub fn severity(s: Severity) -> lsp::DiagnosticSeverity {
@@ -516,8 +520,9 @@ pub fn symbol(doc: &Document, enc: Encoding, s: &ide::Symbol) -> lsp::DocumentSy
     one.pop().expect("one symbol in, one out")
 }
 
-/// Document symbols, nested, with all their positions converted in one pass over the text. A 500-service compose file has thousands of symbols,
-/// and a rope walk per position cost more than building them.
+/// Document symbols, nested, with all their positions converted in one pass over the text. A
+/// 500-service compose file has thousands of symbols, and a rope walk per position cost more
+/// than building them.
 pub fn symbols(doc: &Document, enc: Encoding, syms: &[ide::Symbol]) -> Vec<lsp::DocumentSymbol> {
     fn offsets(syms: &[ide::Symbol], out: &mut Vec<usize>) {
         for s in syms {
@@ -532,10 +537,7 @@ pub fn symbols(doc: &Document, enc: Encoding, syms: &[ide::Symbol]) -> Vec<lsp::
     ) -> Vec<lsp::DocumentSymbol> {
         // One position per offset collected, in the same order: never short.
         fn range(at: &mut impl Iterator<Item = LineCol>) -> lsp::Range {
-            let mut next = || {
-                let lc = at.next().unwrap_or(LineCol { line: 0, col: 0 });
-                lsp::Position { line: lc.line, character: lc.col }
-            };
+            let mut next = || lsp_position(at.next().unwrap_or(LineCol { line: 0, col: 0 }));
             lsp::Range { start: next(), end: next() }
         }
         syms.iter()

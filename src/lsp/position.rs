@@ -21,9 +21,7 @@ impl Encoding {
             Encoding::Utf32 => 1,
         }
     }
-}
 
-impl Encoding {
     /// The width of `s` in this encoding's units.
     pub fn width(self, s: &str) -> u32 {
         if self == Encoding::Utf8 || s.is_ascii() {
@@ -198,13 +196,7 @@ pub fn line_cols(text: &str, enc: Encoding, offsets: &[usize]) -> Vec<LineCol> {
             line_start = p + 1;
             break;
         }
-        let before = &text[line_start..o];
-        let col = match enc {
-            Encoding::Utf8 => before.len(),
-            _ if before.is_ascii() => before.len(),
-            _ => before.chars().map(|c| enc.units(c)).sum(),
-        };
-        out[i] = LineCol { line: line as u32, col: col as u32 };
+        out[i] = LineCol { line: line as u32, col: enc.width(&text[line_start..o]) };
     }
     out
 }

@@ -268,6 +268,26 @@ impl Backend {
         })
     }
 
+    /// Like [`Backend::with_doc`] for a large result: `f`'s answer is serialised off the
+    /// protocol threads, parked, and the client is answered with `placeholder(token)`, which
+    /// the output side swaps for it (see `splice`): tower-lsp-server would otherwise turn the
+    /// result into a `serde_json::Value` tree before printing it.
+    async fn with_doc_parked<T, R, F>(
+        &self,
+        uri: &Uri,
+        f: F,
+        placeholder: impl FnOnce(String) -> R,
+    ) -> Result<Option<R>>
+    where
+        T: serde::Serialize,
+        F: FnOnce(&Snapshot, &Document, Encoding) -> T + Send + 'static,
+    {
+        let json = self
+            .with_doc(uri, move |snap, doc, enc| serde_json::to_vec(&f(snap, doc, enc)).ok())
+            .await?;
+        Ok(json.map(|json| placeholder(self.splices.park_result(json))))
+    }
+
     fn effective_config(&self, roots: &[PathBuf]) -> (Config, Option<crate::config::ConfigError>) {
         let (mut config, error) = match roots.first().map(|r| Config::discover(r)) {
             Some(Ok(c)) => (c, None),
@@ -817,25 +837,23 @@ impl LanguageServer for Backend {
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
         let p = params.text_document_position;
+        let uri = p.text_document.uri.clone();
         let ClientCaps { snippets, resolve_docs, .. } = self.caps();
         let held = resolve_docs.then(|| self.held_docs.clone());
-        let json = self
-            .with_doc(&p.text_document.uri, move |snap, doc, enc| {
-                let offset = convert::offset(doc, enc, p.position);
-                let items = analysis::complete(snap, doc, offset);
-                let mut items = convert::completions(doc, enc, items, snippets);
-                if let Some(held) = held {
-                    held.hold(&mut items);
-                }
-                serde_json::to_vec(&CompletionList { is_incomplete: false, items }).ok()
-            })
-            .await?;
-        // Hundreds of items where a service or variable name goes: written to the wire
-        // directly, like the symbols.
-        Ok(json.map(|json| {
-            let label = self.splices.park_result(json);
+        // Hundreds of items where a service or variable name goes.
+        let compute = move |snap: &Snapshot, doc: &Document, enc| {
+            let offset = convert::offset(doc, enc, p.position);
+            let items = analysis::complete(snap, doc, offset);
+            let mut items = convert::completions(doc, enc, items, snippets);
+            if let Some(held) = held {
+                held.hold(&mut items);
+            }
+            CompletionList { is_incomplete: false, items }
+        };
+        self.with_doc_parked(&uri, compute, |label| {
             CompletionResponse::Array(vec![CompletionItem { label, ..Default::default() }])
-        }))
+        })
+        .await
     }
 
     async fn completion_resolve(&self, item: CompletionItem) -> Result<CompletionItem> {
@@ -941,16 +959,13 @@ impl LanguageServer for Backend {
                 })
                 .await;
         }
-        let json = self
-            .with_doc(&params.text_document.uri, move |_, doc, enc| {
-                serde_json::to_vec(&convert::symbols(doc, enc, &analysis::symbols(doc))).ok()
-            })
-            .await?;
-        // Thousands of symbols in a long file: written to the wire directly (see `splice`).
-        Ok(json.map(|json| {
+        // Thousands of symbols in a long file.
+        let compute =
+            |_: &Snapshot, doc: &Document, enc| convert::symbols(doc, enc, &analysis::symbols(doc));
+        self.with_doc_parked(&params.text_document.uri, compute, |name| {
             #[allow(deprecated)] // `deprecated` is a required field of DocumentSymbol.
             let placeholder = DocumentSymbol {
-                name: self.splices.park_result(json),
+                name,
                 detail: None,
                 kind: SymbolKind::FILE,
                 tags: None,
@@ -960,50 +975,41 @@ impl LanguageServer for Backend {
                 children: None,
             };
             DocumentSymbolResponse::Nested(vec![placeholder])
-        }))
+        })
+        .await
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
-        let json = self
-            .with_doc(&params.text_document.uri, move |_, doc, _| {
-                serde_json::to_vec(&convert::folds(doc, &analysis::folds(doc))).ok()
-            })
-            .await?;
-        // Written to the wire directly, like the symbols.
-        Ok(json.map(|json| {
-            vec![FoldingRange {
-                collapsed_text: Some(self.splices.park_result(json)),
-                ..Default::default()
-            }]
-        }))
+        let compute = |_: &Snapshot, doc: &Document, _| convert::folds(doc, &analysis::folds(doc));
+        self.with_doc_parked(&params.text_document.uri, compute, |token| {
+            vec![FoldingRange { collapsed_text: Some(token), ..Default::default() }]
+        })
+        .await
     }
 
     async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
-        let json = self
-            .with_doc(&params.text_document.uri, move |snap, doc, enc| {
-                let links = analysis::links(snap, doc);
-                let ranges: Vec<_> = links.iter().map(|l| l.range.clone()).collect();
-                let links: Vec<_> = links
-                    .iter()
-                    .zip(convert::ranges(doc, enc, &ranges))
-                    .filter_map(|(l, range)| {
-                        let target = if l.target.contains("://") {
-                            l.target.parse::<Uri>().ok()?
-                        } else {
-                            uri_of(Path::new(&l.target))?
-                        };
-                        let tooltip = l.tooltip.clone();
-                        Some(DocumentLink { range, target: Some(target), tooltip, data: None })
-                    })
-                    .collect();
-                serde_json::to_vec(&links).ok()
-            })
-            .await?;
-        // Written to the wire directly, like the symbols.
-        Ok(json.map(|json| {
-            let tooltip = Some(self.splices.park_result(json));
+        let compute = |snap: &Snapshot, doc: &Document, enc| {
+            let links = analysis::links(snap, doc);
+            let ranges: Vec<_> = links.iter().map(|l| l.range.clone()).collect();
+            links
+                .iter()
+                .zip(convert::ranges(doc, enc, &ranges))
+                .filter_map(|(l, range)| {
+                    let target = if l.target.contains("://") {
+                        l.target.parse::<Uri>().ok()?
+                    } else {
+                        uri_of(Path::new(&l.target))?
+                    };
+                    let tooltip = l.tooltip.clone();
+                    Some(DocumentLink { range, target: Some(target), tooltip, data: None })
+                })
+                .collect::<Vec<_>>()
+        };
+        self.with_doc_parked(&params.text_document.uri, compute, |token| {
+            let tooltip = Some(token);
             vec![DocumentLink { range: Range::default(), target: None, tooltip, data: None }]
-        }))
+        })
+        .await
     }
 
     async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
@@ -1038,17 +1044,17 @@ impl LanguageServer for Backend {
         &self,
         params: SemanticTokensParams,
     ) -> Result<Option<SemanticTokensResult>> {
-        let json = self
-            .with_doc(&params.text_document.uri, move |_, doc, enc| {
-                let data = convert::semantic_tokens(doc, enc, &analysis::semantic_tokens(doc));
-                serde_json::to_vec(&SemanticTokens { result_id: None, data }).ok()
+        let compute = |_: &Snapshot, doc: &Document, enc| {
+            let data = convert::semantic_tokens(doc, enc, &analysis::semantic_tokens(doc));
+            SemanticTokens { result_id: None, data }
+        };
+        self.with_doc_parked(&params.text_document.uri, compute, |token| {
+            SemanticTokensResult::Tokens(SemanticTokens {
+                result_id: Some(token),
+                data: Vec::new(),
             })
-            .await?;
-        // Written to the wire directly, like the symbols.
-        Ok(json.map(|json| {
-            let result_id = Some(self.splices.park_result(json));
-            SemanticTokensResult::Tokens(SemanticTokens { result_id, data: Vec::new() })
-        }))
+        })
+        .await
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
