@@ -332,8 +332,30 @@ fn build_taking(doc: &Document, prev: Option<(Prev, &[TextChange])>) -> ComposeM
         Some((m, w)) => (Some((m.yaml.clone(), w)), m.services.clone(), Some(m)),
         None => (None, Vec::new(), None),
     };
+    let mut old_services: Vec<OldService> =
+        old_services.into_iter().map(|s| OldService { moved: 0, s }).collect();
     // An edit inside one service needs no syntax tree of the whole file (see `yaml::splice`).
-    let yaml = match yaml::splice(&doc.text, &mut old_yaml) {
+    // Meanwhile, on another core, the services after the edit (and their merged forms) move
+    // by its length, as they will when they are matched: near the top of a long file, moving
+    // them costs as much as moving the value tree.
+    let ahead = old_yaml.as_ref().map(|(_, w)| Move::new(w.old_hi, w.delta()));
+    let ahead = ahead.filter(|a| {
+        let after = old_services.len() - old_services.partition_point(|o| o.start() < a.from);
+        a.delta != 0 && after >= MOVE_AHEAD_MIN
+    });
+    let spliced = match ahead {
+        Some(a) => {
+            let move_ahead = || {
+                move_ahead(&mut old_services, a);
+                if let Some(merged) = &mut old_merged {
+                    merged.move_ahead(a);
+                }
+            };
+            rayon::join(|| yaml::splice(&doc.text, &mut old_yaml), move_ahead).0
+        }
+        None => yaml::splice(&doc.text, &mut old_yaml),
+    };
+    let yaml = match spliced {
         Some(yaml) => yaml,
         None => {
             let Some(tree) = doc.tree() else {
@@ -368,7 +390,7 @@ fn from_yaml_reusing(
     yaml: Yaml,
     text: &str,
     prev: Option<&ComposeModel>,
-    mut old_services: Vec<Arc<Service>>,
+    mut old_services: Vec<OldService>,
 ) -> ComposeModel {
     static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
     let mut m = ComposeModel {
@@ -409,20 +431,48 @@ fn from_yaml_reusing(
     m
 }
 
+/// Services after the edit are moved ahead of their match (see [`build_taking`]) only when
+/// there are this many: fewer cost less than waking another core. Tests move a few, so that
+/// both ways are exercised.
+const MOVE_AHEAD_MIN: usize = if cfg!(test) { 2 } else { 96 };
+
+/// A service of the previous version, and how far it was already moved.
+struct OldService {
+    moved: isize,
+    s: Arc<Service>,
+}
+
+impl OldService {
+    /// Where its entry started in the previous version.
+    fn start(&self) -> usize {
+        self.s.entry_range.start.wrapping_add_signed(-self.moved)
+    }
+}
+
+/// Move the services at or after `ahead.from` (in the old text) by its delta: those after the
+/// changes, which their match would move by as much. Copied first when someone else holds one.
+fn move_ahead(old: &mut [OldService], ahead: Move) {
+    let first = old.partition_point(|o| o.start() < ahead.from);
+    for o in &mut old[first..] {
+        Arc::make_mut(&mut o.s).shift(ahead);
+        o.moved = ahead.delta;
+    }
+}
+
 /// The services of the `services` map `v`. An entry the YAML build carried over keeps its old
 /// service: shared when unmoved; when moved, shifted in place if no one else holds it (a
 /// service is a function of its entry alone), else read again from the moved value.
-fn services(yaml: &Yaml, v: &Node, old: Vec<Arc<Service>>) -> Vec<Arc<Service>> {
-    let mut old: crate::util::FastMap<usize, Arc<Service>> =
-        old.into_iter().map(|s| (s.entry_range.start, s)).collect();
+fn services(yaml: &Yaml, v: &Node, old: Vec<OldService>) -> Vec<Arc<Service>> {
+    let mut old: crate::util::FastMap<usize, OldService> =
+        old.into_iter().map(|o| (o.start(), o)).collect();
     v.entries()
         .iter()
         .map(|e| {
             let start = e.key_range.start;
             let moved = yaml.reused(start).filter(|_| e.merged_from.is_none());
             let taken = moved.and_then(|by| {
-                let s = old.remove(&start.wrapping_add_signed(-by.delta))?;
-                (s.name == e.key).then_some((s, by))
+                let o = old.remove(&start.wrapping_add_signed(-by.delta))?;
+                (o.s.name == e.key).then(|| (o.s, by.rest(o.moved)))
             });
             match taken {
                 Some((s, by)) if by.delta == 0 => s,

@@ -460,7 +460,8 @@ pub(crate) fn take_single_file_merge(
     // In source order already (one entry each); sorted to be sure, for the binary searches.
     by_start.sort_by_key(|(start, _)| *start);
     let taken = vec![false; by_start.len()];
-    Some(CarriedMerge { by_start, services, taken })
+    let moved = vec![0; services.len()];
+    Some(CarriedMerge { by_start, services, taken, moved })
 }
 
 /// The merged services of a previous version, by the start of their service entry, each
@@ -471,6 +472,8 @@ pub(crate) struct CarriedMerge {
     services: Vec<MergedService>,
     /// By position in `by_start`.
     taken: Vec<bool>,
+    /// By index in `services`: how far each was already moved (see [`Self::move_ahead`]).
+    moved: Vec<isize>,
 }
 
 impl CarriedMerge {
@@ -479,6 +482,17 @@ impl CarriedMerge {
     fn index(&mut self, start: usize) -> Option<usize> {
         let at = self.by_start.binary_search_by_key(&start, |(s, _)| *s).ok()?;
         (!std::mem::replace(&mut self.taken[at], true)).then_some(self.by_start[at].1)
+    }
+
+    /// Move the merged forms of the services whose entries started at or after `ahead.from` by
+    /// its delta, before they are matched (which then moves them only by what is left).
+    pub(crate) fn move_ahead(&mut self, ahead: Move) {
+        use super::model::Shift;
+        let first = self.by_start.partition_point(|(start, _)| *start < ahead.from);
+        for &(_, i) in &self.by_start[first..] {
+            self.services[i].shift(ahead);
+            self.moved[i] = ahead.delta;
+        }
     }
 
     fn take(&mut self, i: usize) -> Option<MergedService> {
@@ -517,7 +531,7 @@ pub(crate) fn carry_single_file_merge(
             let start = s.entry_range.start;
             let by = m.yaml.reused(start)?;
             let i = old.index(start.wrapping_add_signed(-by.delta))?;
-            (old.services[i].name == s.name).then_some((i, by))
+            (old.services[i].name == s.name).then(|| (i, by.rest(old.moved[i])))
         })
         .collect();
     // A carried service moves; any other is merged afresh. Either way it gains its definition.

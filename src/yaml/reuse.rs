@@ -133,6 +133,12 @@ impl Move {
     pub fn range(self, r: &Range<usize>) -> Range<usize> {
         self.at(r.start)..self.at(r.end)
     }
+
+    /// What is left of this move for content that was already moved by `done` (everything of
+    /// it at or after `from`; what lies before stays before the new `from`).
+    pub fn rest(self, done: isize) -> Move {
+        Move { from: self.from.wrapping_add_signed(done), delta: self.delta - done }
+    }
 }
 
 /// Take the written mapping entry whose key starts at `start` out of `node` (at most `levels`
